@@ -1,0 +1,59 @@
+"""python -m bot [run|check]"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from bot.config import SettingsError, load_settings
+from bot.i18n import CatalogError, I18n, catalog_problems
+from bot.schedule import ScheduleError, load_schedule
+
+
+def _check() -> int:
+    settings = load_settings()
+    schedule = load_schedule(settings.schedule_path)
+    I18n(default=settings.default_language)
+    problems = catalog_problems()
+    if problems:
+        raise CatalogError(f"{problems[0]} ({len(problems)} problems in all)")
+    print(
+        f"ok: settings, {settings.schedule_path} ({len(schedule.sessions)} sessions, "
+        f"{len(schedule.countries)} countries) and catalogs are valid"
+    )
+    return 0
+
+
+def _run() -> int:
+    from telegram import Update
+
+    from bot.app import setup_application
+
+    logging.basicConfig(
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
+    )
+    # httpx logs every request URL at INFO, and the URL contains the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    app = setup_application(load_settings())
+    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="SSKE cocoa program bot")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the bot with long polling (the default)")
+    sub.add_parser("check", help="validate settings, schedule.json and the catalogs")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "check":
+            return _check()
+        return _run()
+    except (SettingsError, ScheduleError, CatalogError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

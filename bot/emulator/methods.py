@@ -1,0 +1,474 @@
+"""The Bot API methods, with Telegram's validation and error wording."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from typing import Any
+
+from bot.emulator.entities import EntityParseError, parse_html, strip_text
+from bot.emulator.models import ApiError, BotMessage, ChatState, JsonDict, bad_request
+from bot.emulator.state import EmulatorState, Upload, now
+
+Handler = Callable[[JsonDict], Awaitable[Any]]
+
+MAX_TEXT = 4096
+MAX_CAPTION = 1024
+COMMAND_RE = re.compile(r"[a-z0-9_]{1,32}")
+# fmt: off
+SCOPE_TYPES = {
+    "default", "all_private_chats", "all_group_chats", "all_chat_administrators", "chat",
+    "chat_administrators", "chat_member",
+}
+CHAT_ACTIONS = {
+    "typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
+    "upload_document", "choose_sticker", "find_location", "record_video_note",
+    "upload_video_note",
+}
+INLINE_BUTTON_KINDS = {
+    "url", "callback_data", "web_app", "login_url", "switch_inline_query",
+    "switch_inline_query_current_chat", "switch_inline_query_chosen_chat", "copy_text",
+    "callback_game", "pay",
+}
+# fmt: on
+NOT_MODIFIED = (
+    "message is not modified: specified new message content and reply markup are "
+    "exactly the same as a current content and reply markup of the message"
+)
+BLOCKED = "Forbidden: bot was blocked by the user"
+
+
+def inline_markup(markup: JsonDict | None) -> JsonDict | None:
+    """The markup as it sticks to a message: only a non-empty inline keyboard does."""
+    if markup and markup.get("inline_keyboard"):
+        return markup
+    return None
+
+
+def check_markup(markup: Any) -> JsonDict | None:
+    if markup is None:
+        return None
+    if not isinstance(markup, dict):
+        raise bad_request("can't parse reply keyboard markup JSON object")
+    rows = markup.get("inline_keyboard")
+    if rows is None:
+        return markup  # reply keyboard, ForceReply or ReplyKeyboardRemove
+    if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
+        raise bad_request('field "inline_keyboard" of the InlineKeyboardMarkup must be an Array')
+    for button in (b for row in rows for b in row):
+        if not isinstance(button, dict) or not button.get("text"):
+            raise bad_request("can't parse inline keyboard button: Text is not specified")
+        if "callback_data" in button:
+            data = str(button["callback_data"]).encode("utf-8")
+            if not 1 <= len(data) <= 64:
+                raise bad_request("BUTTON_DATA_INVALID")
+        elif not INLINE_BUTTON_KINDS & button.keys():
+            raise bad_request(
+                "can't parse inline keyboard button: Text buttons are unallowed in the "
+                "inline keyboard"
+            )
+    return markup
+
+
+def format_text(
+    text: str, parse_mode: Any, entities: Any, *, limit: int, too_long: str
+) -> tuple[str, list[JsonDict], str | None]:
+    """(plain text, entities, raw html or None); length is checked after parsing."""
+    mode = str(parse_mode or "").lower()
+    if mode not in ("", "html", "markdown", "markdownv2"):
+        raise bad_request("unsupported parse_mode")
+    html = None
+    if mode == "html":
+        try:
+            plain, found = parse_html(text)
+        except EntityParseError as exc:
+            raise bad_request(f"can't parse entities: {exc}") from None
+        html = text
+    else:  # MarkdownV2 is not emulated: shown as sent
+        plain, found = text, list(entities) if isinstance(entities, list) else []
+    plain, found = strip_text(plain, found)
+    if len(plain) > limit:
+        raise bad_request(too_long)
+    return plain, found, html
+
+
+class BotMethods(EmulatorState):
+    def method_table(self) -> dict[str, tuple[str, Handler]]:
+        """Lower-cased name -> (canonical name, handler); Telegram ignores case."""
+        table: dict[str, Handler] = {
+            "getMe": self.get_me,
+            "getUpdates": self.get_updates,
+            "deleteWebhook": self.delete_webhook,
+            "getWebhookInfo": self.get_webhook_info,
+            "sendMessage": self.send_message,
+            "editMessageText": self.edit_message_text,
+            "editMessageCaption": self.edit_message_caption,
+            "editMessageReplyMarkup": self.edit_message_reply_markup,
+            "deleteMessage": self.delete_message,
+            "answerCallbackQuery": self.answer_callback_query,
+            "sendDocument": self.send_document,
+            "getFile": self.get_file,
+            "sendChatAction": self.send_chat_action,
+            "setMyCommands": self.set_my_commands,
+            "getMyCommands": self.get_my_commands,
+            "deleteMyCommands": self.delete_my_commands,
+            "setMyDescription": self.set_my_description,
+            "getMyDescription": self.get_my_description,
+            "setMyShortDescription": self.set_my_short_description,
+            "getMyShortDescription": self.get_my_short_description,
+        }
+        return {name.lower(): (name, handler) for name, handler in table.items()}
+
+    # --- helpers -----------------------------------------------------------
+    def chat_for(self, p: JsonDict, *, sending: bool) -> ChatState:
+        chat_id = p.get("chat_id")
+        if chat_id is None or chat_id == "":
+            raise bad_request("chat_id is empty")
+        chat = self.chats.get(chat_id) if isinstance(chat_id, int) else None
+        if chat is None:
+            raise bad_request("chat not found")
+        if sending and chat.id in self.blocked:
+            raise ApiError(403, BLOCKED)
+        return chat
+
+    def message_json(self, chat: ChatState, message_id: int, **content: Any) -> JsonDict:
+        message: JsonDict = {
+            "message_id": message_id,
+            "from": self.bot_user,
+            "chat": chat.info,
+            "date": now(),
+        }
+        message.update({k: v for k, v in content.items() if v})
+        return message
+
+    def add_message(self, chat: ChatState, message: BotMessage) -> None:
+        chat.messages[message.message_id] = message
+        chat.events.append(message)
+
+    def check_reply(self, chat: ChatState, p: JsonDict) -> None:
+        reply = p.get("reply_parameters") or {}
+        target = reply.get("message_id") or p.get("reply_to_message_id")
+        if not target or reply.get("allow_sending_without_reply"):
+            return
+        bot_message = chat.messages.get(target)
+        exists = target in chat.user_message_ids or (bot_message and not bot_message.deleted)
+        if not exists:
+            raise bad_request("message to be replied not found")
+
+    def editable(self, chat: ChatState, p: JsonDict) -> BotMessage:
+        message_id = p.get("message_id")
+        if not message_id:
+            raise bad_request("message identifier is not specified")
+        if message_id in chat.user_message_ids:
+            raise bad_request("message can't be edited")
+        message = chat.messages.get(message_id)
+        if message is None or message.deleted:
+            raise bad_request("message to edit not found")
+        return message
+
+    def store_edit(self, chat: ChatState, old: BotMessage, **changes: Any) -> JsonDict:
+        """Apply an edit as a new snapshot; returns the edited Message object."""
+        raw = {k: v for k, v in old.raw.items() if k != "reply_markup"}
+        raw["edit_date"] = now()
+        markup = changes.get("reply_markup", old.reply_markup)
+        if inline_markup(markup):
+            raw["reply_markup"] = markup
+        key = "caption" if old.document else "text"
+        raw.pop(key, None)
+        if changes.get("text", old.text):
+            raw[key] = changes.get("text", old.text)
+        raw.pop(f"{'caption_' if old.document else ''}entities", None)
+        entities = changes.get("entities", old.entities)
+        if entities:
+            raw["caption_entities" if old.document else "entities"] = entities
+        new = replace(old, edited=True, raw=raw, **changes)
+        self.add_message(chat, new)
+        return raw
+
+    # --- updates -------------------------------------------------------------
+    async def get_me(self, p: JsonDict) -> JsonDict:
+        return {
+            **self.bot_user,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
+        }
+
+    async def get_updates(self, p: JsonDict) -> list[JsonDict]:
+        offset = p.get("offset") or 0
+        limit = min(max(p.get("limit") or 100, 1), 100)
+        timeout = max(p.get("timeout") or 0, 0)
+        if isinstance(p.get("allowed_updates"), list):
+            self.allowed_updates = p["allowed_updates"]
+        # A newer getUpdates terminates a pending one with 409, as Telegram does.
+        self.poll_generation += 1
+        generation = self.poll_generation
+        self.notify()
+        if offset < 0:
+            self.updates = self.updates[offset:]
+        elif offset > 0:
+            self.updates = [u for u in self.updates if u["update_id"] >= offset]
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            if self.closing:
+                return []
+            if generation != self.poll_generation:
+                raise ApiError(
+                    409,
+                    "Conflict: terminated by other getUpdates request; make sure that "
+                    "only one bot instance is running",
+                )
+            if self.updates:
+                batch = self.updates[:limit]
+                self.delivered_update_id = max(self.delivered_update_id, batch[-1]["update_id"])
+                self.notify()
+                return batch
+            remaining = deadline - asyncio.get_running_loop().time()
+            if not await self.wait_change(remaining):
+                return []
+
+    async def delete_webhook(self, p: JsonDict) -> bool:
+        if p.get("drop_pending_updates"):
+            self.updates.clear()
+        return True
+
+    async def get_webhook_info(self, p: JsonDict) -> JsonDict:
+        return {
+            "url": "",
+            "has_custom_certificate": False,
+            "pending_update_count": len(self.updates),
+        }
+
+    # --- messages --------------------------------------------------------------
+    async def send_message(self, p: JsonDict) -> JsonDict:
+        chat = self.chat_for(p, sending=True)
+        text, entities, html = format_text(
+            str(p.get("text") or ""),
+            p.get("parse_mode"),
+            p.get("entities"),
+            limit=MAX_TEXT,
+            too_long="message is too long",
+        )
+        if not text:
+            raise bad_request("message text is empty")
+        markup = check_markup(p.get("reply_markup"))
+        self.check_reply(chat, p)
+        message_id = chat.new_message_id()
+        raw = self.message_json(
+            chat, message_id, text=text, entities=entities, reply_markup=inline_markup(markup)
+        )
+        self.add_message(
+            chat, BotMessage(message_id, chat.id, text, html, markup, entities=entities, raw=raw)
+        )
+        return raw
+
+    async def send_document(self, p: JsonDict) -> JsonDict:
+        chat = self.chat_for(p, sending=True)
+        document = p.get("document")
+        if isinstance(document, Upload):
+            if not document.content:
+                raise bad_request("file must be non-empty")
+            stored = self.store_file(document.filename, document.content, document.mime_type)
+        elif not document:
+            raise bad_request("there is no document in the request")
+        elif isinstance(document, str) and document in self.files:
+            stored = self.files[document]
+        else:
+            raise bad_request("wrong file identifier/HTTP URL specified")
+        caption, entities, html = format_text(
+            str(p.get("caption") or ""),
+            p.get("parse_mode"),
+            p.get("caption_entities"),
+            limit=MAX_CAPTION,
+            too_long="message caption is too long",
+        )
+        markup = check_markup(p.get("reply_markup"))
+        self.check_reply(chat, p)
+        message_id = chat.new_message_id()
+        raw = self.message_json(
+            chat,
+            message_id,
+            document=stored.document_json(),
+            caption=caption,
+            caption_entities=entities,
+            reply_markup=inline_markup(markup),
+        )
+        message = BotMessage(
+            message_id,
+            chat.id,
+            caption,
+            html,
+            markup,
+            document=(stored.name, stored.content),
+            entities=entities,
+            raw=raw,
+        )
+        self.add_message(chat, message)
+        return raw
+
+    async def edit_message_text(self, p: JsonDict) -> JsonDict:
+        if p.get("inline_message_id"):
+            raise bad_request("MESSAGE_ID_INVALID")  # inline messages are not emulated
+        chat = self.chat_for(p, sending=False)
+        old = self.editable(chat, p)
+        if old.document is not None:
+            raise bad_request("there is no text in the message to edit")
+        text, entities, html = format_text(
+            str(p.get("text") or ""),
+            p.get("parse_mode"),
+            p.get("entities"),
+            limit=MAX_TEXT,
+            too_long="message is too long",
+        )
+        if not text:
+            raise bad_request("message text is empty")
+        # Without reply_markup Telegram removes the inline keyboard.
+        markup = inline_markup(check_markup(p.get("reply_markup")))
+        if (text, entities, markup) == (old.text, old.entities, inline_markup(old.reply_markup)):
+            raise bad_request(NOT_MODIFIED)
+        return self.store_edit(
+            chat, old, text=text, html=html, entities=entities, reply_markup=markup
+        )
+
+    async def edit_message_caption(self, p: JsonDict) -> JsonDict:
+        if p.get("inline_message_id"):
+            raise bad_request("MESSAGE_ID_INVALID")
+        chat = self.chat_for(p, sending=False)
+        old = self.editable(chat, p)
+        if old.document is None:
+            raise bad_request("there is no caption in the message to edit")
+        caption, entities, html = format_text(
+            str(p.get("caption") or ""),
+            p.get("parse_mode"),
+            p.get("caption_entities"),
+            limit=MAX_CAPTION,
+            too_long="message caption is too long",
+        )
+        markup = inline_markup(check_markup(p.get("reply_markup")))
+        if (caption, entities, markup) == (old.text, old.entities, inline_markup(old.reply_markup)):
+            raise bad_request(NOT_MODIFIED)
+        return self.store_edit(
+            chat, old, text=caption, html=html, entities=entities, reply_markup=markup
+        )
+
+    async def edit_message_reply_markup(self, p: JsonDict) -> JsonDict:
+        if p.get("inline_message_id"):
+            raise bad_request("MESSAGE_ID_INVALID")
+        chat = self.chat_for(p, sending=False)
+        old = self.editable(chat, p)
+        markup = inline_markup(check_markup(p.get("reply_markup")))
+        if markup == inline_markup(old.reply_markup):
+            raise bad_request(NOT_MODIFIED)
+        return self.store_edit(chat, old, reply_markup=markup)
+
+    async def delete_message(self, p: JsonDict) -> bool:
+        chat = self.chat_for(p, sending=False)
+        message_id = p.get("message_id")
+        if message_id in chat.user_message_ids:
+            chat.user_message_ids.discard(message_id)
+            return True
+        message = chat.messages.get(message_id) if isinstance(message_id, int) else None
+        if message is None or message.deleted:
+            raise bad_request("message to delete not found")
+        chat.messages[message.message_id] = replace(message, deleted=True)
+        return True
+
+    async def send_chat_action(self, p: JsonDict) -> bool:
+        self.chat_for(p, sending=True)
+        if p.get("action") not in CHAT_ACTIONS:
+            raise bad_request("wrong parameter action in request")
+        return True
+
+    async def answer_callback_query(self, p: JsonDict) -> bool:
+        user_id = self.open_queries.pop(str(p.get("callback_query_id", "")), None)
+        if user_id is None:
+            raise bad_request(
+                "query is too old and response timeout expired or query ID is invalid"
+            )
+        if len(str(p.get("text") or "")) > 200:
+            raise bad_request("MESSAGE_TOO_LONG")
+        self.callback_answers.setdefault(user_id, []).append(p)
+        return True
+
+    async def get_file(self, p: JsonDict) -> JsonDict:
+        stored = self.files.get(str(p.get("file_id", "")))
+        if stored is None:
+            raise bad_request("invalid file_id")
+        return {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": len(stored.content),
+            "file_path": stored.path,
+        }
+
+    # --- bot profile -----------------------------------------------------------
+    async def set_my_commands(self, p: JsonDict) -> bool:
+        commands = p.get("commands")
+        if not isinstance(commands, list) or not all(isinstance(c, dict) for c in commands):
+            raise bad_request("can't parse commands JSON object")
+        if len(commands) > 100:
+            raise bad_request("BOT_COMMANDS_TOO_MUCH")
+        cleaned = []
+        for command in commands:
+            name = str(command.get("command", ""))
+            description = str(command.get("description", "")).strip()
+            if not COMMAND_RE.fullmatch(name):
+                raise bad_request("BOT_COMMAND_INVALID")
+            if not 1 <= len(description) <= 256:
+                raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
+            cleaned.append({"command": name, "description": description})
+        key = (scope_key(p.get("scope")), str(p.get("language_code") or ""))
+        if cleaned:
+            self.my_commands[key] = cleaned
+        else:  # an empty list clears them, as on Telegram
+            self.my_commands.pop(key, None)
+        return True
+
+    async def get_my_commands(self, p: JsonDict) -> list[JsonDict]:
+        key = (scope_key(p.get("scope")), str(p.get("language_code") or ""))
+        return list(self.my_commands.get(key, []))
+
+    async def delete_my_commands(self, p: JsonDict) -> bool:
+        key = (scope_key(p.get("scope")), str(p.get("language_code") or ""))
+        self.my_commands.pop(key, None)
+        return True
+
+    def _set_text(self, kind: str, p: JsonDict, limit: int) -> bool:
+        text = str(p.get(kind) or "")
+        if len(text) > limit:
+            raise bad_request(f"{kind.replace('_', ' ')} is too long")
+        key = (kind, str(p.get("language_code") or ""))
+        if text:
+            self.my_texts[key] = text
+        else:
+            self.my_texts.pop(key, None)
+        return True
+
+    async def set_my_description(self, p: JsonDict) -> bool:
+        return self._set_text("description", p, 512)
+
+    async def set_my_short_description(self, p: JsonDict) -> bool:
+        return self._set_text("short_description", p, 120)
+
+    async def get_my_description(self, p: JsonDict) -> JsonDict:
+        return {
+            "description": self.my_texts.get(("description", str(p.get("language_code") or "")), "")
+        }
+
+    async def get_my_short_description(self, p: JsonDict) -> JsonDict:
+        key = ("short_description", str(p.get("language_code") or ""))
+        return {"short_description": self.my_texts.get(key, "")}
+
+
+def scope_key(scope: Any) -> str:
+    """'default', 'all_private_chats', 'chat:123', 'chat_member:123:42', ..."""
+    if scope is None:
+        return "default"
+    if not isinstance(scope, dict) or scope.get("type") not in SCOPE_TYPES:
+        raise bad_request("can't parse BotCommandScope JSON object")
+    parts = [str(scope["type"])] + [str(scope[k]) for k in ("chat_id", "user_id") if k in scope]
+    return ":".join(parts)

@@ -1,0 +1,102 @@
+"""Plain data kept by the emulator: what the user sees and per-chat state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+JsonDict = dict[str, Any]
+
+
+class ApiError(Exception):
+    """A Telegram error answer; method code raises it, the HTTP layer renders it."""
+
+    def __init__(self, code: int, description: str) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
+
+
+def bad_request(text: str) -> ApiError:
+    return ApiError(400, f"Bad Request: {text}")
+
+
+@dataclass
+class BotMessage:
+    """One message the bot sent, as the user sees it at some moment.
+
+    Instances are never mutated: an edit produces a new snapshot, so the lists
+    returned by ``FakeUser.send`` keep showing what arrived at that time.
+    """
+
+    message_id: int
+    chat_id: int
+    text: str  # plain text (HTML parsed), or the caption of a document
+    html: str | None  # raw text as sent when parse_mode was HTML
+    reply_markup: JsonDict | None
+    document: tuple[str, bytes] | None = None  # (file name, content)
+    edited: bool = False
+    deleted: bool = False
+    entities: list[JsonDict] = field(default_factory=list)
+    raw: JsonDict = field(default_factory=dict, repr=False)  # Telegram Message object
+
+    def buttons(self) -> list[list[tuple[str, str]]]:
+        """Rows of (text, callback_data or url); reply keyboards give (text, "")."""
+        markup = self.reply_markup or {}
+        if "inline_keyboard" in markup:
+            return [
+                [(b["text"], _button_value(b)) for b in row] for row in markup["inline_keyboard"]
+            ]
+        rows = markup.get("keyboard") or []
+        return [[(b, "") if isinstance(b, str) else (b["text"], "") for b in row] for row in rows]
+
+    def button_texts(self) -> list[str]:
+        return [text for row in self.buttons() for text, _ in row]
+
+
+def _button_value(button: JsonDict) -> str:
+    for key in ("callback_data", "url"):
+        if key in button:
+            return str(button[key])
+    for key in ("web_app", "login_url"):
+        if key in button:
+            return str(button[key].get("url", ""))
+    return ""
+
+
+@dataclass
+class StoredFile:
+    file_id: str
+    file_unique_id: str
+    name: str
+    content: bytes
+    mime_type: str
+    path: str  # what getFile returns as file_path
+
+    def document_json(self) -> JsonDict:
+        return {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "file_name": self.name,
+            "mime_type": self.mime_type,
+            "file_size": len(self.content),
+        }
+
+
+@dataclass
+class ChatState:
+    info: JsonDict  # the Telegram Chat object
+    next_message_id: int = 1  # shared by both sides, as in a real private chat
+    messages: dict[int, BotMessage] = field(default_factory=dict)  # current bot messages
+    user_message_ids: set[int] = field(default_factory=set)
+    events: list[BotMessage] = field(default_factory=list)  # new messages and edits, in order
+    errors: list[str] = field(default_factory=list)  # failed calls, for assertion messages
+    activity: int = 0  # bumped on every bot call touching this chat
+
+    @property
+    def id(self) -> int:
+        return int(self.info["id"])
+
+    def new_message_id(self) -> int:
+        self.next_message_id += 1
+        return self.next_message_id - 1

@@ -1,0 +1,283 @@
+"""In-process fake Telegram Bot API server over real HTTP.
+
+The real python-telegram-bot Application talks to it with long polling; the
+only difference from production is the base URL, so whatever ptb serialises
+is exercised for real.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+from bot.emulator.methods import BotMethods, scope_key
+from bot.emulator.models import ApiError, BotMessage, ChatState, JsonDict, bad_request
+from bot.emulator.state import Upload, now
+from bot.emulator.user import FakeUser
+
+log = logging.getLogger(__name__)
+
+# ptb form-encodes non-string values as JSON; these are turned back into objects.
+# fmt: off
+JSON_KEYS = {
+    "reply_markup", "commands", "scope", "allowed_updates", "entities", "caption_entities",
+    "link_preview_options", "reply_parameters", "media", "message_ids", "menu_button",
+}
+INT_KEYS = {
+    "chat_id", "message_id", "offset", "limit", "timeout", "user_id", "from_chat_id",
+    "message_thread_id", "reply_to_message_id", "cache_time",
+}
+BOOL_KEYS = {
+    "disable_notification", "protect_content", "show_alert", "drop_pending_updates",
+    "disable_web_page_preview", "allow_sending_without_reply", "disable_content_type_detection",
+}
+# fmt: on
+
+
+def normalise(raw: dict[str, Any]) -> JsonDict:
+    """Turn form strings back into the JSON values Telegram would see."""
+    params: JsonDict = {}
+    for key, value in raw.items():
+        if isinstance(value, str) and value.startswith("attach://"):
+            value = raw.get(value[len("attach://") :], value)
+        if isinstance(value, str) and key in JSON_KEYS:
+            try:
+                value = json.loads(value)
+            except ValueError:
+                raise bad_request(f"can't parse {key} JSON object") from None
+        elif key in INT_KEYS and isinstance(value, str | float):
+            try:
+                value = int(float(value))
+            except ValueError:
+                if key != "chat_id":  # "@channelname" stays a string
+                    raise bad_request(f"invalid {key} specified") from None
+        elif key in BOOL_KEYS and isinstance(value, str):
+            value = value.strip().lower() in ("true", "1")
+        params[key] = value
+    return params
+
+
+def error_response(code: int, description: str) -> web.Response:
+    body = {"ok": False, "error_code": code, "description": description}
+    return web.json_response(body, status=code)
+
+
+class BotAPIEmulator(BotMethods):
+    def __init__(
+        self,
+        token: str = "123456:TEST-TOKEN",
+        bot_username: str = "sske_test_bot",
+        bot_first_name: str = "Test Bot",
+    ) -> None:
+        super().__init__(token, bot_username, bot_first_name)
+        self.users: dict[int, FakeUser] = {}
+        self.port = 0
+        self._methods = self.method_table()
+        self._runner: web.AppRunner | None = None
+
+    # --- lifecycle -----------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        """What to pass to ApplicationBuilder.base_url (ptb appends the token)."""
+        return f"http://127.0.0.1:{self._started_port()}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"http://127.0.0.1:{self._started_port()}/file/bot"
+
+    def _started_port(self) -> int:
+        if not self.port:
+            raise RuntimeError("BotAPIEmulator is not started; await emu.start() first")
+        return self.port
+
+    async def start(self) -> None:
+        if self._runner is not None:
+            return
+        self.closing = False
+        app = web.Application(client_max_size=50 * 1024 * 1024)  # Bot API upload limit
+        app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
+        # Short shutdown_timeout: a stuck handler must not hang a test run.
+        self._runner = web.AppRunner(
+            app, handle_signals=False, access_log=None, shutdown_timeout=1.0
+        )
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = int(self._runner.addresses[0][1])
+
+    async def stop(self) -> None:
+        if self._runner is None:
+            return
+        self.closing = True
+        self.notify()  # pending long polls answer [] right away
+        await asyncio.sleep(0)
+        await self._runner.cleanup()
+        self._runner = None
+        self.port = 0
+
+    async def __aenter__(self) -> BotAPIEmulator:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    # --- HTTP --------------------------------------------------------------------
+    async def _handle_api(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return error_response(401, "Unauthorized")
+        name = request.match_info["method"]
+        entry = self._methods.get(name.lower())
+        if entry is None:
+            log.warning("Bot API method %r is not emulated; answering 404", name)
+        try:
+            params = await self._read_params(request)
+        except ApiError as exc:
+            return error_response(exc.code, exc.description)
+        name = entry[0] if entry else name
+        self.calls.append((name, params))
+        if entry is None:
+            return error_response(404, "Not Found")
+        chat_id = params.get("chat_id")
+        if name == "answerCallbackQuery":
+            chat_id = self.open_queries.get(str(params.get("callback_query_id", "")))
+        try:
+            result = await entry[1](params)
+        except ApiError as exc:
+            chat = self.chats.get(chat_id) if isinstance(chat_id, int) else None
+            if chat is not None:
+                chat.errors.append(f"{name}: {exc.description}")
+            return error_response(exc.code, exc.description)
+        finally:
+            if name != "getUpdates":
+                self.touch(chat_id)
+        return web.json_response({"ok": True, "result": result})
+
+    async def _read_params(self, request: web.Request) -> JsonDict:
+        raw: dict[str, Any] = dict(request.query)
+        if request.method == "POST" and request.can_read_body:
+            if request.content_type == "application/json":
+                try:
+                    body = await request.json()
+                except ValueError:
+                    raise bad_request("can't parse JSON request body") from None
+                if not isinstance(body, dict):
+                    raise bad_request("JSON request body must be an object")
+                raw.update(body)
+            else:
+                form = await request.post()
+                for key, value in form.items():
+                    if isinstance(value, web.FileField):
+                        raw[key] = Upload(value.filename, value.file.read(), value.content_type)
+                    else:
+                        raw[key] = value if isinstance(value, str) else bytes(value).decode()
+        return normalise(raw)
+
+    async def _handle_file(self, request: web.Request) -> web.StreamResponse:
+        if request.match_info["token"] != self.token:
+            return error_response(401, "Unauthorized")
+        path = request.match_info["path"]
+        for stored in self.files.values():
+            if stored.path == path:
+                return web.Response(body=stored.content, content_type=stored.mime_type)
+        return error_response(404, "Not Found")
+
+    # --- user side -----------------------------------------------------------------
+    def user(
+        self,
+        user_id: int,
+        language_code: str | None = "en",
+        first_name: str = "Test",
+        last_name: str | None = None,
+        username: str | None = None,
+    ) -> FakeUser:
+        """The fake user with this id; the same object on repeated calls."""
+        if user_id not in self.users:
+            self.users[user_id] = FakeUser(
+                self, user_id, language_code, first_name, last_name, username
+            )
+        return self.users[user_id]
+
+    def messages_to(self, chat_id: int, *, include_deleted: bool = False) -> list[BotMessage]:
+        """Everything the bot sent to that chat, edits applied, in sending order."""
+        chat = self.chats.get(chat_id)
+        if chat is None:
+            return []
+        return [m for m in chat.messages.values() if include_deleted or not m.deleted]
+
+    def commands(
+        self, language_code: str = "", scope: str | JsonDict = "default"
+    ) -> list[JsonDict]:
+        """Commands as set by setMyCommands; scope is a type ("default") or a scope dict."""
+        key = scope if isinstance(scope, str) else scope_key(scope)
+        return list(self.my_commands.get((key, language_code), []))
+
+    def block(self, user_id: int) -> None:
+        """From now on send* to this user's chat answers 403 'bot was blocked by the user'."""
+        self.blocked.add(user_id)
+
+    def unblock(self, user_id: int) -> None:
+        self.blocked.discard(user_id)
+
+    def add_chat(self, chat_id: int, chat_type: str = "group", title: str = "Test group") -> None:
+        """Register a group chat so the bot may send to it."""
+        self.chats.setdefault(
+            chat_id, ChatState({"id": chat_id, "type": chat_type, "title": title})
+        )
+
+    def chat_member_update(self, user_id: int, old_status: str, new_status: str) -> int:
+        """Queue a my_chat_member update in the user's private chat; returns its update_id.
+
+        Use ``await emu.settle(update_id)`` to wait until the bot has handled it.
+        """
+        user = self.user(user_id)
+        chat = self.private_chat(user.json)
+        payload = {
+            "chat": chat.info,
+            "from": user.json,
+            "date": now(),
+            "old_chat_member": self._member(old_status),
+            "new_chat_member": self._member(new_status),
+        }
+        return self.queue_update("my_chat_member", payload)
+
+    def _member(self, status: str) -> JsonDict:
+        member: JsonDict = {"status": status, "user": self.bot_user}
+        if status == "kicked":
+            member["until_date"] = 0  # forever, as Telegram sends it
+        return member
+
+    async def settle(self, update_id: int | None = None, timeout: float = 5.0) -> None:
+        """Wait until the update (default: all queued) was fetched and the bot went quiet."""
+        target = update_id if update_id is not None else self.next_update_id - 1
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self.delivered_update_id < target:
+            if not await self.wait_change(deadline - loop.time()):
+                raise AssertionError(f"update {target} was not fetched by the bot in {timeout}s")
+        await self.wait_quiet(lambda: self.activity, deadline)
+
+    async def wait_quiet(
+        self, counter: Callable[[], int], deadline: float, quiet: float = 0.05
+    ) -> None:
+        """Return once ``counter`` has not changed for ``quiet`` seconds (or at deadline)."""
+        loop = asyncio.get_running_loop()
+        seen = counter()
+        quiet_until = loop.time() + quiet
+        while (end := min(quiet_until, deadline)) > loop.time():
+            await self.wait_change(end - loop.time())
+            if counter() != seen:
+                seen = counter()
+                quiet_until = loop.time() + quiet

@@ -1,0 +1,194 @@
+"""A fake Telegram user: sends updates to the bot and waits for its answers."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from bot.emulator.entities import command_entities
+from bot.emulator.models import BotMessage, ChatState, JsonDict
+from bot.emulator.state import now
+
+if TYPE_CHECKING:
+    from bot.emulator.server import BotAPIEmulator
+
+NOTHING_EXPECTED_WAIT = 0.3  # how long send(expect=0) listens
+
+
+class FakeUser:
+    def __init__(
+        self,
+        emu: BotAPIEmulator,
+        user_id: int,
+        language_code: str | None,
+        first_name: str,
+        last_name: str | None,
+        username: str | None,
+    ) -> None:
+        self._emu = emu
+        self.id = user_id
+        self.language_code = language_code
+        self.first_name = first_name
+        self.last_name = last_name
+        self.username = username
+
+    def __repr__(self) -> str:
+        return f"FakeUser(id={self.id}, language_code={self.language_code!r})"
+
+    @property
+    def json(self) -> JsonDict:
+        """The Telegram User object of this user."""
+        user: JsonDict = {"id": self.id, "is_bot": False, "first_name": self.first_name}
+        for key in ("last_name", "username", "language_code"):
+            if getattr(self, key):
+                user[key] = getattr(self, key)
+        return user
+
+    def _chat(self) -> ChatState:
+        """The private chat; creating it means the user has written to the bot."""
+        return self._emu.private_chat(self.json)
+
+    @property
+    def messages(self) -> list[BotMessage]:
+        """All bot messages in this private chat, edits applied, deleted ones left out."""
+        return self._emu.messages_to(self.id)
+
+    @property
+    def last(self) -> BotMessage:
+        messages = self.messages
+        if not messages:
+            raise AssertionError(f"the bot has sent nothing to user {self.id}")
+        return messages[-1]
+
+    @property
+    def callback_answers(self) -> list[JsonDict]:
+        """answerCallbackQuery parameters received for this user's button presses."""
+        return self._emu.callback_answers.setdefault(self.id, [])
+
+    # --- acting ------------------------------------------------------------------
+    async def send(self, text: str, *, expect: int = 1, timeout: float = 5.0) -> list[BotMessage]:
+        """Send a text message; return the bot's new messages and edits in this chat."""
+        message = self._new_message()
+        message["text"] = text
+        entities = command_entities(text)
+        if entities:
+            message["entities"] = entities
+        return await self._deliver("message", message, expect, timeout)
+
+    async def send_document(
+        self,
+        filename: str,
+        content: bytes,
+        caption: str | None = None,
+        *,
+        expect: int = 1,
+        timeout: float = 5.0,
+    ) -> list[BotMessage]:
+        message = self._new_message()
+        message["document"] = self._emu.store_file(filename, content).document_json()
+        if caption:
+            message["caption"] = caption
+        return await self._deliver("message", message, expect, timeout)
+
+    async def press(
+        self,
+        button_text: str,
+        *,
+        message: BotMessage | None = None,
+        expect: int = 1,
+        timeout: float = 5.0,
+    ) -> list[BotMessage]:
+        """Press an inline button by its text (exact match first, then substring)."""
+        chat = self._chat()
+        if message is not None:
+            current = chat.messages.get(message.message_id)
+            if current is None or current.deleted:
+                raise AssertionError(f"message {message.message_id} no longer exists")
+            candidates = [current]
+        else:
+            candidates = list(reversed(self.messages))
+        for matches in (lambda t: t == button_text, lambda t: button_text in t):
+            for candidate in candidates:
+                for button in _inline_buttons(candidate):
+                    if matches(button["text"]):
+                        if "callback_data" not in button:
+                            raise AssertionError(
+                                f"button {button['text']!r} sends no callback: {button}"
+                            )
+                        return await self._callback(
+                            candidate, button["callback_data"], expect, timeout
+                        )
+        available = [b["text"] for m in candidates for b in _inline_buttons(m)]
+        raise AssertionError(f"no button {button_text!r}; buttons present: {available}")
+
+    async def press_data(
+        self,
+        data: str,
+        *,
+        message_id: int | None = None,
+        expect: int = 1,
+        timeout: float = 5.0,
+    ) -> list[BotMessage]:
+        """Send a callback query with arbitrary (possibly forged) data."""
+        messages = self.messages
+        if message_id is not None:
+            found = [m for m in messages if m.message_id == message_id]
+            if not found:
+                raise AssertionError(f"no bot message {message_id} in chat {self.id}")
+            return await self._callback(found[0], data, expect, timeout)
+        return await self._callback(messages[-1] if messages else None, data, expect, timeout)
+
+    async def block_bot(self, *, timeout: float = 5.0) -> None:
+        """What a real block looks like: sends now fail and my_chat_member arrives."""
+        self._emu.block(self.id)
+        await self._emu.settle(self._emu.chat_member_update(self.id, "member", "kicked"), timeout)
+
+    async def unblock_bot(self, *, timeout: float = 5.0) -> None:
+        self._emu.unblock(self.id)
+        await self._emu.settle(self._emu.chat_member_update(self.id, "kicked", "member"), timeout)
+
+    # --- internals -----------------------------------------------------------------
+    def _new_message(self) -> JsonDict:
+        chat = self._chat()
+        message_id = chat.new_message_id()
+        chat.user_message_ids.add(message_id)
+        return {"message_id": message_id, "from": self.json, "chat": chat.info, "date": now()}
+
+    async def _callback(
+        self, message: BotMessage | None, data: str, expect: int, timeout: float
+    ) -> list[BotMessage]:
+        query: JsonDict = {
+            "id": self._emu.new_query_id(self.id),
+            "from": self.json,
+            "chat_instance": str(8_000_000_000 + self.id),
+            "data": data,
+        }
+        if message is not None:
+            query["message"] = message.raw
+        return await self._deliver("callback_query", query, expect, timeout)
+
+    async def _deliver(
+        self, kind: str, payload: JsonDict, expect: int, timeout: float
+    ) -> list[BotMessage]:
+        chat = self._chat()
+        start, errors_start = len(chat.events), len(chat.errors)
+        self._emu.queue_update(kind, payload)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        if expect <= 0:
+            await asyncio.sleep(NOTHING_EXPECTED_WAIT)
+            return chat.events[start:]
+        while len(chat.events) - start < expect:
+            if not await self._emu.wait_change(deadline - loop.time()):
+                raise AssertionError(
+                    f"user {self.id} expected {expect} bot message(s) within {timeout}s, "
+                    f"got {len(chat.events) - start}: {chat.events[start:]}; "
+                    f"failed API calls: {chat.errors[errors_start:]}"
+                )
+        await self._emu.wait_quiet(lambda: chat.activity, deadline)
+        return chat.events[start:]
+
+
+def _inline_buttons(message: BotMessage) -> list[JsonDict]:
+    rows = (message.reply_markup or {}).get("inline_keyboard") or []
+    return [button for row in rows for button in row]

@@ -1,0 +1,57 @@
+"""What every handler needs: who is writing, in which language and zone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.app import Services, services
+from bot.i18n import normalize_language
+from bot.models import Participant
+from bot.views import Viewer
+
+FALLBACK_ZONE = "UTC"
+
+
+@dataclass(frozen=True)
+class Who:
+    svc: Services
+    person: Participant
+    view: Viewer
+
+
+def viewer_for(svc: Services, person: Participant, language_code: str | None = None) -> Viewer:
+    """The stored language wins; Telegram's language_code is only the first guess."""
+    lang = person.language or normalize_language(language_code, svc.settings.default_language)
+    return Viewer(svc.i18n.get(lang), lang, person.zone or FALLBACK_ZONE)
+
+
+async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who:
+    svc = services(context)
+    user = update.effective_user
+    assert user is not None
+    person = await svc.repo.get_participant(user.id)
+    if person is None or (person.first_name, person.last_name, person.username) != (
+        user.first_name,
+        user.last_name,
+        user.username,
+    ):
+        person = await svc.repo.ensure_participant(
+            user.id,
+            first_name=user.first_name,
+            last_name=user.last_name,
+            username=user.username,
+            now=svc.clock.now(),
+        )
+    return Who(svc, person, viewer_for(svc, person, user.language_code))
+
+
+async def not_understood(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    w = await who(update, context)
+    _ = w.view.tr.gettext
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(
+            _("Sorry, I did not understand that. /help lists what I can do.")
+        )

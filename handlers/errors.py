@@ -1,0 +1,45 @@
+"""Last-resort handlers: unknown commands, stray input, and errors. Never silence."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import Application, ContextTypes, MessageHandler, filters
+
+from bot.app import services
+from bot.i18n import normalize_language
+from handlers.common import not_understood
+
+log = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    log.error("error while handling an update", exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    svc = services(context)
+    user = update.effective_user
+    lang = svc.settings.default_language
+    try:
+        person = await svc.repo.get_participant(user.id) if user else None
+        lang = (person.language if person else None) or normalize_language(
+            user.language_code if user else None, lang
+        )
+    except Exception:  # the database may be what failed
+        pass
+    _ = svc.i18n.get(lang).gettext
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        await context.bot.send_message(
+            update.effective_chat.id,
+            _("Sorry, something went wrong on my side. Please try again in a moment."),
+        )
+    except Exception:
+        log.exception("could not tell the user about the error")
+
+
+def register(app: Application) -> None:
+    app.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, not_understood))
+    app.add_error_handler(on_error)

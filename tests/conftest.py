@@ -1,0 +1,86 @@
+"""Shared fixtures: the Bot API emulator over real HTTP, a real SQLite file, a fake clock."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.app import Services, get_services, running, setup_application
+from bot.clock import FakeClock
+from bot.config import Settings, load_settings
+from bot.emulator import BotAPIEmulator, FakeUser
+from bot.i18n import I18n
+from bot.schedule import Schedule, load_schedule
+
+ROOT = Path(__file__).resolve().parent.parent
+ORGANIZER_ID = 900
+
+
+@pytest.fixture(scope="session")
+def i18n() -> I18n:
+    return I18n()
+
+
+@pytest.fixture(scope="session")
+def schedule() -> Schedule:
+    return load_schedule(ROOT / "schedule.json")
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    # A Saturday before session 3 (Wednesday 24 March 2021, 14:00 UTC).
+    return FakeClock(datetime(2021, 3, 20, 12, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[BotAPIEmulator]:
+    async with BotAPIEmulator() as emu:
+        yield emu
+
+
+@pytest.fixture
+def settings(emulator: BotAPIEmulator, tmp_path: Path) -> Settings:
+    return load_settings(
+        env_file=None,
+        telegram_bot_token=emulator.token,
+        bot_api_url=emulator.base_url,
+        database_path=tmp_path / "data" / "bot.sqlite3",
+        schedule_path=ROOT / "schedule.json",
+        organizer_ids=[ORGANIZER_ID],
+    )
+
+
+BotRunner = Callable[[], AbstractAsyncContextManager[Services]]
+
+
+@pytest.fixture
+def run_bot(settings: Settings, clock: FakeClock, schedule: Schedule, i18n: I18n) -> BotRunner:
+    """Start the real Application with long polling; usable twice to test restarts."""
+
+    @asynccontextmanager
+    async def _run() -> AsyncIterator[Services]:
+        app = setup_application(settings, clock=clock, schedule=schedule, i18n=i18n)
+        async with running(app):
+            yield get_services(app)
+
+    return _run
+
+
+@pytest.fixture
+async def bot(run_bot: BotRunner) -> AsyncIterator[Services]:
+    async with run_bot() as svc:
+        yield svc
+
+
+async def onboard(user: FakeUser, lang_button: str, country_button: str,
+                  zone_button: str | None = None) -> None:
+    """Walk /start with button presses, as a person would."""
+    await user.send("/start")
+    await user.press(lang_button)
+    await user.press(country_button)
+    if zone_button is not None:
+        await user.press(zone_button)
