@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import errors, help, onboarding, schedule
+from handlers import errors, help, onboarding, roles, schedule
 
 
 def register(app: Application) -> None:
     onboarding.register(app)
     schedule.register(app)
     help.register(app)
+    roles.register(app)
     # Last: anything no other handler took gets a short answer, never silence.
     errors.register(app)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.app import Services, services
 from bot.i18n import normalize_language
-from bot.models import Participant
+from bot.models import Participant, Role
+from bot.roles import allows, effective_role
 from bot.views import Viewer
 
 FALLBACK_ZONE = "UTC"
@@ -20,6 +24,7 @@ class Who:
     svc: Services
     person: Participant
     view: Viewer
+    role: Role
 
 
 def viewer_for(svc: Services, person: Participant, language_code: str | None = None) -> Viewer:
@@ -45,7 +50,8 @@ async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who:
             username=user.username,
             now=svc.clock.now(),
         )
-    return Who(svc, person, viewer_for(svc, person, user.language_code))
+    role = effective_role(user.id, person, svc.settings.organizer_ids)
+    return Who(svc, person, viewer_for(svc, person, user.language_code), role)
 
 
 async def not_understood(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -55,3 +61,36 @@ async def not_understood(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await update.effective_message.reply_text(
             _("Sorry, I did not understand that. /help lists what I can do.")
         )
+
+
+Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+
+
+def restricted(minimum: Role) -> Callable[[Callback], Callback]:
+    """The one place privileged commands and buttons check the role.
+
+    Anyone below `minimum` gets a polite, localized refusal and nothing runs.
+    """
+
+    def decorate(handler: Callback) -> Callback:
+        @functools.wraps(handler)
+        async def checked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            w = await who(update, context)
+            if allows(w.role, minimum):
+                await handler(update, context)
+                return
+            _ = w.view.tr.gettext
+            text = (
+                _("Sorry, only organizers can do that.")
+                if minimum == "organizer"
+                else _("Sorry, only facilitators and organizers can do that.")
+            )
+            if update.callback_query is not None:
+                await update.callback_query.answer(text, show_alert=True)
+            elif update.effective_message is not None:
+                await update.effective_message.reply_text(text)
+
+        checked.required_role = minimum  # type: ignore[attr-defined]
+        return checked
+
+    return decorate

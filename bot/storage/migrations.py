@@ -1,4 +1,7 @@
-"""Forward-only schema migrations; each one runs in its own transaction."""
+"""Forward-only schema migrations; each one runs in its own transaction.
+
+Append new migrations at the end; never edit one that has shipped.
+"""
 
 from __future__ import annotations
 
@@ -24,5 +27,18 @@ MIGRATIONS: list[list[str]] = [
         )
         """,
         "CREATE INDEX participants_country ON participants (country, grp)",
+    ],
+    # 2: audit log of privileged actions
+    [
+        """
+        CREATE TABLE audit_log (
+            id        INTEGER PRIMARY KEY AUTOINCREMENT,
+            at        TEXT NOT NULL,
+            actor_id  INTEGER NOT NULL,
+            action    TEXT NOT NULL,
+            target    TEXT,
+            detail    TEXT
+        )
+        """,
     ],
 ]

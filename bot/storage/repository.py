@@ -163,3 +163,24 @@ class Repository:
         async with self._db.execute("SELECT COUNT(*) FROM participants") as cur:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
+
+    async def set_role(self, user_id: int, role: str, now: datetime) -> bool:
+        """False when the person has never written to the bot."""
+        cur = await self._db.execute(
+            "UPDATE participants SET role = ?, updated_at = ? WHERE user_id = ?",
+            (role, _ts(now), user_id),
+        )
+        return cur.rowcount > 0
+
+    async def audit(
+        self, actor_id: int, action: str, now: datetime, target: str | None = None,
+        detail: str | None = None,
+    ) -> None:
+        await self._db.execute(
+            "INSERT INTO audit_log (at, actor_id, action, target, detail) VALUES (?, ?, ?, ?, ?)",
+            (_ts(now), actor_id, action, target, detail),
+        )
+
+    async def audit_entries(self) -> list[dict[str, Any]]:
+        async with self._db.execute("SELECT * FROM audit_log ORDER BY id") as cur:
+            return [dict(row) for row in await cur.fetchall()]
