@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from pathlib import Path
 
 from bot.config import SettingsError, load_settings
 from bot.i18n import CatalogError, I18n, catalog_problems
@@ -22,6 +23,28 @@ def _check() -> int:
         f"ok: settings, {settings.schedule_path} ({len(schedule.sessions)} sessions, "
         f"{len(schedule.countries)} countries) and catalogs are valid"
     )
+    return 0
+
+
+def _export(kind: str, fmt: str, output: Path) -> int:
+    import asyncio
+
+    from bot.exports import EXPORTERS
+    from bot.storage import Repository
+
+    settings = load_settings()
+    schedule = load_schedule(settings.schedule_path)
+    exporter = EXPORTERS[kind]
+
+    async def write() -> None:
+        repo = await Repository.open(settings.database_path)
+        try:
+            await exporter(repo, schedule, fmt, output)  # type: ignore[arg-type]
+        finally:
+            await repo.close()
+
+    asyncio.run(write())
+    print(f"wrote {output}")
     return 0
 
 
@@ -45,10 +68,18 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="run the bot with long polling (the default)")
     sub.add_parser("check", help="validate settings, schedule.json and the catalogs")
+    from bot.exports import EXPORTERS
+
+    export = sub.add_parser("export", help="write an organizer export to a file")
+    export.add_argument("kind", choices=sorted(EXPORTERS) or ["(none yet)"])
+    export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    export.add_argument("--output", type=Path, required=True)
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
             return _check()
+        if args.command == "export":
+            return _export(args.kind, args.format, args.output)
         return _run()
     except (SettingsError, ScheduleError, CatalogError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
@@ -15,7 +15,12 @@ from bot.clock import Clock, SystemClock
 from bot.config import LANGUAGES, Settings
 from bot.i18n import I18n
 from bot.schedule import Schedule, load_schedule
+from bot.sender import Sender
 from bot.storage import Repository
+
+# Each feature that keeps scheduler jobs registers a builder; all run at every start (and on
+# /reload), so jobs are always rebuilt from schedule.json and the database.
+JobBuilder = Callable[[Application], Awaitable[None]]
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +31,8 @@ class Services:
     schedule: Schedule
     i18n: I18n
     clock: Clock
+    sender: Sender = field(default_factory=Sender)
+    job_builders: list[JobBuilder] = field(default_factory=list)
     _repo: Repository | None = field(default=None, repr=False)
 
     @property
@@ -65,6 +72,8 @@ async def start_services(app: Application) -> None:
     svc = get_services(app)
     if svc._repo is None:
         svc._repo = await Repository.open(svc.settings.database_path)
+    for build in svc.job_builders:
+        await build(app)
     default = svc.settings.default_language
     await app.bot.set_my_commands(command_menu(svc, default), scope=BotCommandScopeDefault())
     for lang in LANGUAGES:

@@ -1,0 +1,83 @@
+"""Scheduler jobs are derived state: rebuilt at every start from schedule.json and the database.
+
+Job times are program times from the injected clock. APScheduler runs on the real clock, so a job
+due at program time T is scheduled (T - clock.now()) from now: identical in production, and in
+tests (where the clock is fake) jobs never fire on their own; tests move the clock and call
+fire_due(), which runs the due jobs through the real JobQueue (Job.run).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Coroutine
+from datetime import datetime, timedelta
+from typing import Any
+
+from telegram.ext import Application, ContextTypes
+
+from bot.clock import Clock
+
+log = logging.getLogger(__name__)
+
+JobCallback = Callable[[ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+
+
+def schedule_at(
+    app: Application,
+    clock: Clock,
+    *,
+    name: str,
+    due: datetime,
+    callback: JobCallback,
+    grace: timedelta,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """One job with a deterministic id: scheduling it again replaces it, never duplicates it.
+
+    misfire_grace_time is set deliberately (APScheduler's default is 1 s): a job that could not
+    run on time (busy loop, suspended host) still runs if it is at most `grace` late.
+    """
+    assert app.job_queue is not None, "install python-telegram-bot[job-queue]"
+    delay = max((due - clock.now()).total_seconds(), 0.0)
+    app.job_queue.run_once(
+        callback,
+        when=delay,
+        name=name,
+        data={"due": due, **(data or {})},
+        job_kwargs={
+            "id": name,
+            "replace_existing": True,
+            "misfire_grace_time": max(int(grace.total_seconds()), 1),
+        },
+    )
+
+
+def cancel(app: Application, prefix: str) -> None:
+    """Drop every job whose name starts with prefix (before a rebuild)."""
+    assert app.job_queue is not None
+    for job in app.job_queue.jobs():
+        if job.name and job.name.startswith(prefix):
+            job.schedule_removal()
+
+
+def due_at(context: ContextTypes.DEFAULT_TYPE) -> datetime:
+    assert context.job is not None and isinstance(context.job.data, dict)
+    due: datetime = context.job.data["due"]
+    return due
+
+
+async def fire_due(app: Application, clock: Clock) -> list[str]:
+    """Run, in due order, every pending job whose program time has come (tests, console)."""
+    assert app.job_queue is not None
+    ready = [
+        job
+        for job in app.job_queue.jobs()
+        if isinstance(job.data, dict) and job.data.get("due") and job.data["due"] <= clock.now()
+    ]
+    ready.sort(key=lambda job: job.data["due"])  # type: ignore[index]
+    names = []
+    for job in ready:
+        job.schedule_removal()
+        await job.run(app)
+        names.append(job.name or "")
+    return names
