@@ -34,6 +34,12 @@ class Services:
     sender: Sender = field(default_factory=Sender)
     job_builders: list[JobBuilder] = field(default_factory=list)
     _repo: Repository | None = field(default=None, repr=False)
+    _app: Application | None = field(default=None, repr=False)
+
+    @property
+    def app(self) -> Application:
+        assert self._app is not None
+        return self._app
 
     @property
     def repo(self) -> Repository:
@@ -61,6 +67,7 @@ def command_menu(svc: Services, lang: str) -> list[BotCommand]:
         BotCommand("next", _("When is the next session")),
         BotCommand("schedule", _("The whole program")),
         BotCommand("session", _("One session in full, e.g. /session 3")),
+        BotCommand("reminders", _("Turn session reminders on or off")),
         BotCommand("settings", _("Language, country and time zone")),
         BotCommand("help", _("What this bot can do")),
         BotCommand("start", _("Start again")),
@@ -116,6 +123,7 @@ def setup_application(
             builder = builder.base_file_url(settings.bot_file_url)
     app = builder.build()
     app.bot_data["services"] = svc
+    svc._app = app
     register(app)
     return app
 

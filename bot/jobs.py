@@ -8,6 +8,7 @@ fire_due(), which runs the due jobs through the real JobQueue (Job.run).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Coroutine
 from datetime import datetime, timedelta
@@ -18,6 +19,9 @@ from telegram.ext import Application, ContextTypes
 from bot.clock import Clock
 
 log = logging.getLogger(__name__)
+
+# Job runs in progress, so fire_due() can wait for one APScheduler started by itself.
+_running: set[asyncio.Task[None]] = set()
 
 JobCallback = Callable[[ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
@@ -39,8 +43,19 @@ def schedule_at(
     """
     assert app.job_queue is not None, "install python-telegram-bot[job-queue]"
     delay = max((due - clock.now()).total_seconds(), 0.0)
+
+    async def tracked(context: ContextTypes.DEFAULT_TYPE) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            _running.add(task)
+        try:
+            await callback(context)
+        finally:
+            if task is not None:
+                _running.discard(task)
+
     app.job_queue.run_once(
-        callback,
+        tracked,
         when=delay,
         name=name,
         data={"due": due, **(data or {})},
@@ -69,6 +84,7 @@ def due_at(context: ContextTypes.DEFAULT_TYPE) -> datetime:
 async def fire_due(app: Application, clock: Clock) -> list[str]:
     """Run, in due order, every pending job whose program time has come (tests, console)."""
     assert app.job_queue is not None
+    await asyncio.sleep(0.05)  # let APScheduler dispatch what is due on the real clock
     ready = [
         job
         for job in app.job_queue.jobs()
@@ -80,4 +96,6 @@ async def fire_due(app: Application, clock: Clock) -> list[str]:
         job.schedule_removal()
         await job.run(app)
         names.append(job.name or "")
+    while _running:  # runs APScheduler started on its own (catch-up at start)
+        await asyncio.gather(*list(_running), return_exceptions=True)
     return names

@@ -30,7 +30,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 log = logging.getLogger(__name__)
 
-Status = Literal["sent", "blocked", "failed", "unknown"]
+Status = Literal["sent", "blocked", "failed", "unknown", "skipped"]
 
 
 @dataclass(frozen=True)
@@ -97,11 +97,23 @@ class Sender:
         if delay > 0:
             await asyncio.sleep(delay)
 
-    async def send(self, chat_id: int, call: Callable[[], Awaitable[Message]]) -> Outcome:
-        """Send one message (any Bot API call returning a Message) within the limits."""
+    async def send(
+        self,
+        chat_id: int,
+        call: Callable[[], Awaitable[Message]],
+        claim: Callable[[], Awaitable[bool]] | None = None,
+    ) -> Outcome:
+        """Send one message (any Bot API call returning a Message) within the limits.
+
+        claim() runs once, after the rate limiter let this send through and right before the
+        request: callers record "sending" there, so a crash can only leave the one request in
+        flight uncertain, never the ones still queued. If it returns False: skipped.
+        """
         error = ""
         for attempt in range(1, self.max_attempts + 1):
             await self._wait_turn(chat_id)
+            if claim is not None and attempt == 1 and not await claim():
+                return Outcome("skipped", attempts=0)
             try:
                 message = await call()
             except RetryAfter as exc:

@@ -18,6 +18,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         _("/next: the next session, in your time zone"),
         _("/schedule: the whole program"),
         _("/session 3: one session in full (any number from the schedule)"),
+        _("/reminders: choose which session reminders you get"),
         _("/settings: change language, country or time zone"),
         _("/help: this message"),
     ]

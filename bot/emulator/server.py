@@ -253,6 +253,20 @@ class BotAPIEmulator(BotMethods):
         }
         return self.queue_update("my_chat_member", payload)
 
+    async def add_bot_to_group(
+        self, chat_id: int, title: str, by_user_id: int, *, timeout: float = 5.0
+    ) -> None:
+        """Someone adds the bot to a group: the chat exists and my_chat_member arrives."""
+        self.add_chat(chat_id, "group", title)
+        payload = {
+            "chat": self.chats[chat_id].info,
+            "from": self.user(by_user_id).json,
+            "date": now(),
+            "old_chat_member": self._member("left"),
+            "new_chat_member": self._member("member"),
+        }
+        await self.settle(self.queue_update("my_chat_member", payload), timeout)
+
     def _member(self, status: str) -> JsonDict:
         member: JsonDict = {"status": status, "user": self.bot_user}
         if status == "kicked":

@@ -147,6 +147,22 @@ class FakeUser:
         self._emu.unblock(self.id)
         await self._emu.settle(self._emu.chat_member_update(self.id, "kicked", "member"), timeout)
 
+    async def send_in_group(
+        self, chat_id: int, text: str, *, expect: int = 1, timeout: float = 5.0
+    ) -> list[BotMessage]:
+        """Send a text message in a group chat (see emu.add_bot_to_group); waits there."""
+        chat = self._emu.chats[chat_id]
+        message_id = chat.new_message_id()
+        chat.user_message_ids.add(message_id)
+        message: JsonDict = {
+            "message_id": message_id, "from": self.json, "chat": chat.info, "date": now(),
+            "text": text,
+        }
+        entities = command_entities(text)
+        if entities:
+            message["entities"] = entities
+        return await self._deliver("message", message, expect, timeout, chat=chat)
+
     # --- internals -----------------------------------------------------------------
     def _new_message(self) -> JsonDict:
         chat = self._chat()
@@ -168,9 +184,10 @@ class FakeUser:
         return await self._deliver("callback_query", query, expect, timeout)
 
     async def _deliver(
-        self, kind: str, payload: JsonDict, expect: int, timeout: float
+        self, kind: str, payload: JsonDict, expect: int, timeout: float,
+        chat: ChatState | None = None,
     ) -> list[BotMessage]:
-        chat = self._chat()
+        chat = chat or self._chat()
         start, errors_start = len(chat.events), len(chat.errors)
         self._emu.queue_update(kind, payload)
         loop = asyncio.get_running_loop()

@@ -14,6 +14,7 @@ import aiosqlite
 
 from bot.models import Participant
 from bot.storage.migrations import MIGRATIONS
+from bot.storage.reminders import ReminderStore
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ class Repository:
         # One connection is shared by all handlers: a multi-statement transaction holds this
         # lock so no other coroutine's statement lands inside it.
         self._tx_lock = asyncio.Lock()
+        self.reminders = ReminderStore(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Repository:
