@@ -68,6 +68,8 @@ def command_menu(svc: Services, lang: str) -> list[BotCommand]:
         BotCommand("schedule", _("The whole program")),
         BotCommand("session", _("One session in full, e.g. /session 3")),
         BotCommand("reminders", _("Turn session reminders on or off")),
+        BotCommand("checkin", _("Check in to the session running now")),
+        BotCommand("me", _("My attendance and certificate progress")),
         BotCommand("settings", _("Language, country and time zone")),
         BotCommand("help", _("What this bot can do")),
         BotCommand("start", _("Start again")),

@@ -107,6 +107,7 @@ class Reminders(_Model):
 class Checkin(_Model):
     opens_minutes_before: int = Field(default=15, ge=0)
     late_after_minutes: int = Field(default=15, ge=0)
+    certificate_threshold_percent: int = Field(default=80, ge=0, le=100)
 
 
 class Session(_Model):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import errors, help, onboarding, reminders, roles, schedule
+from handlers import attendance, errors, help, onboarding, reminders, roles, schedule
 
 
 def register(app: Application) -> None:
@@ -13,5 +13,6 @@ def register(app: Application) -> None:
     help.register(app)
     roles.register(app)
     reminders.register(app)
+    attendance.register(app)
     # Last: anything no other handler took gets a short answer, never silence.
     errors.register(app)

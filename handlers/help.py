@@ -19,6 +19,8 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         _("/schedule: the whole program"),
         _("/session 3: one session in full (any number from the schedule)"),
         _("/reminders: choose which session reminders you get"),
+        _("/checkin: check in to the session running now"),
+        _("/me: your attendance and certificate progress"),
         _("/settings: change language, country or time zone"),
         _("/help: this message"),
     ]

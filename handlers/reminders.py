@@ -37,6 +37,7 @@ from bot.jobs import cancel, due_at, schedule_at
 from bot.schedule import ScheduleError, Session, load_schedule
 from bot.storage.reminders import ALL_OFF, DeliveryKey
 from bot.views import Viewer, country_name
+from handlers.attendance import checkin_keyboard
 from handlers.common import FALLBACK_ZONE, Who, restricted, who
 
 log = logging.getLogger(__name__)
@@ -123,7 +124,13 @@ async def reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         targets = await _targets(svc, session, offset)
 
         def render(view: Viewer, target: Target) -> tuple[str, InlineKeyboardMarkup | None]:
-            return views.reminder_text(view, session, svc.clock.now()), None
+            # "Starting now" carries the one-tap check-in, bound to this person's id.
+            markup = (
+                checkin_keyboard(view, session.number, target.chat_id)
+                if offset == 0 and target.private
+                else None
+            )
+            return views.reminder_text(view, session, svc.clock.now()), markup
 
         await _deliver(context.application, key, targets, render)
 

@@ -333,3 +333,18 @@ async def test_group_chat_linked_to_a_country_gets_reminders_in_its_language(
     count = len(emulator.messages_to(group))
     await fire(bot, clock, S3)
     assert len(emulator.messages_to(group)) == count
+
+
+async def test_starting_now_reminder_carries_the_check_in_button(
+    bot: Services, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
+    user = emulator.user(95, "es")
+    await core_member(bot, user, "Español", "Perú")
+    await fire(bot, clock, S3 - timedelta(hours=1))
+    assert user.messages[-1].reply_markup is None  # only "starting now" has the button
+    await fire(bot, clock, S3)
+    reminder = user.messages[-1]
+    assert reminder.buttons() == [[("✅ Estoy aquí", "ci:3:95")]]
+    await user.press("Estoy aquí", message=reminder)
+    record = await bot.repo.attendance.get(95, 3)
+    assert record is not None and record.status == "present"

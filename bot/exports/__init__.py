@@ -17,3 +17,6 @@ Format = Literal["csv", "xlsx"]
 Exporter = Callable[[Repository, Schedule, Format, Path], Awaitable[None]]
 
 EXPORTERS: dict[str, Exporter] = {}
+
+# Exporter modules register themselves on import (they need EXPORTERS above).
+from bot.exports import attendance  # noqa: E402, F401

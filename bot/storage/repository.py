@@ -8,13 +8,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiosqlite
 
 from bot.models import Participant
 from bot.storage.migrations import MIGRATIONS
 from bot.storage.reminders import ReminderStore
+
+if TYPE_CHECKING:
+    from bot.storage.attendance import AttendanceStore
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +81,12 @@ class Repository:
 
     async def close(self) -> None:
         await self._db.close()
+
+    @property
+    def attendance(self) -> AttendanceStore:
+        from bot.storage.attendance import AttendanceStore  # it imports this module
+
+        return AttendanceStore(self._db, self.transaction)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
