@@ -109,6 +109,10 @@ class Checkin(_Model):
     late_after_minutes: int = Field(default=15, ge=0)
 
 
+class GoalsConfig(_Model):
+    nudge_days_before: int = Field(default=3, ge=0, le=60)
+
+
 class Session(_Model):
     number: int = Field(ge=0)
     part: int = Field(ge=1)
@@ -173,6 +177,7 @@ class Schedule(_Model):
     countries: list[Country]
     reminders: Reminders = Field(default_factory=Reminders)
     checkin: Checkin = Field(default_factory=Checkin)
+    goals: GoalsConfig = Field(default_factory=GoalsConfig)
     sessions: list[Session]
 
     @field_validator("languages")

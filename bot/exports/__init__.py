@@ -17,3 +17,6 @@ Format = Literal["csv", "xlsx"]
 Exporter = Callable[[Repository, Schedule, Format, Path], Awaitable[None]]
 
 EXPORTERS: dict[str, Exporter] = {}
+
+# Exporter modules register themselves on import (kept last: they import EXPORTERS).
+from bot.exports import goals as _goals  # noqa: E402,F401

@@ -1,0 +1,37 @@
+"""Helpers for the goal tests: onboard a person and put them in a group."""
+
+from __future__ import annotations
+
+from bot.app import Services
+from bot.emulator import BotAPIEmulator, FakeUser
+from tests.conftest import onboard
+
+LANG_BUTTONS = {"en": "English", "es": "Español", "fr": "Français", "pt": "Português"}
+
+
+async def member(
+    bot: Services, emulator: BotAPIEmulator, user_id: int, lang: str, country_button: str,
+    group: str | None = "core", first_name: str = "Test", zone_button: str | None = None,
+) -> FakeUser:
+    user = emulator.user(user_id, lang, first_name=first_name)
+    await onboard(user, LANG_BUTTONS[lang], country_button, zone_button)
+    if group is not None:
+        await bot.repo.update_participant(user_id, bot.clock.now(), grp=group)
+    return user
+
+
+async def add_goal(user: FakeUser, title: str, description: str | None = None,
+                   target: str | None = None, command: str = "/addgoal", *,
+                   skip: str = "Skip", save: str = "Save") -> None:
+    """The whole add-goal conversation with the given answers; Skip where None."""
+    await user.send(command)
+    await user.send(title)
+    if description is None:
+        await user.press(skip)
+    else:
+        await user.send(description)
+    if target is None:
+        await user.press(skip)
+    else:
+        await user.send(target)
+    await user.press(save, expect=2)
