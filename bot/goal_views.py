@@ -57,7 +57,8 @@ def moment(v: Viewer, when: datetime) -> str:
 
 
 def percent(v: Viewer, value: float) -> str:
-    return format_percent(value, "#,##0.#%", locale=v.lang)
+    """62.5% / 62,5 % with the locale's own spacing; at most one decimal."""
+    return format_percent(round(value, 3), locale=v.lang, decimal_quantization=False)
 
 
 def progress(v: Viewer, done: int, total: int) -> str:

@@ -29,6 +29,9 @@ DESCRIPTION_MAX = 2000
 STEP_MAX = 300
 RESPONSIBLE_MAX = 100
 NOTE_MAX = 1000
+# Every goal and step gets a button; Telegram allows 100 buttons per message.
+GOALS_MAX = 30
+STEPS_MAX = 30
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import date
+from html import escape
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -33,9 +34,11 @@ from telegram.warnings import PTBUserWarning
 from bot import goal_views as gv
 from bot.goals import (
     DESCRIPTION_MAX,
+    GOALS_MAX,
     NOTE_MAX,
     RESPONSIBLE_MAX,
     STEP_MAX,
+    STEPS_MAX,
     TITLE_MAX,
     Goal,
     clean_text,
@@ -156,7 +159,7 @@ async def _start_goal(update: Update, context: ContextTypes.DEFAULT_TYPE, w: Who
                      target_date=goal.target_date)
         await _say(update, _("Editing the goal. Current title:\n<b>{title}</b>\n\nSend a new "
                              "title (up to {limit} characters) or keep it.").format(
-            title=gv.escape(goal.title), limit=TITLE_MAX),
+            title=escape(goal.title), limit=TITLE_MAX),
             _keyboard(("✔️ " + _("Keep"), "gf:keep"), _cancel_button(w)))
     return TITLE
 
@@ -178,6 +181,9 @@ async def start_add(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
             await update.callback_query.answer(edit_refusal(w, country), show_alert=True)
         else:
             await _say(update, edit_refusal(w, country))
+        return END
+    if len(await w.svc.repo.goals.goals(country)) >= GOALS_MAX:
+        await _say(update, _("A group can have at most {limit} goals.").format(limit=GOALS_MAX))
         return END
     return await _start_goal(update, context, w, country, None)
 
@@ -202,7 +208,7 @@ async def _ask_description(update: Update, context: ContextTypes.DEFAULT_TYPE, w
         current = draft.get("description")
         text = _("Current description:\n{text}\n\nSend a new description (up to {limit} "
                  "characters), keep it or remove it.").format(
-            text=gv.escape(current) if current else "—", limit=DESCRIPTION_MAX)
+            text=escape(current) if current else "—", limit=DESCRIPTION_MAX)
         markup = _keyboard(("✔️ " + _("Keep"), "gf:keep"), ("🗑 " + _("Remove"), "gf:clear"),
                            _cancel_button(w))
     else:
@@ -332,11 +338,15 @@ async def start_step(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     goal = await _editable_goal(update, w, int(update.callback_query.data.split(":")[2]))
     if goal is None:
         return END
+    if len((await w.svc.repo.goals.steps([goal.id])).get(goal.id, [])) >= STEPS_MAX:
+        await _say(update, _("A goal can have at most {limit} action steps.").format(
+            limit=STEPS_MAX))
+        return END
     draft = _draft(context)
     draft.clear()
     draft.update(kind="step", goal_id=goal.id, country=goal.country)
     await _say(update, _("New action step for: {title}\nWhat needs to be done? (up to {limit} "
-                         "characters)").format(title=f"<b>{gv.escape(goal.title)}</b>",
+                         "characters)").format(title=f"<b>{escape(goal.title)}</b>",
                                                 limit=STEP_MAX),
                _keyboard(_cancel_button(w)))
     return STEP_TEXT
@@ -459,7 +469,7 @@ async def start_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     draft.clear()
     draft.update(kind="note", goal_id=goal.id, country=goal.country)
     await _say(update, _("Progress note for: {title}\nWhat happened? (up to {limit} "
-                         "characters)").format(title=f"<b>{gv.escape(goal.title)}</b>",
+                         "characters)").format(title=f"<b>{escape(goal.title)}</b>",
                                                 limit=NOTE_MAX),
                _keyboard(_cancel_button(w)))
     return NOTE_TEXT

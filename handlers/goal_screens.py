@@ -8,12 +8,15 @@ the guided flows start from "g:add:CC", "g:e:ID", "g:as:ID", "g:n:ID" and use "g
 
 from __future__ import annotations
 
+from html import escape
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from bot import goal_views as gv
 from bot.goals import (
     STATUS_CODES,
+    STEPS_MAX,
     Goal,
     can_edit_goals,
     can_read_goals,
@@ -23,8 +26,6 @@ from bot.goals import (
 )
 from bot.views import country_name, flag
 from handlers.common import Who
-
-MAX_STEP_BUTTONS = 30
 
 
 def may_read(w: Who, country: str) -> bool:
@@ -113,7 +114,7 @@ async def goal_screen(w: Who, goal: Goal) -> tuple[str, InlineKeyboardMarkup]:
     rows: list[list[InlineKeyboardButton]] = []
     if may_edit(w, goal.country):
         ticks = [_button(f"{'✅' if s.done else '⬜'} {i}", f"g:t:{goal.id}:{s.id}")
-                 for i, s in enumerate(steps[:MAX_STEP_BUTTONS], start=1)]
+                 for i, s in enumerate(steps[:STEPS_MAX], start=1)]
         rows += [ticks[i:i + 5] for i in range(0, len(ticks), 5)]
         rows += [
             [_button("🔄 " + _("Status"), f"g:s:{goal.id}"),
@@ -128,7 +129,7 @@ async def goal_screen(w: Who, goal: Goal) -> tuple[str, InlineKeyboardMarkup]:
 
 def status_screen(w: Who, goal: Goal) -> tuple[str, InlineKeyboardMarkup]:
     _ = w.view.tr.gettext
-    text = _("New status for: {title}").format(title=f"<b>{gv.escape(goal.title)}</b>")
+    text = _("New status for: {title}").format(title=f"<b>{escape(goal.title)}</b>")
     rows = [[_button(f"{gv.STATUS_ICONS[s]} {gv.status_label(w.view, s)}"
                      + (" ←" if s == goal.status else ""), f"g:st:{goal.id}:{code}")]
             for code, s in STATUS_CODES.items()]

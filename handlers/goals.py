@@ -311,7 +311,9 @@ async def on_rate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.callback_query.answer(gv.rating_label(w.view, rating))
     await show(update, *await review_screen(w, goal.country))
     if not was_complete and review_result(goals, await store.reviews()).complete:
-        await announce_results(context.application, goal.country)
+        # In the background: a fan-out must not hold up everyone else's updates.
+        context.application.create_task(
+            announce_results(context.application, goal.country), update=update)
 
 
 async def on_results(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -331,8 +333,11 @@ async def on_open_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if await w.svc.repo.goals.open_review(w.person.user_id, now):
         await w.svc.repo.audit(w.person.user_id, "goal_review_open", now)
     invited = await invite_to_review(context.application)
-    await show(update, _("The closing review is open. {n} core members were invited to rate "
-                         "their goals.").format(n=invited), new=True)
+    text = w.view.tr.ngettext(
+        "The closing review is open. {n} core member was invited to rate the goals.",
+        "The closing review is open. {n} core members were invited to rate their goals.",
+        invited)
+    await show(update, text.format(n=invited), new=True)
 
 
 # /export goals ------------------------------------------------------------------------------

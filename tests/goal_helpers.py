@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from bot.app import Services
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from telegram.ext import Application
+
+from bot.app import Services, get_services, running, setup_application
+from bot.clock import FakeClock
+from bot.config import Settings
 from bot.emulator import BotAPIEmulator, FakeUser
+from bot.i18n import I18n
+from bot.schedule import Schedule
 from tests.conftest import onboard
 
 LANG_BUTTONS = {"en": "English", "es": "Español", "fr": "Français", "pt": "Português"}
@@ -35,3 +45,22 @@ async def add_goal(user: FakeUser, title: str, description: str | None = None,
     else:
         await user.send(target)
     await user.press(save, expect=2)
+
+
+@asynccontextmanager
+async def running_app(settings: Settings, clock: FakeClock, schedule: Schedule,
+                      i18n: I18n) -> AsyncIterator[tuple[Application, Services]]:
+    """Like the run_bot fixture, but also hands out the Application (for fire_due)."""
+    app = setup_application(settings, clock=clock, schedule=schedule, i18n=i18n)
+    async with running(app):
+        yield app, get_services(app)
+
+
+async def wait_for(emulator: BotAPIEmulator, check: Callable[[], bool],
+                   timeout: float = 5.0) -> None:
+    """Until check() holds: fan-outs keep sending after the pressing user's chat is quiet."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not check():
+        if not await emulator.wait_change(deadline - loop.time()):
+            raise AssertionError("condition not met in time")
