@@ -223,19 +223,27 @@ def result_line(v: Viewer, result: ReviewResult) -> str:
     _ = v.tr.gettext
     if result.score is None:
         return _("not rated yet")
-    return _("{percent} achieved ({achieved} achieved, {partly} partly, {not_achieved} not; "
-             "{rated} of {goals} goals rated)").format(
-        percent=percent(v, result.score), achieved=result.achieved, partly=result.partly,
-        not_achieved=result.not_achieved, rated=result.rated, goals=result.goals)
+    counts = " · ".join(f"{RATING_ICONS[r]} {n}" for r, n in (
+        ("achieved", result.achieved), ("partly", result.partly),
+        ("not_achieved", result.not_achieved)))
+    rated = v.tr.ngettext("{rated} of {goals} goal rated", "{rated} of {goals} goals rated",
+                          result.goals).format(rated=result.rated, goals=result.goals)
+    return _("{percent} achieved ({counts}; {rated})").format(
+        percent=percent(v, result.score), counts=counts, rated=rated)
+
+
+def rating_legend(v: Viewer) -> str:
+    return " · ".join(f"{icon} {rating_label(v, r)}" for r, icon in RATING_ICONS.items())
 
 
 def results_text(v: Viewer, schedule: Schedule, per_country: dict[str, ReviewResult],
                  overall: ReviewResult) -> str:
     _ = v.tr.gettext
     lines = ["<b>" + _("Closing review: how much of their own goals each group achieved")
-             + "</b>", _("Partly achieved counts half."), ""]
+             + "</b>", rating_legend(v) + ". " + _("Partly achieved counts half."), ""]
     for code, result in per_country.items():
-        lines.append(f"{country_title(v, schedule, code)}: {result_line(v, result)}")
+        lines.append(_("{country}: {result}").format(
+            country=country_title(v, schedule, code), result=result_line(v, result)))
     lines += ["", "<b>" + _("Overall: {result}").format(result=result_line(v, overall)) + "</b>"]
     return fit(lines)
 
@@ -248,7 +256,7 @@ def review_text(v: Viewer, schedule: Schedule, country: str, goals: list[Goal],
             country=country_title(v, schedule, country)) + "</b>",
         _("For each goal, how much did your group achieve? One answer per goal; "
           "a new answer replaces the old one."),
-        " · ".join(f"{icon} {rating_label(v, r)}" for r, icon in RATING_ICONS.items()),
+        rating_legend(v),
         "",
     ]
     rated = [g for g in goals if g.status != "dropped"]

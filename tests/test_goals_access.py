@@ -41,13 +41,17 @@ async def test_cross_country_edits_are_refused_even_when_forged(
         rosa, goal_id, step_id,
         "Disculpe, solo el grupo núcleo de Ghana y los facilitadores pueden cambiar estos "
         "objetivos.")
+    # A step id of Ghana's under a goal Rosa may edit does not reach Ghana's step either.
+    own = await bot.repo.goals.add_goal("PE", "Peru goal", None, None, 71, bot.clock.now())
+    assert await rosa.press_data(f"g:t:{own}:{step_id}", expect=0) == []
+    assert rosa.callback_answers[-1]["text"] == "Este paso ya no existe."
     (refused,) = await rosa.send("/addgoal GH")
     assert refused.text.startswith("Disculpe, solo el grupo núcleo de Ghana")
     assert await bot.repo.goals.history(goal_id) == before
     goal = await bot.repo.goals.get_goal(goal_id)
     assert goal is not None and goal.status == "not_started"
     assert (await bot.repo.goals.steps([goal_id]))[goal_id][0].done is False
-    assert [g.country for g in await bot.repo.goals.goals()] == ["GH"]
+    assert [g.country for g in await bot.repo.goals.goals()] == ["GH", "PE"]
 
     # A core member may read another group's goals, without edit buttons.
     (listing,) = await rosa.send("/goals GH")

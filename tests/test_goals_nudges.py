@@ -36,11 +36,15 @@ async def test_nudges_after_kickoff_and_before_a_session_never_repeat(
         assert await fire_due(app, clock) == ["goals:kickoff:0"]
         assert kofi.last.text.startswith(KICKOFF_NUDGE)
         assert kofi.last.button_texts() == ["➕ Add a goal", "📋 Open our goals"]
+        nudge = kofi.last
         assert not any(m.text.startswith("Su grupo núcleo") for m in rosa.messages)
         assert not any(KICKOFF_NUDGE in m.text for m in wider.messages)
         person = await svc.repo.get_participant(gone.id)
         assert person is not None and not person.active  # blocked: marked inactive
         assert await svc.repo.goals.nudged("kickoff", 0) == {81: "sent", 84: "blocked"}
+        (prompt,) = await kofi.press("Add a goal", message=nudge)
+        assert prompt.text.startswith("New goal for 🇬🇭 Ghana.")
+        await kofi.send("/cancel")
 
     # Restart: the jobs are rebuilt; nothing is sent again.
     async with running_app(settings, clock, schedule, i18n) as (app, svc):

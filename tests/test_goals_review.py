@@ -60,7 +60,7 @@ async def test_closing_review_worked_example(
         await rosa.press("1 🌓", message=screen)
         # Peru has rated all its goals: the screen updates and the results go out.
         screen, peru_results = await rosa.press("2 ❌", message=screen, expect=2)
-        assert "Resultado: 25\u00a0% logrado (0 logrados, 1 en parte, 1 no; 2 de 2 objetivos " \
+        assert "Resultado: 25\u00a0% logrado (✅ 0 · 🌓 1 · ❌ 1; 2 de 2 objetivos " \
                "evaluados)" in screen.text
         assert peru_results.text.startswith("Evaluación final: cuánto logró cada grupo")
         assert "🇬🇭 Ghana: sin evaluar todavía" in peru_results.text
@@ -82,17 +82,14 @@ async def test_closing_review_worked_example(
 
         lines = results.text.splitlines()
         assert lines[0] == "Closing review: how much of their own goals each group achieved"
-        assert "🇬🇭 Ghana: 62.5% achieved (2 achieved, 1 partly, 1 not; 4 of 4 goals rated)" \
-            in lines
-        assert "🇵🇪 Peru: 25% achieved (0 achieved, 1 partly, 1 not; 2 of 2 goals rated)" in lines
+        assert "🇬🇭 Ghana: 62.5% achieved (✅ 2 · 🌓 1 · ❌ 1; 4 of 4 goals rated)" in lines
+        assert "🇵🇪 Peru: 25% achieved (✅ 0 · 🌓 1 · ❌ 1; 2 of 2 goals rated)" in lines
         assert "🇨🇴 Colombia: not rated yet" in lines
-        assert lines[-1] == ("Overall: 50% achieved (2 achieved, 2 partly, 2 not; 6 of 6 goals "
-                             "rated)")
+        assert lines[-1] == "Overall: 50% achieved (✅ 2 · 🌓 2 · ❌ 2; 6 of 6 goals rated)"
         await wait_for(emulator, lambda: kofi.last.text == results.text)  # the group ...
         await wait_for(emulator, lambda: "6 objectifs" in facilitator.last.text)
         assert facilitator.last.text.splitlines()[-1] == (  # ... and the facilitators
-            "Au total : 50\u00a0% atteint (2 atteints, 2 en partie, 2 non ; 6 objectifs "
-            "évalués sur 6)")
+            "Au total : 50\u00a0% atteint (✅ 2 · 🌓 2 · ❌ 2 ; 6 objectifs évalués sur 6)")
         assert rosa.last.text == peru_results.text  # Ghana's results go to Ghana only
 
         # Dropped goals are not rated, even with forged data.
