@@ -5,8 +5,9 @@ Everything returned is Telegram HTML; goal texts are shown as written, escaped.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
-from html import escape
+from html import escape, unescape
 
 from babel.lists import format_list
 from babel.numbers import format_percent
@@ -77,18 +78,23 @@ def shorten(text: str, size: int) -> str:
     return text if len(text) <= size else text[: size - 1].rstrip() + "…"
 
 
+def visible(html_text: str) -> int:
+    """Length as Telegram counts it: after entity parsing (tags gone, entities decoded)."""
+    return len(unescape(re.sub(r"<[^>]*>", "", html_text)))
+
+
 def fit(lines: list[str], limit: int = LIMIT) -> str:
     """Join lines; drop whole lines from the end if too long (a line never splits a tag)."""
     text = "\n".join(lines)
-    if len(text) <= limit:
+    if visible(text) <= limit:
         return text
     kept: list[str] = []
     size = 2
     for line in lines:
-        if size + len(line) + 1 > limit:
+        size += visible(line) + 1
+        if size > limit:
             break
         kept.append(line)
-        size += len(line) + 1
     return "\n".join(kept + ["…"])
 
 
@@ -123,7 +129,19 @@ def goal_list_text(v: Viewer, schedule: Schedule, country: str, goals: list[Goal
 
 def goal_text(v: Viewer, schedule: Schedule, goal: Goal, steps: list[Step],
               notes: list[HistoryEntry]) -> str:
+    lines = _goal_lines(v, schedule, goal, steps, notes, None)
+    if visible("\n".join(lines)) > LIMIT:  # very long texts: shorten each, keep every step
+        lines = _goal_lines(v, schedule, goal, steps, notes, 40)
+    return fit(lines)
+
+
+def _goal_lines(v: Viewer, schedule: Schedule, goal: Goal, steps: list[Step],
+                notes: list[HistoryEntry], size: int | None) -> list[str]:
     _ = v.tr.gettext
+
+    def cut(text: str, factor: float = 1) -> str:
+        return escape(shorten(text, int(size * factor)) if size else text)
+
     d, t = step_progress(steps)
     lines = [
         f"{country_title(v, schedule, goal.country)}",
@@ -135,25 +153,25 @@ def goal_text(v: Viewer, schedule: Schedule, goal: Goal, steps: list[Step],
         lines.append(_("Target date: {date}").format(date=day(v, goal.target_date)))
     lines.append(_("Progress: {progress}").format(progress=progress(v, d, t)))
     if goal.description:
-        lines += ["", escape(goal.description)]
+        lines += ["", cut(goal.description, 8)]
     lines += ["", "<b>" + _("Action steps") + "</b>"]
     if not steps:
         lines.append(_("No action steps yet."))
     for i, step in enumerate(steps, start=1):
         extra = []
         if step.responsible:
-            extra.append("👤 " + escape(step.responsible))
+            extra.append("👤 " + cut(step.responsible, 0.5))
         if step.due_date:
             extra.append(_("due {date}").format(date=day(v, step.due_date)))
         mark = "✅" if step.done else "⬜"
-        lines.append(f"{mark} {i}. {escape(step.text)}"
+        lines.append(f"{mark} {i}. {cut(step.text)}"
                      + (" — " + " · ".join(extra) if extra else ""))
     if notes:
         lines += ["", "<b>" + _("Latest progress notes") + "</b>"]
         for note in notes:
             lines.append(f"🗒 {v.date(note.at, 'medium')} · {person(note.actor_name, note.actor_id)}"
-                         f": {escape(note.detail or '')}")
-    return fit(lines)
+                         f": {cut(note.detail or '', 4)}")
+    return lines
 
 
 def history_line(v: Viewer, entry: HistoryEntry) -> str:

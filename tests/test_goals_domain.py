@@ -145,3 +145,24 @@ def test_nudge_plan_default_and_configured(schedule: Schedule) -> None:
     data["goals"] = {"nudge_days_before": -1}
     with pytest.raises(Exception, match="goals.nudge_days_before"):
         parse_schedule(data)
+
+
+def test_long_goal_screens_stay_within_telegram_limits(schedule: Schedule) -> None:
+    from bot import goal_views as gv
+    from bot.goals import Step
+    from bot.i18n import I18n
+    from bot.views import Viewer
+
+    v = Viewer(I18n().get("es"), "es", "America/Lima")
+    big = Goal(1, "PE", "T" * 200, "<d>" * 666, date(2021, 6, 30), "in_progress", 1, T0, T0)
+    steps = [Step(i, 1, "&" * 300, "R" * 100, None, date(2021, 5, 1), False, None, T0)
+             for i in range(30)]
+    text = gv.goal_text(v, schedule, big, steps, [])
+    assert gv.visible(text) <= 4096
+    assert "&lt;d&gt;" in text and "<d>" not in text  # escaped, no tag cut in half
+    assert "⬜ 30. " + "&amp;" * 39 + "… — 👤 " + "R" * 19 + "…" in text  # all steps, shortened
+    assert not text.endswith("…")
+    normal = gv.goal_text(v, schedule, big, steps[:3], [])
+    assert "&amp;" * 300 in normal and "&lt;d&gt;" * 666 in normal  # short enough: in full
+    many = gv.history_text(v, big, [])
+    assert gv.fit(["x" * 3000, "y" * 3000]) == "x" * 3000 + "\n…" and many
