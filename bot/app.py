@@ -70,6 +70,7 @@ def command_menu(svc: Services, lang: str) -> list[BotCommand]:
         BotCommand("reminders", _("Turn session reminders on or off")),
         BotCommand("checkin", _("Check in to the session running now")),
         BotCommand("me", _("My attendance and certificate progress")),
+        BotCommand("goals", _("My group's goals and action plan")),
         BotCommand("settings", _("Language, country and time zone")),
         BotCommand("help", _("What this bot can do")),
         BotCommand("start", _("Start again")),

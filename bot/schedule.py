@@ -110,6 +110,10 @@ class Checkin(_Model):
     certificate_threshold_percent: int = Field(default=80, ge=0, le=100)
 
 
+class GoalsConfig(_Model):
+    nudge_days_before: int = Field(default=3, ge=0, le=60)
+
+
 class Session(_Model):
     number: int = Field(ge=0)
     part: int = Field(ge=1)
@@ -174,6 +178,7 @@ class Schedule(_Model):
     countries: list[Country]
     reminders: Reminders = Field(default_factory=Reminders)
     checkin: Checkin = Field(default_factory=Checkin)
+    goals: GoalsConfig = Field(default_factory=GoalsConfig)
     sessions: list[Session]
 
     @field_validator("languages")

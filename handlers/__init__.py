@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import attendance, errors, help, onboarding, reminders, roles, schedule
+from handlers import (
+    attendance,
+    errors,
+    exports,
+    goals,
+    help,
+    onboarding,
+    reminders,
+    roles,
+    schedule,
+)
 
 
 def register(app: Application) -> None:
@@ -14,5 +24,7 @@ def register(app: Application) -> None:
     roles.register(app)
     reminders.register(app)
     attendance.register(app)
+    goals.register(app)
+    exports.register(app)
     # Last: anything no other handler took gets a short answer, never silence.
     errors.register(app)

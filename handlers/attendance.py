@@ -234,8 +234,9 @@ async def _send_request(
 
 
 def register(app: Application) -> None:
+    # Its own group: it lets most messages pass, and only one handler per group runs.
     app.add_handler(
-        MessageHandler(filters.TEXT & filters.ChatType.PRIVATE, on_awaited_text), group=-1
+        MessageHandler(filters.TEXT & filters.ChatType.PRIVATE, on_awaited_text), group=-2
     )
     app.add_handler(CommandHandler("checkin", checkin_command))
     app.add_handler(CommandHandler(["me", "progress"], me))

@@ -210,15 +210,10 @@ async def _tell_participant(
 
 
 @restricted("organizer")
-async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def send_attendance_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     w = await who(update, context)
-    _ = w.view.tr.gettext
     message = update.effective_message
     assert message is not None
-    args = context.args or []
-    if args not in ([], ["attendance"]):
-        await message.reply_text(_("Usage: /export (sends attendance.csv and attendance.xlsx)."))
-        return
     svc = w.svc
     now = svc.clock.now()
     with tempfile.TemporaryDirectory() as folder:
@@ -238,4 +233,3 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("attendance", attendance_command))
     app.add_handler(CommandHandler("code", code_command))
     app.add_handler(CommandHandler("correct", correct_command))
-    app.add_handler(CommandHandler("export", export_command))

@@ -21,6 +21,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         _("/reminders: choose which session reminders you get"),
         _("/checkin: check in to the session running now"),
         _("/me: your attendance and certificate progress"),
+        _("/goals: your group's goals and action plan"),
         _("/settings: change language, country or time zone"),
         _("/help: this message"),
     ]

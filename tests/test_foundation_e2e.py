@@ -152,8 +152,8 @@ async def test_command_menu_is_set_per_language(bot: Services, emulator: BotAPIE
                               ("pt", "Quando é a próxima sessão")]:
         commands = {c["command"]: c["description"] for c in emulator.commands(lang)}
         assert commands["next"] == description
-        assert set(commands) == {"next", "schedule", "session", "checkin", "me", "reminders",
-                                 "settings", "help", "start"}
+        assert set(commands) == {"next", "schedule", "session", "checkin", "me", "goals",
+                                 "reminders", "settings", "help", "start"}
     assert emulator.commands("")  # the default menu, for other languages
 
 

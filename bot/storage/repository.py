@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import aiosqlite
 
 from bot.models import Participant
+from bot.storage.goals import GoalStore
 from bot.storage.migrations import MIGRATIONS
 from bot.storage.reminders import ReminderStore
 
@@ -78,6 +79,10 @@ class Repository:
             await db.close()
             raise
         return repo
+
+    @property
+    def goals(self) -> GoalStore:
+        return GoalStore(self._db, self.transaction, _participant)
 
     async def close(self) -> None:
         await self._db.close()

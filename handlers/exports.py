@@ -1,0 +1,32 @@
+"""/export [attendance|goals]: organizer exports sent as documents in the chat."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler, ContextTypes
+
+from handlers.attendance_staff import send_attendance_export
+from handlers.common import restricted, who
+from handlers.goals import send_goals_export
+
+SENDERS = {"attendance": send_attendance_export, "goals": send_goals_export}
+
+
+@restricted("organizer")
+async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    args = [a.lower() for a in context.args or []] or ["attendance"]
+    if len(args) == 1 and args[0] in SENDERS:
+        await SENDERS[args[0]](update, context)
+        return
+    w = await who(update, context)
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(
+        w.view.tr.gettext(
+            "Usage: /export (attendance.csv and attendance.xlsx) or /export goals "
+            "(goals.csv and goals.xlsx)."
+        )
+    )
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("export", export_command))

@@ -1,0 +1,66 @@
+"""Helpers for the goal tests: onboard a person and put them in a group."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from telegram.ext import Application
+
+from bot.app import Services, get_services, running, setup_application
+from bot.clock import FakeClock
+from bot.config import Settings
+from bot.emulator import BotAPIEmulator, FakeUser
+from bot.i18n import I18n
+from bot.schedule import Schedule
+from tests.conftest import onboard
+
+LANG_BUTTONS = {"en": "English", "es": "Español", "fr": "Français", "pt": "Português"}
+
+
+async def member(
+    bot: Services, emulator: BotAPIEmulator, user_id: int, lang: str, country_button: str,
+    group: str | None = "core", first_name: str = "Test", zone_button: str | None = None,
+) -> FakeUser:
+    user = emulator.user(user_id, lang, first_name=first_name)
+    await onboard(user, LANG_BUTTONS[lang], country_button, zone_button)
+    if group is not None:
+        await bot.repo.update_participant(user_id, bot.clock.now(), grp=group)
+    return user
+
+
+async def add_goal(user: FakeUser, title: str, description: str | None = None,
+                   target: str | None = None, command: str = "/addgoal", *,
+                   skip: str = "Skip", save: str = "Save") -> None:
+    """The whole add-goal conversation with the given answers; Skip where None."""
+    await user.send(command)
+    await user.send(title)
+    if description is None:
+        await user.press(skip)
+    else:
+        await user.send(description)
+    if target is None:
+        await user.press(skip)
+    else:
+        await user.send(target)
+    await user.press(save, expect=2)
+
+
+@asynccontextmanager
+async def running_app(settings: Settings, clock: FakeClock, schedule: Schedule,
+                      i18n: I18n) -> AsyncIterator[tuple[Application, Services]]:
+    """Like the run_bot fixture, but also hands out the Application (for fire_due)."""
+    app = setup_application(settings, clock=clock, schedule=schedule, i18n=i18n)
+    async with running(app):
+        yield app, get_services(app)
+
+
+async def wait_for(emulator: BotAPIEmulator, check: Callable[[], bool],
+                   timeout: float = 5.0) -> None:
+    """Until check() holds: fan-outs keep sending after the pressing user's chat is quiet."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not check():
+        if not await emulator.wait_change(deadline - loop.time()):
+            raise AssertionError("condition not met in time")

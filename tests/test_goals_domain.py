@@ -1,0 +1,168 @@
+"""Goal rules as plain Python: rights, dates, progress, review scores, nudge times."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+
+import pytest
+
+from bot.goals import (
+    Goal,
+    Review,
+    bar,
+    can_edit_goals,
+    can_read_goals,
+    group_progress,
+    nudge_plan,
+    parse_date,
+    review_is_open,
+    review_result,
+    review_results,
+)
+from bot.schedule import Schedule, parse_schedule
+from tests.conftest import ROOT
+
+T0 = datetime(2021, 1, 20, 16, tzinfo=UTC)
+
+
+def goal(goal_id: int, country: str, status: str = "in_progress") -> Goal:
+    return Goal(goal_id, country, f"goal {goal_id}", None, None, status,  # type: ignore[arg-type]
+                1, T0, T0)
+
+
+def review(goal_id: int, rating: str) -> Review:
+    return Review(goal_id, rating, 7, "Ama", T0)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("role", "group", "country", "goal_country", "edit", "read"),
+    [
+        ("participant", "core", "PE", "PE", True, True),
+        ("participant", "core", "PE", "GH", False, True),
+        ("participant", "wider", "PE", "PE", False, True),
+        ("participant", "wider", None, "GH", False, True),
+        ("participant", None, "PE", "PE", False, True),  # no group: reads own country only
+        ("participant", None, "PE", "GH", False, False),
+        ("participant", None, None, "GH", False, False),
+        ("participant", "core", None, "GH", False, True),
+        ("facilitator", None, None, "GH", True, True),
+        ("organizer", "wider", "PE", "GH", True, True),
+    ],
+)
+def test_rights(role: str, group: str | None, country: str | None, goal_country: str,
+                edit: bool, read: bool) -> None:
+    assert can_edit_goals(role, group, country, goal_country) is edit  # type: ignore[arg-type]
+    assert can_read_goals(role, group, country, goal_country) is read  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2021-05-30", date(2021, 5, 30)),
+        (" 30/05/2021 ", date(2021, 5, 30)),
+        ("1/6/2021", date(2021, 6, 1)),
+        ("30.05.2021", date(2021, 5, 30)),
+        ("31/02/2021", None),
+        ("05/30/2021", None),  # month/day is not accepted
+        ("2021-13-01", None),
+        ("tomorrow", None),
+        ("", None),
+    ],
+)
+def test_parse_date(text: str, expected: date | None) -> None:
+    assert parse_date(text) == expected
+
+
+def test_bar() -> None:
+    assert bar(0, 4) == "▱" * 10
+    assert bar(1, 4) == "▰▰▱▱▱▱▱▱▱▱"  # 2.5 cells round to 2
+    assert bar(3, 6) == "▰▰▰▰▰▱▱▱▱▱"
+    assert bar(1, 100) == "▰" + "▱" * 9  # any progress shows
+    assert bar(99, 100) == "▰" * 9 + "▱"  # never full before done
+    assert bar(4, 4) == "▰" * 10
+    assert bar(0, 0) == "▱" * 10
+
+
+def test_group_progress_leaves_out_dropped_goals() -> None:
+    from bot.goals import Step
+
+    def steps(goal_id: int, done: int, total: int) -> list[Step]:
+        return [Step(goal_id * 10 + i, goal_id, "s", None, None, None, i < done, None, T0)
+                for i in range(total)]
+
+    goals = [goal(1, "GH"), goal(2, "GH", "done"), goal(3, "GH", "dropped")]
+    by_goal = {1: steps(1, 1, 4), 2: steps(2, 2, 2), 3: steps(3, 0, 5)}
+    assert group_progress(goals, by_goal) == (3, 6)
+
+
+def test_closing_review_worked_example() -> None:
+    """Ghana rates 4 goals: 2 achieved, 1 partly, 1 not -> (2 + 0.5) / 4 = 62.5 %.
+    Peru rates 2 goals: 1 partly, 1 not (a third, dropped, is not rated) -> 0.5 / 2 = 25 %.
+    Overall, every rated goal weighs the same: (2 + 0.5 + 0.5) / 6 = 50 %."""
+    goals = [goal(1, "GH"), goal(2, "GH"), goal(3, "GH"), goal(4, "GH"),
+             goal(5, "PE"), goal(6, "PE"), goal(7, "PE", "dropped"), goal(8, "CO")]
+    reviews = {1: review(1, "achieved"), 2: review(2, "achieved"), 3: review(3, "partly"),
+               4: review(4, "not_achieved"), 5: review(5, "partly"),
+               6: review(6, "not_achieved"), 7: review(7, "achieved")}
+    per_country, overall = review_results(["GH", "PE", "CO"], goals, reviews)
+    assert per_country["GH"].score == 0.625 and per_country["GH"].complete
+    assert per_country["PE"].score == 0.25
+    assert (per_country["PE"].rated, per_country["PE"].goals) == (2, 2)
+    assert per_country["CO"].score is None and not per_country["CO"].complete
+    assert overall.score == 0.5
+    assert (overall.achieved, overall.partly, overall.not_achieved, overall.rated,
+            overall.goals) == (2, 2, 2, 6, 7)
+    assert review_result([], {}).score is None
+
+
+def test_review_opens_at_closing_start_or_by_hand(schedule: Schedule) -> None:
+    closing = schedule.sessions[-1]
+    assert closing.number == 10
+    before = datetime(2021, 10, 6, 13, 59, tzinfo=UTC)
+    assert not review_is_open(schedule, before, None)
+    assert review_is_open(schedule, before, T0)
+    assert review_is_open(schedule, closing.start, None)
+
+
+def test_nudge_plan_default_and_configured(schedule: Schedule) -> None:
+    plans = {p.job_name: p for p in nudge_plan(schedule)}
+    kickoff = plans["goals:kickoff:0"]
+    assert kickoff.due == datetime(2021, 1, 20, 16, tzinfo=UTC)  # kickoff end
+    assert kickoff.deadline == datetime(2021, 2, 3, 14, tzinfo=UTC)
+    checkin = plans["goals:checkin:3"]
+    assert checkin.due == datetime(2021, 3, 21, 14, tzinfo=UTC)  # 3 days before 24 March
+    assert sorted(p.session for p in plans.values() if p.kind == "checkin") == list(
+        range(1, 11))
+    assert plans["goals:review:10"].due == datetime(2021, 10, 6, 14, tzinfo=UTC)
+
+    data = json.loads((ROOT / "schedule.json").read_text(encoding="utf-8"))
+    data["goals"] = {"nudge_days_before": 5}
+    five = {p.job_name: p for p in nudge_plan(parse_schedule(data))}
+    assert five["goals:checkin:3"].due == datetime(2021, 3, 19, 14, tzinfo=UTC)
+    del data["goals"]
+    assert parse_schedule(data).goals.nudge_days_before == 3
+    data["goals"] = {"nudge_days_before": -1}
+    with pytest.raises(Exception, match="goals.nudge_days_before"):
+        parse_schedule(data)
+
+
+def test_long_goal_screens_stay_within_telegram_limits(schedule: Schedule) -> None:
+    from bot import goal_views as gv
+    from bot.goals import Step
+    from bot.i18n import I18n
+    from bot.views import Viewer
+
+    v = Viewer(I18n().get("es"), "es", "America/Lima")
+    big = Goal(1, "PE", "T" * 200, "<d>" * 666, date(2021, 6, 30), "in_progress", 1, T0, T0)
+    steps = [Step(i, 1, "&" * 300, "R" * 100, None, date(2021, 5, 1), False, None, T0)
+             for i in range(30)]
+    text = gv.goal_text(v, schedule, big, steps, [])
+    assert gv.visible(text) <= 4096
+    assert "&lt;d&gt;" in text and "<d>" not in text  # escaped, no tag cut in half
+    assert "⬜ 30. " + "&amp;" * 39 + "… — 👤 " + "R" * 19 + "…" in text  # all steps, shortened
+    assert not text.endswith("…")
+    normal = gv.goal_text(v, schedule, big, steps[:3], [])
+    assert "&amp;" * 300 in normal and "&lt;d&gt;" * 666 in normal  # short enough: in full
+    many = gv.history_text(v, big, [])
+    assert gv.fit(["x" * 3000, "y" * 3000]) == "x" * 3000 + "\n…" and many
