@@ -19,6 +19,8 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         _("/schedule: the whole program"),
         _("/session 3: one session in full (any number from the schedule)"),
         _("/settings: change language, country or time zone"),
+        _("/profile: your name, organization and sector"),
+        _("/mydata: a copy of your data · /forget: delete it"),
         _("/help: this message"),
     ]
     contact = w.svc.schedule.program.contact

@@ -17,3 +17,6 @@ Format = Literal["csv", "xlsx"]
 Exporter = Callable[[Repository, Schedule, Format, Path], Awaitable[None]]
 
 EXPORTERS: dict[str, Exporter] = {}
+
+# Exporters register themselves on import (kept at the bottom: they import this module).
+from bot.exports import people as _people  # noqa: E402,F401

@@ -8,18 +8,22 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiosqlite
 
 from bot.models import Participant
 from bot.storage.migrations import MIGRATIONS
 
+if TYPE_CHECKING:
+    from bot.storage.invitations import Invitations
+    from bot.storage.people import People
+
 log = logging.getLogger(__name__)
 
 _PARTICIPANT_FIELDS = {
     "language", "country", "zone", "grp", "first_name", "last_name", "username",
-    "role", "onboarded", "active",
+    "role", "onboarded", "active", "organization", "sector", "display_name", "joined_via",
 }
 
 
@@ -46,6 +50,10 @@ def _participant(row: aiosqlite.Row) -> Participant:
         active=bool(row["active"]),
         created_at=_dt(row["created_at"]),
         updated_at=_dt(row["updated_at"]),
+        organization=row["organization"],
+        sector=row["sector"],
+        display_name=row["display_name"],
+        joined_via=row["joined_via"],
     )
 
 
@@ -76,6 +84,18 @@ class Repository:
 
     async def close(self) -> None:
         await self._db.close()
+
+    @property
+    def people(self) -> People:
+        from bot.storage.people import People
+
+        return People(self)
+
+    @property
+    def invitations(self) -> Invitations:
+        from bot.storage.invitations import Invitations
+
+        return Invitations(self)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
