@@ -48,7 +48,7 @@ class Invitations:
     async def active(self, now: datetime) -> list[Invitation]:
         async with self._db.execute(
             "SELECT * FROM invitations WHERE revoked_at IS NULL AND uses < max_uses "
-            "AND expires_at > ? ORDER BY created_at, code",
+            "AND expires_at > ? ORDER BY created_at, rowid",
             (_ts(now),),
         ) as cur:
             return [_invitation(row) for row in await cur.fetchall()]
