@@ -205,6 +205,7 @@ async def on_country(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     _ = w.view.tr.gettext
     if code == "other":
         assert context.user_data is not None
+        context.user_data.pop(profile.AWAITING, None)  # one typed question at a time
         context.user_data[AWAITING_ZONE] = mode
         await query.edit_message_text(
             _("Send me your time zone, for example Europe/Paris or America/New_York.")

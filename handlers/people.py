@@ -14,7 +14,14 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot.models import Participant
 from bot.roster import PeopleFilter, counts, pages, parse_people_args, select
 from bot.views import country_name, flag
-from handlers.common import Who, facilitator_scope, not_understood, restricted, who
+from handlers.common import (
+    Who,
+    facilitator_scope,
+    may_act_on_country,
+    not_understood,
+    restricted,
+    who,
+)
 from handlers.profile import sector_label
 
 
@@ -91,9 +98,9 @@ async def _send_list(update: Update, w: Who, f: PeopleFilter) -> None:
     scope = await _scope(w)
     chat = update.effective_chat
     assert chat is not None
-    if scope is not None and f.country is not None and f.country not in scope:
+    if f.country is not None and not await may_act_on_country(w, f.country):
         await chat.send_message(_("You can see people of these countries only: {countries}.")
-                                .format(countries=", ".join(sorted(scope))))
+                                .format(countries=", ".join(sorted(scope or ()))))
         return
     people = select(await w.svc.repo.people.registered(), f, scope)
     lines = [summary(w, people), ""]

@@ -186,6 +186,13 @@ async def on_typed_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     raise ApplicationHandlerStop
 
 
+async def on_any_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Group -1: a command abandons a pending question, so later chat is not taken as an
+    answer. The update goes on to the command's own handler."""
+    if context.user_data is not None:
+        context.user_data.pop(AWAITING, None)
+
+
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("profile", profile_command))
     app.add_handler(
@@ -198,3 +205,4 @@ def register(app: Application) -> None:
                        on_typed_answer),
         group=-1,
     )
+    app.add_handler(MessageHandler(filters.COMMAND, on_any_command), group=-1)

@@ -75,7 +75,7 @@ async def test_profile_shows_and_edits_name_organization_and_sector(
     (summary,) = await user.press("National cocoa organisation")
     assert "Sector: National cocoa organisation" in summary.text
     assert "Organization: Ghana Cocoa Board" in summary.text
-    (reply,) = await user.send("/next")  # a later message does not undo the chosen name
+    await user.send("/next")  # a later update does not undo the chosen name
     person = await bot.repo.get_participant(302)
     assert person is not None and person.name == "Kwame <b>Mensah</b>"
     await user.send("/profile")
@@ -85,6 +85,12 @@ async def test_profile_shows_and_edits_name_organization_and_sector(
     await user.press("✏️ Name")
     (reset,) = await user.send("-")
     assert "Name: Kwame" in reset.text and "Mensah" not in reset.text
+    await user.press("✏️ Organization")
+    await user.send("/next")  # a command abandons the question
+    (chatter,) = await user.send("hello")
+    assert chatter.text.startswith("Sorry, I did not understand that.")
+    person = await bot.repo.get_participant(302)
+    assert person is not None and person.organization == "Ghana Cocoa Board"
 
 
 async def test_mydata_sends_everything_stored(bot: Services, emulator: BotAPIEmulator) -> None:
