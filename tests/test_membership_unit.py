@@ -121,3 +121,18 @@ def test_profile_text_is_one_clean_line() -> None:
     assert clean_text("", 64) is None
     assert clean_text("x" * 65, 64) is None
     assert clean_text("a\x00b", 64) is None
+
+
+def test_registration_and_privacy_settings() -> None:
+    from bot.config import SettingsError, load_settings
+
+    settings = load_settings(env_file=None, telegram_bot_token="1:a")
+    assert (settings.registration, settings.privacy_url) == ("open", None)
+    settings = load_settings(env_file=None, telegram_bot_token="1:a", registration=" Closed ",
+                             privacy_url="https://example.org/privacy")
+    assert (settings.registration, settings.privacy_url) == (
+        "closed", "https://example.org/privacy")
+    with pytest.raises(SettingsError, match="^REGISTRATION: must be open or closed$"):
+        load_settings(env_file=None, telegram_bot_token="1:a", registration="maybe")
+    with pytest.raises(SettingsError, match="^PRIVACY_URL: must start with http"):
+        load_settings(env_file=None, telegram_bot_token="1:a", privacy_url="example.org")
