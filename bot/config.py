@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     schedule_path: Path = Path("schedule.json")
     organizer_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     default_language: str = "en"
+    # "open": anyone may join without an invitation; "closed": invitation links only.
+    registration: Literal["open", "closed"] = "open"
+    privacy_url: str | None = None
 
     @field_validator("organizer_ids", mode="before")
     @classmethod
@@ -39,6 +42,24 @@ class Settings(BaseSettings):
         if code not in LANGUAGES:
             raise ValueError(f"must be one of {', '.join(LANGUAGES)}")
         return code
+
+    @field_validator("registration", mode="before")
+    @classmethod
+    def _registration(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip().lower()
+            if value not in ("open", "closed"):
+                raise ValueError("must be open or closed")
+        return value
+
+    @field_validator("privacy_url")
+    @classmethod
+    def _privacy_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.strip().startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.strip()
 
     @field_validator("bot_api_url")
     @classmethod

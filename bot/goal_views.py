@@ -70,8 +70,13 @@ def progress(v: Viewer, done: int, total: int) -> str:
     return f"{bar(done, total)} {pct} · " + steps.format(done=done, total=total)
 
 
-def person(name: str, user_id: int) -> str:
-    return escape(name) if name.strip() else f"#{user_id}"
+FORMER = 0  # the id /forget leaves where a forgotten person acted
+
+
+def person(v: Viewer, name: str, user_id: int) -> str:
+    if name.strip():
+        return escape(name)
+    return v.tr.gettext("former participant") if user_id == FORMER else f"#{user_id}"
 
 
 def shorten(text: str, size: int) -> str:
@@ -169,14 +174,14 @@ def _goal_lines(v: Viewer, schedule: Schedule, goal: Goal, steps: list[Step],
     if notes:
         lines += ["", "<b>" + _("Latest progress notes") + "</b>"]
         for note in notes:
-            lines.append(f"🗒 {v.date(note.at, 'medium')} · {person(note.actor_name, note.actor_id)}"
-                         f": {cut(note.detail or '', 4)}")
+            who = person(v, note.actor_name, note.actor_id)
+            lines.append(f"🗒 {v.date(note.at, 'medium')} · {who}: {cut(note.detail or '', 4)}")
     return lines
 
 
 def history_line(v: Viewer, entry: HistoryEntry) -> str:
     _ = v.tr.gettext
-    who = person(entry.actor_name, entry.actor_id)
+    who = person(v, entry.actor_name, entry.actor_id)
     text = escape(shorten(entry.detail or "", 200))
     if entry.action == "created":
         what = _("{who} created the goal").format(who=who)
@@ -288,7 +293,7 @@ def review_text(v: Viewer, schedule: Schedule, country: str, goals: list[Goal],
         else:
             lines.append("   " + _("{icon} {rating} ({who}, {when})").format(
                 icon=RATING_ICONS[review.rating], rating=rating_label(v, review.rating),
-                who=person(review.rated_by_name, review.rated_by),
+                who=person(v, review.rated_by_name, review.rated_by),
                 when=v.date(review.rated_at, "medium")))
     lines += ["", _("Result: {result}").format(result=result_line(v, result))]
     return fit(lines)

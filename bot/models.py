@@ -24,7 +24,15 @@ class Participant:
     active: bool
     created_at: datetime
     updated_at: datetime
+    organization: str | None = None
+    sector: str | None = None
+    display_name: str | None = None  # chosen in /profile; else the Telegram name
+    joined_via: Literal["invite", "open"] | None = None
+
+    @property
+    def telegram_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p)
 
     @property
     def name(self) -> str:
-        return " ".join(p for p in (self.first_name, self.last_name) if p)
+        return self.display_name or self.telegram_name

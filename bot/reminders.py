@@ -57,12 +57,17 @@ def plan(schedule: Schedule, now: datetime) -> list[Planned]:
     return out
 
 
-def in_audience(session: Session, group: str | None) -> bool:
+def in_audience(session: Session, group: str | None, staff: bool = False) -> bool:
     """Core members get every session; the wider group only sessions open to all.
 
-    People not yet in a group (None) are treated like the core group until invited.
+    Facilitators and organizers get every session. People in no group yet (open registration
+    before the wider group starts, or turned away when it is closed) are not in the program.
     """
-    wanted: Group | None = "wider" if group == "wider" else ("core" if group else None)
+    if staff:
+        return True
+    if group not in ("core", "wider"):
+        return False
+    wanted: Group = "wider" if group == "wider" else "core"
     return session.is_for(wanted)
 
 

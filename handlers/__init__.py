@@ -10,6 +10,7 @@ from handlers import (
     exports,
     goals,
     help,
+    membership,
     onboarding,
     reminders,
     roles,
@@ -26,5 +27,6 @@ def register(app: Application) -> None:
     attendance.register(app)
     goals.register(app)
     exports.register(app)
+    membership.register(app)
     # Last: anything no other handler took gets a short answer, never silence.
     errors.register(app)

@@ -13,7 +13,7 @@ from telegram.ext import ContextTypes
 from bot.app import Services, services
 from bot.i18n import normalize_language
 from bot.models import Participant, Role
-from bot.roles import allows, effective_role
+from bot.roles import allows, can_act_on_country, effective_role
 from bot.views import Viewer
 
 FALLBACK_ZONE = "UTC"
@@ -94,3 +94,15 @@ def restricted(minimum: Role) -> Callable[[Callback], Callback]:
         return checked
 
     return decorate
+
+
+async def facilitator_scope(w: Who) -> set[str]:
+    """The countries a facilitator is limited to; empty: not limited (or not a facilitator)."""
+    if w.role != "facilitator":
+        return set()
+    return await w.svc.repo.people.facilitator_countries(w.person.user_id)
+
+
+async def may_act_on_country(w: Who, country: str | None) -> bool:
+    """For privileged handlers that touch one country (attendance, broadcasts, people)."""
+    return can_act_on_country(w.role, await facilitator_scope(w), country)

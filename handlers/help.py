@@ -23,6 +23,8 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         _("/me: your attendance and certificate progress"),
         _("/goals: your group's goals and action plan"),
         _("/settings: change language, country or time zone"),
+        _("/profile: your name, organization and sector"),
+        _("/mydata: a copy of your data · /forget: delete it"),
         _("/help: this message"),
     ]
     contact = w.svc.schedule.program.contact

@@ -1,7 +1,9 @@
 """/start and /settings: pick language, country and (where there are several) zone.
 
 Callback data: "lang:<mode>:<code>", "country:<mode>:<CC|other>", "zone:<mode>:<CC>:<index>",
-"set:<lang|country>"; mode "ob" is first-time onboarding, "st" is /settings.
+"set:<lang|country>"; mode "ob" is first-time onboarding, "st" is /settings, "iv" is
+onboarding after an invitation that set the country (that question is skipped). After the
+zone, onboarding asks (skippable) for organization and sector (handlers/profile.py).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from telegram.ext import (
 from bot.config import LANGUAGES
 from bot.schedule import Country
 from bot.views import LANGUAGE_NAMES, country_name, escape, flag
+from handlers import profile, registration
 from handlers.common import Who, not_understood, who
 
 AWAITING_ZONE = "awaiting_zone"
@@ -103,14 +106,26 @@ async def _refresh(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who:
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     w = await who(update, context)
+    admitted = await registration.admit(update, context, w)
+    if admitted is None:
+        return
+    w = admitted.w
     _ = w.view.tr.gettext
     program = w.svc.schedule.program.name
-    text = _(
-        "Welcome! I am the {program} bot. I tell you when sessions take place, in your own "
-        "time zone and language.\n\nChoose your language:"
-    ).format(program=escape(program.get(w.view.lang) or program["en"]))
+    parts = [
+        _(
+            "Welcome! I am the {program} bot. I tell you when sessions take place, in your "
+            "own time zone and language."
+        ).format(program=escape(program.get(w.view.lang) or program["en"]))
+    ]
+    if admitted.note:
+        parts.append(admitted.note)
+    parts += [registration.privacy_notice(w), _("Choose your language:")]
+    mode = "iv" if admitted.country_fixed else "ob"
     assert update.effective_message is not None
-    await update.effective_message.reply_text(text, reply_markup=language_keyboard("ob"))
+    await update.effective_message.reply_text(
+        "\n\n".join(parts), reply_markup=language_keyboard(mode)
+    )
 
 
 async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -125,9 +140,9 @@ async def _finish(update: Update, context: ContextTypes.DEFAULT_TYPE, mode: str)
     w = await _refresh(update, context)
     if mode == "ob":
         await w.svc.repo.update_participant(w.person.user_id, w.svc.clock.now(), onboarded=1)
-        text, keyboard = done_text(w), None
-    else:
-        text, keyboard = settings_summary(w)
+        await profile.ask_organization(update, context, w)
+        return
+    text, keyboard = settings_summary(w)
     query = update.callback_query
     if query is not None:
         await query.edit_message_text(text, reply_markup=keyboard)
@@ -162,6 +177,21 @@ async def on_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     w = await _refresh(update, context)
     _ = w.view.tr.gettext
+    invited = w.svc.schedule.country(w.person.country) if mode == "iv" else None
+    if invited is not None and len(invited.all_zones) > 1:
+        await query.edit_message_text(
+            _("{country} has several time zones. Which one is yours?").format(
+                country=escape(country_name(invited, w.view.lang))
+            ),
+            reply_markup=zone_keyboard(w, invited, "ob"),
+        )
+        return
+    if invited is not None:
+        await w.svc.repo.update_participant(w.person.user_id, w.svc.clock.now(),
+                                            zone=invited.zone)
+        await _finish(update, context, "ob")
+        return
+    mode = "ob"
     await query.edit_message_text(_("Which country are you in?"),
                                   reply_markup=country_keyboard(w, mode))
 
@@ -175,6 +205,7 @@ async def on_country(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     _ = w.view.tr.gettext
     if code == "other":
         assert context.user_data is not None
+        context.user_data.pop(profile.AWAITING, None)  # one typed question at a time
         context.user_data[AWAITING_ZONE] = mode
         await query.edit_message_text(
             _("Send me your time zone, for example Europe/Paris or America/New_York.")
@@ -246,7 +277,9 @@ async def on_zone_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         )
         return
     context.user_data.pop(AWAITING_ZONE, None)
-    await w.svc.repo.update_participant(w.person.user_id, w.svc.clock.now(), country=None,
+    # In a group, the country is the program country (who is in which core group): keep it.
+    country = w.person.country if w.person.group is not None else None
+    await w.svc.repo.update_participant(w.person.user_id, w.svc.clock.now(), country=country,
                                         zone=zone)
     await _finish(update, context, mode or "st")
 
@@ -263,7 +296,9 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CommandHandler("settings", settings))
     app.add_handler(CallbackQueryHandler(on_settings_button, pattern=r"^set:(lang|country)$"))
-    app.add_handler(CallbackQueryHandler(on_language, pattern=r"^lang:(ob|st):(en|es|fr|pt)$"))
+    app.add_handler(
+        CallbackQueryHandler(on_language, pattern=r"^lang:(ob|st|iv):(en|es|fr|pt)$")
+    )
     app.add_handler(
         CallbackQueryHandler(on_country, pattern=r"^country:(ob|st):([A-Z]{2}|other)$")
     )

@@ -56,10 +56,13 @@ async def _targets(svc: Services, session: Session, offset: int | None) -> dict[
     store = svc.repo.reminders
     default = svc.settings.default_language
     people = await (store.audience() if offset is None else store.candidates(offset))
+    organizers = set(svc.settings.organizer_ids)
     out = {
         p.chat_id: Target(p.chat_id, p.language or default, p.zone or FALLBACK_ZONE, True)
         for p in people
-        if reminders.in_audience(session, p.group)
+        if reminders.in_audience(
+            session, p.group, staff=p.role != "participant" or p.chat_id in organizers
+        )
     }
     for group in await store.groups():
         country = svc.schedule.country(group.country)

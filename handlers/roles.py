@@ -1,52 +1,185 @@
-"""/grant and /revoke facilitator rights (organizers)."""
+"""/grant and /revoke facilitator rights (organizers).
+
+  /grant facilitator PERSON [COUNTRY ...]  facilitator, limited to those countries if given
+  /grant cofacilitator PERSON              a core participant, for their own country only
+  /revoke facilitator PERSON               back to participant (also /revoke cofacilitator)
+
+PERSON is a Telegram user id, the @username of someone who has started the bot, or left out
+when the command replies to a message of theirs forwarded to the bot.
+"""
 
 from __future__ import annotations
 
-from telegram import Update
-from telegram.ext import Application, CommandHandler, ContextTypes
+from html import escape
 
-from handlers.common import restricted, who
+from telegram import Message, MessageOriginHiddenUser, MessageOriginUser, Update
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.app import get_services
+from bot.registration import find_country
+from bot.views import country_name, flag
+from handlers.common import Who, restricted, who
+
+KINDS = {"facilitator": "facilitator", "cofacilitator": "cofacilitator",
+         "co-facilitator": "cofacilitator"}
 
 
-async def _change(update: Update, context: ContextTypes.DEFAULT_TYPE, grant: bool) -> None:
-    w = await who(update, context)
+class Refusal(Exception):
+    """A localized answer instead of the change."""
+
+
+def _forwarded_from(message: Message | None, w: Who) -> int | None:
+    origin = message.forward_origin if message is not None else None
+    if isinstance(origin, MessageOriginUser):
+        return origin.sender_user.id
+    if isinstance(origin, MessageOriginHiddenUser):
+        raise Refusal(w.view.tr.gettext(
+            "That person hides their account in forwarded messages. Use their @username or "
+            "their user id instead."))
+    return None
+
+
+async def _target(w: Who, message: Message, rest: list[str]) -> tuple[int | None, list[str]]:
+    """(user id or None when none was given, the words after it)."""
     _ = w.view.tr.gettext
-    args = context.args or []
-    assert update.effective_message is not None
-    if len(args) != 2 or args[0] != "facilitator" or not args[1].lstrip("-").isdigit():
-        usage = "/grant facilitator 123456789" if grant else "/revoke facilitator 123456789"
-        await update.effective_message.reply_text(
-            _("Usage: {example} (the person's Telegram user id).").format(example=usage)
-        )
-        return
-    target = int(args[1])
+    if rest and rest[0].lstrip("-").isdigit():
+        return int(rest[0]), rest[1:]
+    if rest and rest[0].startswith("@"):
+        found = await w.svc.repo.people.find_by_username(rest[0])
+        if found is None:
+            raise Refusal(_(
+                "I don't know {username}: they must open the bot and press Start first."
+            ).format(username=escape(rest[0])))
+        return found.user_id, rest[1:]
+    return _forwarded_from(message.reply_to_message, w), rest
+
+
+def _countries(w: Who, words: list[str]) -> set[str]:
+    codes = set()
+    for word in " ".join(words).replace(",", " ").split():
+        found = find_country(w.svc.schedule, word)
+        if found is None:
+            raise Refusal(w.view.tr.gettext("I don't know the country {country}.").format(
+                country=escape(word)))
+        codes.add(found.code)
+    return codes
+
+
+def _country_list(w: Who, codes: set[str]) -> str:
+    names = []
+    for code in sorted(codes):
+        found = w.svc.schedule.country(code)
+        names.append(f"{flag(code)} {escape(country_name(found, w.view.lang))}" if found
+                     else code)
+    return ", ".join(names)
+
+
+async def _change(w: Who, message: Message, args: list[str], grant: bool) -> str:
+    _ = w.view.tr.gettext
+    usage = _(
+        "Usage: {example}. The person: their Telegram user id, their @username (once they "
+        "have started the bot), or reply with the command to a message of theirs that you "
+        "forwarded to me."
+    ).format(example="/grant facilitator 123456789" if grant else "/revoke facilitator 123456789")
+    kind = KINDS.get(args[0].lower()) if args else None
+    if kind is None:
+        return usage
+    target, rest = await _target(w, message, args[1:])
+    if target is None:
+        return usage
     now = w.svc.clock.now()
-    changed = await w.svc.repo.set_role(target, "facilitator" if grant else "participant", now)
-    if not changed:
-        await update.effective_message.reply_text(
-            _("I don't know user {id} yet: they must open the bot and press Start first.")
-            .format(id=target)
-        )
-        return
-    await w.svc.repo.audit(w.person.user_id, "grant" if grant else "revoke", now,
-                           target=str(target), detail="facilitator")
-    if grant:
-        text = _("User {id} is now a facilitator.")
+    people = w.svc.repo.people
+    unknown = _("I don't know user {id} yet: they must open the bot and press Start first.")
+    if not grant:
+        if rest:
+            return usage
+        if not await people.revoke_facilitator(target, now):
+            return unknown.format(id=target)
+        await w.svc.repo.audit(w.person.user_id, "revoke", now, target=str(target),
+                               detail="facilitator")
+        return _("User {id} is no longer a facilitator.").format(id=target)
+    if kind == "cofacilitator":
+        if rest:
+            return usage
+        person = await w.svc.repo.get_participant(target)
+        if person is None:
+            return unknown.format(id=target)
+        home = w.svc.schedule.country(person.country)
+        if person.group != "core" or home is None:
+            return _("User {id} is not a core participant of a country: only they can become "
+                     "co-facilitators.").format(id=target)
+        countries = {home.code}
     else:
-        text = _("User {id} is no longer a facilitator.")
-    await update.effective_message.reply_text(text.format(id=target))
+        countries = _countries(w, rest)
+    if not await people.set_facilitator(target, countries, now):
+        return unknown.format(id=target)
+    detail = kind + (":" + ",".join(sorted(countries)) if countries else "")
+    await w.svc.repo.audit(w.person.user_id, "grant", now, target=str(target), detail=detail)
+    if kind == "cofacilitator":
+        return _("User {id} is now a co-facilitator for {country}.").format(
+            id=target, country=_country_list(w, countries))
+    if countries:
+        return _("User {id} is now a facilitator for {countries}.").format(
+            id=target, countries=_country_list(w, countries))
+    return _("User {id} is now a facilitator.").format(id=target)
+
+
+async def _reply(update: Update, context: ContextTypes.DEFAULT_TYPE, grant: bool) -> None:
+    w = await who(update, context)
+    message = update.effective_message
+    assert message is not None
+    try:
+        text = await _change(w, message, context.args or [], grant)
+    except Refusal as refusal:
+        text = str(refusal)
+    await message.reply_text(text)
 
 
 @restricted("organizer")
 async def grant(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _change(update, context, grant=True)
+    await _reply(update, context, grant=True)
 
 
 @restricted("organizer")
 async def revoke(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _change(update, context, grant=False)
+    await _reply(update, context, grant=False)
+
+
+async def on_forwarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Group -1, organizers only (by filter): say whose message it is and what to do next."""
+    w = await who(update, context)
+    _ = w.view.tr.gettext
+    message = update.effective_message
+    assert message is not None
+    try:
+        target = _forwarded_from(message, w)
+    except Refusal as refusal:
+        await message.reply_text(str(refusal))
+        raise ApplicationHandlerStop from None
+    if target is None:
+        return  # forwarded from a chat or channel: nothing to do with roles
+    origin = message.forward_origin
+    assert isinstance(origin, MessageOriginUser)
+    await message.reply_text(_(
+        "Forwarded from {name}, user id {id}. Reply to that message with /grant facilitator, "
+        "/grant cofacilitator or /revoke facilitator."
+    ).format(name=escape(origin.sender_user.full_name), id=target))
+    raise ApplicationHandlerStop
 
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("grant", grant))
     app.add_handler(CommandHandler("revoke", revoke))
+    organizers = get_services(app).settings.organizer_ids
+    app.add_handler(
+        MessageHandler(filters.FORWARDED & filters.ChatType.PRIVATE
+                       & filters.User(user_id=organizers), on_forwarded),
+        group=-1,
+    )

@@ -12,7 +12,7 @@ import pytest
 from bot.app import Services, get_services, running, setup_application
 from bot.clock import FakeClock
 from bot.config import Settings, load_settings
-from bot.emulator import BotAPIEmulator, FakeUser
+from bot.emulator import BotAPIEmulator, BotMessage, FakeUser
 from bot.i18n import I18n
 from bot.schedule import Schedule, load_schedule
 
@@ -84,3 +84,11 @@ async def onboard(user: FakeUser, lang_button: str, country_button: str,
     await user.press(country_button)
     if zone_button is not None:
         await user.press(zone_button)
+    await skip_profile_questions(user)
+
+
+async def skip_profile_questions(user: FakeUser) -> BotMessage:
+    """Onboarding's optional last questions (organization, then sector): skip both."""
+    await user.press("⏭")
+    (done,) = await user.press("⏭")
+    return done

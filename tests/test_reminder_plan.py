@@ -47,7 +47,8 @@ def test_audiences(schedule: Schedule) -> None:
     core_only, open_to_all = schedule.session(3), schedule.session(7)
     assert in_audience(core_only, "core") and in_audience(open_to_all, "core")
     assert not in_audience(core_only, "wider") and in_audience(open_to_all, "wider")
-    assert in_audience(core_only, None)
+    assert not in_audience(core_only, None) and not in_audience(open_to_all, None)
+    assert in_audience(core_only, None, staff=True)
 
 
 def test_moved_sessions(schedule: Schedule) -> None:

@@ -31,6 +31,7 @@ class FakeUser:
         self.first_name = first_name
         self.last_name = last_name
         self.username = username
+        self.sent: dict[int, JsonDict] = {}  # this user's messages, for replies to them
 
     def __repr__(self) -> str:
         return f"FakeUser(id={self.id}, language_code={self.language_code!r})"
@@ -66,14 +67,57 @@ class FakeUser:
         return self._emu.callback_answers.setdefault(self.id, [])
 
     # --- acting ------------------------------------------------------------------
-    async def send(self, text: str, *, expect: int = 1, timeout: float = 5.0) -> list[BotMessage]:
-        """Send a text message; return the bot's new messages and edits in this chat."""
+    async def send(
+        self,
+        text: str,
+        *,
+        reply_to: int | None = None,
+        expect: int = 1,
+        timeout: float = 5.0,
+    ) -> list[BotMessage]:
+        """Send a text message (optionally replying to a message id of either side);
+        return the bot's new messages and edits in this chat."""
         message = self._new_message()
         message["text"] = text
         entities = command_entities(text)
         if entities:
             message["entities"] = entities
+        if reply_to is not None:
+            message["reply_to_message"] = self._message_json(reply_to)
         return await self._deliver("message", message, expect, timeout)
+
+    async def forward(
+        self,
+        origin: FakeUser | str,
+        text: str,
+        *,
+        expect: int = 1,
+        timeout: float = 5.0,
+    ) -> list[BotMessage]:
+        """Forward to the bot a text written by `origin`: a user, or the name of a user whose
+        privacy settings hide their account (forward_origin type hidden_user)."""
+        message = self._new_message()
+        message["text"] = text
+        if isinstance(origin, FakeUser):
+            message["forward_origin"] = {"type": "user", "date": now(), "sender_user": origin.json}
+        else:
+            message["forward_origin"] = {
+                "type": "hidden_user", "date": now(), "sender_user_name": origin
+            }
+        return await self._deliver("message", message, expect, timeout)
+
+    @property
+    def last_sent_id(self) -> int:
+        """The message id of this user's latest message (e.g. a forward, to reply to it)."""
+        return max(self.sent)
+
+    def _message_json(self, message_id: int) -> JsonDict:
+        if message_id in self.sent:
+            return self.sent[message_id]
+        found = [m for m in self.messages if m.message_id == message_id]
+        if not found:
+            raise AssertionError(f"no message {message_id} in chat {self.id}")
+        return found[0].raw
 
     async def send_document(
         self,
@@ -168,7 +212,9 @@ class FakeUser:
         chat = self._chat()
         message_id = chat.new_message_id()
         chat.user_message_ids.add(message_id)
-        return {"message_id": message_id, "from": self.json, "chat": chat.info, "date": now()}
+        message = {"message_id": message_id, "from": self.json, "chat": chat.info, "date": now()}
+        self.sent[message_id] = message
+        return message
 
     async def _callback(
         self, message: BotMessage | None, data: str, expect: int, timeout: float

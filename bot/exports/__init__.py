@@ -21,3 +21,4 @@ EXPORTERS: dict[str, Exporter] = {}
 # Exporter modules register themselves on import (they need EXPORTERS above).
 from bot.exports import attendance  # noqa: E402, F401
 from bot.exports import goals as _goals  # noqa: E402,F401
+from bot.exports import people as _people  # noqa: E402,F401

@@ -24,6 +24,7 @@ class Candidate:
     language: str | None
     zone: str | None
     country: str | None
+    role: str
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ class ReminderStore:
     async def candidates(self, offset: int) -> list[Candidate]:
         async with self._db.execute(
             """
-            SELECT user_id, grp, language, zone, country FROM participants p
+            SELECT user_id, grp, language, zone, country, role FROM participants p
             WHERE active = 1 AND onboarded = 1
               AND NOT EXISTS (SELECT 1 FROM reminder_optouts o WHERE o.user_id = p.user_id
                               AND o.offset_minutes IN (?, ?))
@@ -84,7 +85,7 @@ class ReminderStore:
     async def audience(self) -> list[Candidate]:
         """Everyone active and onboarded, opt-outs ignored (for 'session moved' notices)."""
         async with self._db.execute(
-            "SELECT user_id, grp, language, zone, country FROM participants "
+            "SELECT user_id, grp, language, zone, country, role FROM participants "
             "WHERE active = 1 AND onboarded = 1"
         ) as cur:
             return [Candidate(*row) for row in await cur.fetchall()]

@@ -19,12 +19,14 @@ from bot.storage.reminders import ReminderStore
 
 if TYPE_CHECKING:
     from bot.storage.attendance import AttendanceStore
+    from bot.storage.invitations import Invitations
+    from bot.storage.people import People
 
 log = logging.getLogger(__name__)
 
 _PARTICIPANT_FIELDS = {
     "language", "country", "zone", "grp", "first_name", "last_name", "username",
-    "role", "onboarded", "active",
+    "role", "onboarded", "active", "organization", "sector", "display_name", "joined_via",
 }
 
 
@@ -51,6 +53,10 @@ def _participant(row: aiosqlite.Row) -> Participant:
         active=bool(row["active"]),
         created_at=_dt(row["created_at"]),
         updated_at=_dt(row["updated_at"]),
+        organization=row["organization"],
+        sector=row["sector"],
+        display_name=row["display_name"],
+        joined_via=row["joined_via"],
     )
 
 
@@ -92,6 +98,18 @@ class Repository:
         from bot.storage.attendance import AttendanceStore  # it imports this module
 
         return AttendanceStore(self._db, self.transaction)
+
+    @property
+    def people(self) -> People:
+        from bot.storage.people import People
+
+        return People(self)
+
+    @property
+    def invitations(self) -> Invitations:
+        from bot.storage.invitations import Invitations
+
+        return Invitations(self)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:

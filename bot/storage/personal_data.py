@@ -1,0 +1,99 @@
+"""Where personal data lives, so /mydata and /forget cover every table from one list.
+
+A feature that stores something about a person adds one line per (table, column) to
+PERSONAL_DATA; tests/test_personal_data.py fails when a table has a person column that is not
+listed here (or in NOT_PERSONAL there).
+
+- "delete": the rows go (profile, preferences, anything only meaningful with the person).
+- "anonymize": the rows stay with the column set to `replacement` (e.g. attendance kept as
+  anonymous counts with user_id NULL, goal authorship as "former participant" with NULL, the
+  audit trail with actor 0).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from bot.storage.repository import Repository, _ts
+
+FORMER = 0  # the user id written where a forgotten person acted (audit actor, invitation maker)
+# Attendance keeps anonymous counts: the person's rows get one random negative id, the same in
+# every table of one /forget, which links them to nobody.
+PSEUDONYM = "pseudonym"
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    table: str
+    column: str
+    forget: Literal["delete", "anonymize"]
+    replacement: int | str | None = None
+
+
+PERSONAL_DATA: list[PersonalData] = [
+    PersonalData("participants", "user_id", "delete"),
+    PersonalData("facilitator_countries", "user_id", "delete"),
+    PersonalData("invitation_uses", "user_id", "delete"),  # invitations.uses keeps the count
+    PersonalData("invitations", "created_by", "anonymize", FORMER),
+    PersonalData("audit_log", "actor_id", "anonymize", FORMER),
+    PersonalData("audit_log", "target", "anonymize", "forgotten"),
+    PersonalData("reminder_optouts", "user_id", "delete"),
+    PersonalData("deliveries", "chat_id", "delete"),
+    PersonalData("group_chats", "linked_by", "anonymize", FORMER),
+    PersonalData("attendance", "user_id", "anonymize", PSEUDONYM),
+    PersonalData("attendance_corrections", "user_id", "anonymize", PSEUDONYM),
+    PersonalData("attendance_corrections", "corrected_by", "anonymize", FORMER),
+    PersonalData("attendance_requests", "user_id", "delete"),
+    PersonalData("checkin_codes", "set_by", "anonymize", FORMER),
+    PersonalData("checkin_code_failures", "user_id", "delete"),
+    PersonalData("goals", "created_by", "anonymize", FORMER),
+    PersonalData("goal_steps", "created_by", "anonymize", FORMER),
+    PersonalData("goal_steps", "responsible_id", "anonymize", None),
+    PersonalData("goal_history", "actor_id", "anonymize", FORMER),
+    PersonalData("goal_reviews", "rated_by", "anonymize", FORMER),
+    PersonalData("goal_review_opened", "opened_by", "anonymize", FORMER),
+    PersonalData("goal_nudges", "user_id", "delete"),
+]
+
+
+def _by_table() -> dict[str, list[str]]:
+    tables: dict[str, list[str]] = {}
+    for entry in PERSONAL_DATA:
+        tables.setdefault(entry.table, []).append(entry.column)
+    return tables
+
+
+def _json_value(value: Any) -> Any:
+    return value.hex() if isinstance(value, bytes) else value
+
+
+async def export_personal_data(repo: Repository, user_id: int, now: datetime) -> dict[str, Any]:
+    """Every row that mentions the person, table by table."""
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for table, columns in _by_table().items():
+        where = " OR ".join(f"{column} = ?" for column in columns)
+        async with repo._db.execute(
+            f"SELECT * FROM {table} WHERE {where}", (user_id,) * len(columns)
+        ) as cur:
+            rows = await cur.fetchall()
+        tables[table] = [{k: _json_value(v) for k, v in dict(row).items()} for row in rows]
+    return {"user_id": user_id, "exported_at": _ts(now), "tables": tables}
+
+
+async def forget(repo: Repository, user_id: int) -> None:
+    """Delete or anonymize every row about the person, all or nothing."""
+    pseudonym = -secrets.randbelow(2**53) - 1
+    async with repo.transaction() as db:
+        for entry in PERSONAL_DATA:
+            if entry.forget == "delete":
+                await db.execute(
+                    f"DELETE FROM {entry.table} WHERE {entry.column} = ?", (user_id,)
+                )
+            else:
+                await db.execute(
+                    f"UPDATE {entry.table} SET {entry.column} = ? WHERE {entry.column} = ?",
+                    (pseudonym if entry.replacement == PSEUDONYM else entry.replacement, user_id),
+                )

@@ -1,0 +1,253 @@
+"""Invitation links, open and closed self-registration, end to end through the emulator."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from telegram.ext import Application
+
+from bot.app import Services, get_services, running, setup_application
+from bot.clock import FakeClock
+from bot.config import Settings
+from bot.emulator import BotAPIEmulator
+from bot.i18n import I18n
+from bot.jobs import fire_due
+from bot.schedule import Schedule
+from tests.conftest import ORGANIZER_ID, skip_profile_questions
+
+LINK = re.compile(r"https://t\.me/sske_test_bot\?start=([\w-]+)")
+
+
+def code_in(text: str) -> str:
+    found = LINK.search(text)
+    assert found, text
+    return found.group(1)
+
+
+async def invite(emulator: BotAPIEmulator, command: str) -> str:
+    (reply,) = await emulator.user(ORGANIZER_ID, "en").send(command)
+    return code_in(reply.text)
+
+
+async def test_core_invitation_sets_group_and_country(
+    bot: Services, emulator: BotAPIEmulator
+) -> None:
+    code = await invite(emulator, "/invite core Perú 2 7")
+    user = emulator.user(21, "es")
+    (welcome,) = await user.send(f"/start {code}")
+    assert welcome.text.startswith("¡Le damos la bienvenida!")
+    assert "Se une al grupo núcleo de 🇵🇪 Perú." in welcome.text
+    assert "/mydata" in welcome.text and "/forget" in welcome.text  # the privacy notice
+    (asked,) = await user.press("Español")  # the country question is skipped
+    assert asked.text.startswith("Casi listo.")
+    done = await skip_profile_questions(user)
+    assert done.text.startswith("¡Listo! Los horarios se muestran en hora de Perú.")
+    person = await bot.repo.get_participant(21)
+    assert person is not None
+    assert (person.group, person.country, person.zone, person.joined_via, person.onboarded) == (
+        "core", "PE", "America/Lima", "invite", True)
+    inv = await bot.repo.invitations.get(code)
+    assert inv is not None and inv.uses == 1 and inv.created_by == ORGANIZER_ID
+
+
+async def test_invitation_to_a_country_with_several_zones_asks_the_zone(
+    bot: Services, emulator: BotAPIEmulator
+) -> None:
+    code = await invite(emulator, "/invite core BR")
+    user = emulator.user(22, "pt-BR")
+    await user.send(f"/start {code}")
+    (zones,) = await user.press("Português")
+    assert zones.text == "Brasil tem vários fusos horários. Qual é o seu?"
+    await user.press("Manaus")
+    await skip_profile_questions(user)
+    person = await bot.repo.get_participant(22)
+    assert person is not None and (person.group, person.country, person.zone) == (
+        "core", "BR", "America/Manaus")
+
+
+async def test_wider_invitation_for_any_country_and_by_buttons(
+    bot: Services, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
+    organizer = emulator.user(ORGANIZER_ID, "en")
+    (reply,) = await organizer.send("/invite wider any")
+    assert "Up to 100 people can join with it, until Apr 19, 2021" in reply.text
+    code = code_in(reply.text)
+    user = emulator.user(23, "fr")
+    (welcome,) = await user.send(f"/start {code}")
+    assert "Vous rejoignez le groupe élargi." in welcome.text
+    (country,) = await user.press("Français")
+    assert country.text == "Dans quel pays êtes-vous ?"  # any country: they pick it
+    await user.press("Colombie")
+    await skip_profile_questions(user)
+    person = await bot.repo.get_participant(23)
+    assert person is not None and (person.group, person.country) == ("wider", "CO")
+
+    (which,) = await organizer.send("/invite")
+    assert which.text == "Invite people to which group?"
+    (country_picker,) = await organizer.press("Wider group")
+    assert "🌐 Any country" in country_picker.button_texts()
+    (created,) = await organizer.press("Colombia")
+    assert created.edited and "Wider group · 🇨🇴 Colombia" in created.text
+    inv = await bot.repo.invitations.get(code_in(created.text))
+    assert inv is not None and (inv.group, inv.country, inv.max_uses) == ("wider", "CO", 100)
+    assert inv.expires_at == clock.now() + timedelta(days=30)
+
+    (picker,) = await organizer.send("/invite core")
+    assert "🌐 Any country" not in picker.button_texts()
+    (usage,) = await organizer.send("/invite core any")
+    assert usage.text.startswith("A core group invitation is for one country")
+    (unknown,) = await organizer.send("/invite core Atlantis")
+    assert unknown.text.startswith("I don't know that country.\nUsage: /invite core")
+
+
+async def test_uses_expiry_revocation_and_unknown_codes(
+    bot: Services, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
+    code = await invite(emulator, "/invite core GH 2 7")
+    first, again, second, third = (emulator.user(i, "en") for i in (31, 31, 32, 33))
+    await first.send(f"/start {code}")
+    await again.send(f"/start {code}")  # the same person twice: one use
+    await second.send(f"/start {code}")
+    (used_up,) = await third.send(f"/start {code}")
+    assert used_up.text.startswith("This invitation link has been used as many times as it")
+    assert "Questions? Contact the program organizers" in used_up.text
+    assert "send /start to join without an invitation" in used_up.text  # REGISTRATION=open
+    inv = await bot.repo.invitations.get(code)
+    assert inv is not None and inv.uses == 2
+    assert (await bot.repo.get_participant(33)).group is None  # type: ignore[union-attr]
+
+    short = await invite(emulator, "/invite wider GH 10 1")
+    clock.advance(timedelta(days=1))
+    (expired,) = await emulator.user(34, "en").send(f"/start {short}")
+    assert expired.text.startswith("This invitation link has expired.")
+
+    (unknown,) = await emulator.user(35, "en").send("/start not-a-real-code")
+    assert unknown.text.startswith("This invitation link is not valid.")
+    assert (await bot.repo.get_participant(35)).group is None  # type: ignore[union-attr]
+
+
+async def test_revoked_codes_stop_working(bot: Services, emulator: BotAPIEmulator) -> None:
+    organizer = emulator.user(ORGANIZER_ID, "en")
+    keep = await invite(emulator, "/invite core CO 7 30")
+    drop = await invite(emulator, "/invite wider CO 50 30")
+    (listing,) = await organizer.send("/invites")
+    assert listing.text.startswith("Active invitation links")
+    assert "7 of 7 uses left" in listing.text and "50 of 50 uses left" in listing.text
+    (after,) = await organizer.press("Withdraw 2")
+    assert after.edited and drop not in after.text and keep in after.text
+    assert organizer.callback_answers[-1]["text"] == "Withdrawn: that link no longer works."
+    (revoked,) = await emulator.user(41, "en").send(f"/start {drop}")
+    assert revoked.text.startswith("This invitation link has been withdrawn.")
+    entries = await bot.repo.audit_entries()
+    assert [(e["action"], e["target"]) for e in entries] == [
+        ("invite", keep), ("invite", drop), ("invite.revoke", drop)]
+    # Pressing the same button on the old list again changes nothing and says so.
+    await organizer.press_data(f"inv:rev:{drop}", message_id=listing.message_id, expect=0)
+    assert organizer.callback_answers[-1]["text"].startswith("That link was already withdrawn")
+
+
+async def test_core_member_keeps_core_when_opening_a_wider_link(
+    bot: Services, emulator: BotAPIEmulator
+) -> None:
+    core = await invite(emulator, "/invite core PE")
+    wider = await invite(emulator, "/invite wider any")
+    user = emulator.user(51, "en")
+    await user.send(f"/start {core}")
+    (welcome,) = await user.send(f"/start {wider}")
+    assert "You are already in the core group" in welcome.text
+    person = await bot.repo.get_participant(51)
+    assert person is not None and (person.group, person.country) == ("core", "PE")
+    inv = await bot.repo.invitations.get(wider)
+    assert inv is not None and inv.uses == 0
+
+
+Runner = Callable[..., AbstractAsyncContextManager[tuple[Application, Services]]]
+
+
+@pytest.fixture
+def run(settings: Settings, clock: FakeClock, schedule: Schedule, i18n: I18n) -> Runner:
+    """Like run_bot, with settings overrides, yielding the Application too (for fire_due)."""
+
+    @asynccontextmanager
+    async def _run(**overrides: object) -> AsyncIterator[tuple[Application, Services]]:
+        app = setup_application(settings.model_copy(update=overrides), clock=clock,
+                                schedule=schedule, i18n=i18n)
+        async with running(app):
+            yield app, get_services(app)
+
+    return _run
+
+
+async def test_open_registration_before_and_after_the_wider_group_starts(
+    run: Runner, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
+    async with run() as (app, svc):
+        early = emulator.user(61, "en")
+        (welcome,) = await early.send("/start")
+        assert "The wider group starts on June 17, 2021. You are registered" in welcome.text
+        await early.press("English")
+        await early.press("Ghana")
+        await skip_profile_questions(early)
+        person = await svc.repo.get_participant(61)
+        assert person is not None and (person.group, person.joined_via) == (None, "open")
+
+        clock.set(datetime(2021, 6, 17, 14, 0, tzinfo=UTC))
+        assert "registration:wider-start" in await fire_due(app, clock)
+        person = await svc.repo.get_participant(61)
+        assert person is not None and person.group == "wider"
+
+        late = emulator.user(62, "es")
+        (joined,) = await late.send("/start")
+        assert "Se une al grupo ampliado." in joined.text
+        person = await svc.repo.get_participant(62)
+        assert person is not None and (person.group, person.joined_via) == ("wider", "open")
+
+
+async def test_promotion_happens_at_start_when_the_date_passed_while_down(
+    run: Runner, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
+    async with run():
+        await emulator.user(63, "en").send("/start")
+    clock.set(datetime(2021, 7, 1, tzinfo=UTC))
+    async with run() as (_app, svc):
+        person = await svc.repo.get_participant(63)
+        assert person is not None and person.group == "wider"
+
+
+async def test_closed_registration_needs_an_invitation(
+    run: Runner, emulator: BotAPIEmulator
+) -> None:
+    async with run(registration="closed", privacy_url="https://example.org/privacy") as (_, svc):
+        stranger = emulator.user(71, "fr")
+        (refused,) = await stranger.send("/start")
+        assert refused.text.startswith("Pour rejoindre ce programme, il faut une invitation")
+        assert "Des questions ? Contactez les organisateurs" in refused.text
+        assert refused.reply_markup is None
+        # Forged onboarding buttons do not open the door either.
+        await stranger.press_data("lang:ob:fr")
+        await stranger.press_data("country:ob:PE")
+        (still,) = await stranger.send("/start")
+        assert still.text == refused.text
+        (bad,) = await stranger.send("/start nope")
+        assert bad.text.startswith("Ce lien d'invitation n'est pas valide.")
+        assert "sans invitation" not in bad.text  # no open-registration hint
+
+        code = await invite(emulator, "/invite wider CO")
+        (welcome,) = await stranger.send(f"/start {code}")
+        assert "Vous rejoignez le groupe élargi pour 🇨🇴 Colombie." in welcome.text
+        assert "Politique de confidentialité complète : https://example.org/privacy" in (
+            welcome.text)
+        person = await svc.repo.get_participant(71)
+        assert person is not None and (person.group, person.country) == ("wider", "CO")
+
+        staff = emulator.user(72, "en")
+        await staff.send("/next")
+        await emulator.user(ORGANIZER_ID, "en").send("/grant facilitator 72")
+        (allowed,) = await staff.send("/start")
+        assert allowed.text.startswith("Welcome!")
+        (organizer_start,) = await emulator.user(ORGANIZER_ID, "en").send("/start")
+        assert organizer_start.text.startswith("Welcome!")
