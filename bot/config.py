@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     schedule_path: Path = Path("schedule.json")
     organizer_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     default_language: str = "en"
+    # Outgoing message limits (Telegram's: ~30/s overall, 1/s per chat); tests go faster.
+    send_rate: float = Field(default=30.0, gt=0)
+    send_chat_interval: float = Field(default=1.0, ge=0)
 
     @field_validator("organizer_ids", mode="before")
     @classmethod
