@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import errors, help, onboarding, roles, schedule
+from handlers import broadcast, errors, help, onboarding, roles, schedule
 
 
 def register(app: Application) -> None:
@@ -12,5 +12,6 @@ def register(app: Application) -> None:
     schedule.register(app)
     help.register(app)
     roles.register(app)
+    broadcast.register(app)
     # Last: anything no other handler took gets a short answer, never silence.
     errors.register(app)

@@ -13,6 +13,7 @@ from typing import Any
 import aiosqlite
 
 from bot.models import Participant
+from bot.storage.broadcasts import BroadcastStore
 from bot.storage.migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,10 @@ class Repository:
 
     async def close(self) -> None:
         await self._db.close()
+
+    @property
+    def broadcasts(self) -> BroadcastStore:
+        return BroadcastStore(self)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
