@@ -352,16 +352,39 @@ async def test_report_counts_blocked_failed_unknown_skipped(
 async def test_limit_enforced_with_429s_everyone_gets_exactly_one(
     app: Application, emulator: BotAPIEmulator
 ) -> None:
-    people = [(1000 + n, "en", "GH", "core", 1) for n in range(150)]
+    """SEND_RATE is 500/s here, Telegram (the emulator) allows 60/s: 429s, then waits."""
+    people = [(1000 + n, "en", "GH", "core", 1) for n in range(90)]
     await seed(app, emulator, people)
     organizer = emulator.user(ORGANIZER_ID, "en")
     await compose(organizer, [])
-    emulator.set_rate_limits(per_second=100, burst=10, per_chat_per_second=1)
+    emulator.set_rate_limits(per_second=60, burst=20, per_chat_per_second=1)
     await send_now(app, organizer)
     assert emulator.flood_errors > 0
     counts = {uid: len(emulator.messages_to(uid)) for uid, *_ in people}
     assert set(counts.values()) == {1}
-    assert "✅ Delivered: 150" in organizer.messages[-1].text
+    assert "✅ Delivered: 90" in organizer.messages[-1].text
+
+
+async def test_cancel_while_sending_stops_the_rest(
+    app: Application, emulator: BotAPIEmulator
+) -> None:
+    people = [(3000 + n, "en", "GH", "core", 1) for n in range(200)]
+    ids = {p[0] for p in people}
+    await seed(app, emulator, people)
+    svc_of(app).sender.per_second = 100  # slow enough to press Cancel mid-way
+    organizer = emulator.user(ORGANIZER_ID, "en")
+    await compose(organizer, [])
+    await organizer.press("Send now", expect=0)
+    await wait_until(lambda: sum(1 for _t, c in emulator.deliveries if c in ids) >= 20)
+    await organizer.send("/broadcasts")
+    await organizer.press("Cancel #1")
+    await broadcast_engine(app).join()
+    got = sum(1 for uid in ids if emulator.messages_to(uid))
+    report = await svc_of(app).repo.broadcasts.report(1)
+    assert report["sent"] == got and report["cancelled"] == 200 - got and 20 <= got < 200
+    status = [m for m in organizer.messages if m.text.startswith("📣 Broadcast #1")]
+    assert status[-1].text.splitlines()[0] == "📣 Broadcast #1: cancelled"
+    assert f"✋ Not sent (cancelled): {200 - got}" in status[-1].text
 
 
 async def wait_until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:

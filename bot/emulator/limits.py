@@ -47,7 +47,7 @@ class RateLimits:
     per_chat_per_second: float = 1.0
     group_per_minute: int = 20
     burst: float | None = None  # overall bucket size; default: one second's worth
-    chat_burst: float = 3.0  # Telegram tolerates short bursts in one chat
+    chat_burst: float = 5.0  # Telegram tolerates short bursts in one chat
     _overall: _Bucket | None = field(default=None, init=False, repr=False)
     _chats: dict[int, _Bucket] = field(default_factory=dict, init=False, repr=False)
     _groups: dict[int, deque[float]] = field(default_factory=dict, init=False, repr=False)

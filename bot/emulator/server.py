@@ -99,7 +99,7 @@ class BotAPIEmulator(BotMethods):
         group_per_minute: int = 20,
         *,
         burst: float | None = None,
-        chat_burst: float = 3.0,
+        chat_burst: float = 5.0,
     ) -> RateLimits:
         """Enforce Telegram's flood limits from now on (429 with retry_after when exceeded)."""
         self.rate_limits = RateLimits(
