@@ -25,9 +25,14 @@ def people(v: Viewer, n: int) -> str:
     return v.tr.ngettext("{n} person", "{n} people", n).format(n=number(v, n))
 
 
+def zone_label(v: Viewer) -> str:
+    """The zone's name; plain "UTC" for people who never chose one (Babel: "Unknown Region")."""
+    return "UTC" if v.zone in ("UTC", "Etc/UTC") else escape(v.zone_name())
+
+
 def when_text(v: Viewer, when: datetime) -> str:
     return v.tr.gettext("{date}, {time} ({zone})").format(
-        date=v.date(when), time=v.time(when), zone=escape(v.zone_name())
+        date=v.date(when), time=v.time(when), zone=zone_label(v)
     )
 
 

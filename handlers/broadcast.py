@@ -18,6 +18,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import broadcast_views as bv
+from bot.app import get_services
 from bot.broadcast_engine import (
     ENGINE_KEY,
     BroadcastEngine,
@@ -239,9 +240,6 @@ async def take_content(w: Who, message: Message, draft: Broadcast) -> None:
     _ = w.view.tr.gettext
     awaiting = draft.awaiting or "content"
     language = awaiting.split(":", 1)[1] if ":" in awaiting else None
-    versions = await w.svc.repo.broadcasts.versions(draft.id)
-    if language is None and versions:
-        language = versions[0].language  # sending the main version again replaces it
     if language is not None:
         header = _("👀 Preview of the {language} version:").format(
             language=LANGUAGE_NAMES[language])
@@ -279,7 +277,7 @@ async def take_when(w: Who, message: Message, draft: Broadcast, context: Context
                      "another time."),
         }  # fmt: skip
         await message.reply_text(
-            texts[exc.reason].format(examples=_examples(w), zone=escape(w.view.zone_name()))
+            texts[exc.reason].format(examples=_examples(w), zone=bv.zone_label(w.view))
         )
         return
     store = w.svc.repo.broadcasts
@@ -344,7 +342,7 @@ async def on_preview_action(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         await store.set_awaiting(draft.id, "when")
         await query.edit_message_text(
             _("When should it go out? Type the date and time in your time zone ({zone}), for "
-              "example {examples}.").format(zone=escape(w.view.zone_name()),
+              "example {examples}.").format(zone=bv.zone_label(w.view),
                                             examples=_examples(w))
         )  # fmt: skip
     elif op == "ver":
@@ -430,7 +428,7 @@ def register(app: Application) -> None:
     from handlers import broadcast_relay
 
     app.bot_data[ENGINE_KEY] = BroadcastEngine(app)
-    app.bot_data["services"].job_builders.append(build_jobs)
+    get_services(app).job_builders.append(build_jobs)
     app.add_handler(CommandHandler("broadcast", start_broadcast))
     app.add_handler(CommandHandler("broadcasts", list_broadcasts))
     app.add_handler(CallbackQueryHandler(on_audience, pattern=r"^bca:\d+:[a-z]+(:[A-Za-z0-9]+)*$"))

@@ -299,7 +299,8 @@ async def test_missed_schedule_is_not_sent_late(
         organizer = emulator.user(ORGANIZER_ID, "en")
         await compose(organizer, [])
         await organizer.press("Schedule")
-        await organizer.send("2021-03-24 14:00")  # UTC: the organizer has no zone yet
+        (scheduled,) = await organizer.send("2021-03-24 14:00")  # the organizer has no zone
+        assert "Wednesday, March 24, 2021, 14:00 (UTC)" in scheduled.text
     clock.set(datetime(2021, 3, 24, 16, 0, tzinfo=UTC))  # the bot was down at 14:00
     async with run_app() as app:
         await emulator.settle()
@@ -407,6 +408,7 @@ async def test_restart_mid_broadcast_delivers_everyone_exactly_once(
 
     async with run_app() as app:
         await seed(app, emulator, people)
+        svc_of(app).sender.per_second = 200  # leaves a wide margin to stop mid-way
         await compose(organizer, [])
         await organizer.press("Send now", expect=0)
         await wait_until(lambda: delivered() >= 150)
