@@ -112,6 +112,7 @@ def setup_application(
         schedule=schedule or load_schedule(settings.schedule_path),
         i18n=i18n or I18n(default=settings.default_language),
         clock=clock or SystemClock(),
+        sender=Sender.from_settings(settings),
     )
     builder = (
         Application.builder()

@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     # "open": anyone may join without an invitation; "closed": invitation links only.
     registration: Literal["open", "closed"] = "open"
     privacy_url: str | None = None
+    # Outgoing message limits (Telegram's: ~30/s overall, 1/s per chat); tests go faster.
+    send_rate: float = Field(default=30.0, gt=0)
+    send_chat_interval: float = Field(default=1.0, ge=0)
 
     @field_validator("organizer_ids", mode="before")
     @classmethod

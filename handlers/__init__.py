@@ -6,6 +6,7 @@ from telegram.ext import Application
 
 from handlers import (
     attendance,
+    broadcast,
     errors,
     exports,
     goals,
@@ -28,5 +29,6 @@ def register(app: Application) -> None:
     goals.register(app)
     exports.register(app)
     membership.register(app)
+    broadcast.register(app)
     # Last: anything no other handler took gets a short answer, never silence.
     errors.register(app)

@@ -26,7 +26,7 @@ from bot import attendance
 from bot.attendance_text import checkin_text, progress_text, status_label
 from bot.views import Viewer, session_heading
 from handlers import attendance_staff
-from handlers.common import Who, who
+from handlers.common import ATTENDANCE_GROUP, Who, who
 
 AWAIT = "attendance_await"  # {"kind": "code" | "request", "session": N}
 REQUEST_MAX = 500  # characters kept from a correction request
@@ -236,7 +236,8 @@ async def _send_request(
 def register(app: Application) -> None:
     # Its own group: it lets most messages pass, and only one handler per group runs.
     app.add_handler(
-        MessageHandler(filters.TEXT & filters.ChatType.PRIVATE, on_awaited_text), group=-2
+        MessageHandler(filters.TEXT & filters.ChatType.PRIVATE, on_awaited_text),
+        group=ATTENDANCE_GROUP,
     )
     app.add_handler(CommandHandler("checkin", checkin_command))
     app.add_handler(CommandHandler(["me", "progress"], me))

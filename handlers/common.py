@@ -18,6 +18,10 @@ from bot.views import Viewer
 
 FALLBACK_ZONE = "UTC"
 
+# Handlers that see messages before the ordinary ones (a conversation, a pending question)
+# each get a group of their own: within one group only the first matching handler runs.
+GOALS_GROUP, ATTENDANCE_GROUP, PROFILE_GROUP, FORWARD_GROUP, RELAY_GROUP = -1, -2, -3, -4, -5
+
 
 @dataclass(frozen=True)
 class Who:

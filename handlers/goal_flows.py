@@ -44,7 +44,7 @@ from bot.goals import (
     clean_text,
     parse_date,
 )
-from handlers.common import Who, who
+from handlers.common import GOALS_GROUP, Who, who
 from handlers.goal_screens import edit_refusal, goal_screen, may_edit, privileged
 
 (TITLE, DESCRIPTION, TARGET, CONFIRM_GOAL, STEP_TEXT, RESPONSIBLE, DUE, CONFIRM_STEP,
@@ -581,4 +581,4 @@ def register(app: Application) -> None:
             allow_reentry=True,
             name="goals",
         )
-    app.add_handler(conversation, group=-1)
+    app.add_handler(conversation, group=GOALS_GROUP)

@@ -22,7 +22,7 @@ from telegram.ext import (
 
 from bot.profile import CLEAR, MAX_NAME, MAX_ORGANIZATION, SECTORS, clean_text
 from bot.views import country_name, flag
-from handlers.common import Who, who
+from handlers.common import PROFILE_GROUP, Who, who
 
 AWAITING = "awaiting_profile"  # "org_ob" (onboarding), "org" or "name" (from /profile)
 
@@ -203,6 +203,6 @@ def register(app: Application) -> None:
     app.add_handler(
         MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE,
                        on_typed_answer),
-        group=-1,
+        group=PROFILE_GROUP,
     )
-    app.add_handler(MessageHandler(filters.COMMAND, on_any_command), group=-1)
+    app.add_handler(MessageHandler(filters.COMMAND, on_any_command), group=PROFILE_GROUP)

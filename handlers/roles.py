@@ -25,7 +25,7 @@ from telegram.ext import (
 from bot.app import get_services
 from bot.registration import find_country
 from bot.views import country_name, flag
-from handlers.common import Who, restricted, who
+from handlers.common import FORWARD_GROUP, Who, restricted, who
 
 KINDS = {"facilitator": "facilitator", "cofacilitator": "cofacilitator",
          "co-facilitator": "cofacilitator"}
@@ -181,5 +181,5 @@ def register(app: Application) -> None:
     app.add_handler(
         MessageHandler(filters.FORWARDED & filters.ChatType.PRIVATE
                        & filters.User(user_id=organizers), on_forwarded),
-        group=-1,
+        group=FORWARD_GROUP,
     )

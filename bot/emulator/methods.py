@@ -38,6 +38,11 @@ NOT_MODIFIED = (
     "exactly the same as a current content and reply markup of the message"
 )
 BLOCKED = "Forbidden: bot was blocked by the user"
+MEDIA_KINDS = ("photo", "video", "voice", "audio", "animation", "document", "sticker",
+               "video_note")
+# What copyMessage keeps: the content, never the sender, date or reply.
+COPIED_KEYS = ("text", "entities", "caption", "caption_entities", "location", "contact",
+               *MEDIA_KINDS)
 
 
 def inline_markup(markup: JsonDict | None) -> JsonDict | None:
@@ -109,6 +114,12 @@ class BotMethods(EmulatorState):
             "deleteMessage": self.delete_message,
             "answerCallbackQuery": self.answer_callback_query,
             "sendDocument": self.send_document,
+            "sendPhoto": self.send_photo,
+            "sendVideo": self.send_video,
+            "sendVoice": self.send_voice,
+            "sendAudio": self.send_audio,
+            "sendAnimation": self.send_animation,
+            "copyMessage": self.copy_message,
             "getFile": self.get_file,
             "sendChatAction": self.send_chat_action,
             "setMyCommands": self.set_my_commands,
@@ -147,15 +158,22 @@ class BotMethods(EmulatorState):
         chat.messages[message.message_id] = message
         chat.events.append(message)
 
-    def check_reply(self, chat: ChatState, p: JsonDict) -> None:
+    def check_reply(self, chat: ChatState, p: JsonDict) -> JsonDict | None:
+        """The message replied to (raw, without its own reply), or None."""
         reply = p.get("reply_parameters") or {}
         target = reply.get("message_id") or p.get("reply_to_message_id")
-        if not target or reply.get("allow_sending_without_reply"):
-            return
+        if not target:
+            return None
         bot_message = chat.messages.get(target)
-        exists = target in chat.user_message_ids or (bot_message and not bot_message.deleted)
-        if not exists:
+        if target in chat.user_message_ids:
+            found = chat.user_messages.get(target)
+        elif bot_message is not None and not bot_message.deleted:
+            found = bot_message.raw
+        elif reply.get("allow_sending_without_reply"):
+            return None
+        else:
             raise bad_request("message to be replied not found")
+        return {k: v for k, v in (found or {}).items() if k != "reply_to_message"} or None
 
     def editable(self, chat: ChatState, p: JsonDict) -> BotMessage:
         message_id = p.get("message_id")
@@ -175,14 +193,14 @@ class BotMethods(EmulatorState):
         markup = changes.get("reply_markup", old.reply_markup)
         if inline_markup(markup):
             raw["reply_markup"] = markup
-        key = "caption" if old.document else "text"
+        key = "caption" if old.media else "text"
         raw.pop(key, None)
         if changes.get("text", old.text):
             raw[key] = changes.get("text", old.text)
-        raw.pop(f"{'caption_' if old.document else ''}entities", None)
+        raw.pop(f"{'caption_' if old.media else ''}entities", None)
         entities = changes.get("entities", old.entities)
         if entities:
-            raw["caption_entities" if old.document else "entities"] = entities
+            raw["caption_entities" if old.media else "entities"] = entities
         new = replace(old, edited=True, raw=raw, **changes)
         self.add_message(chat, new)
         return raw
@@ -256,10 +274,11 @@ class BotMethods(EmulatorState):
         if not text:
             raise bad_request("message text is empty")
         markup = check_markup(p.get("reply_markup"))
-        self.check_reply(chat, p)
+        replied = self.check_reply(chat, p)
         message_id = chat.new_message_id()
         raw = self.message_json(
-            chat, message_id, text=text, entities=entities, reply_markup=inline_markup(markup)
+            chat, message_id, text=text, entities=entities, reply_markup=inline_markup(markup),
+            reply_to_message=replied,
         )
         self.add_message(
             chat, BotMessage(message_id, chat.id, text, html, markup, entities=entities, raw=raw)
@@ -267,16 +286,35 @@ class BotMethods(EmulatorState):
         return raw
 
     async def send_document(self, p: JsonDict) -> JsonDict:
+        return await self.send_file(p, "document")
+
+    async def send_photo(self, p: JsonDict) -> JsonDict:
+        return await self.send_file(p, "photo")
+
+    async def send_video(self, p: JsonDict) -> JsonDict:
+        return await self.send_file(p, "video")
+
+    async def send_voice(self, p: JsonDict) -> JsonDict:
+        return await self.send_file(p, "voice")
+
+    async def send_audio(self, p: JsonDict) -> JsonDict:
+        return await self.send_file(p, "audio")
+
+    async def send_animation(self, p: JsonDict) -> JsonDict:
+        return await self.send_file(p, "animation")
+
+    async def send_file(self, p: JsonDict, kind: str) -> JsonDict:
+        """sendDocument/Photo/Video/Voice/...: an upload or a known file_id, with a caption."""
         chat = self.chat_for(p, sending=True)
-        document = p.get("document")
-        if isinstance(document, Upload):
-            if not document.content:
+        given = p.get(kind)
+        if isinstance(given, Upload):
+            if not given.content:
                 raise bad_request("file must be non-empty")
-            stored = self.store_file(document.filename, document.content, document.mime_type)
-        elif not document:
-            raise bad_request("there is no document in the request")
-        elif isinstance(document, str) and document in self.files:
-            stored = self.files[document]
+            stored = self.store_file(given.filename, given.content, given.mime_type, kind=kind)
+        elif not given:
+            raise bad_request(f"there is no {kind} in the request")
+        elif isinstance(given, str) and given in self.files:
+            stored = self.files[given]
         else:
             raise bad_request("wrong file identifier/HTTP URL specified")
         caption, entities, html = format_text(
@@ -287,15 +325,16 @@ class BotMethods(EmulatorState):
             too_long="message caption is too long",
         )
         markup = check_markup(p.get("reply_markup"))
-        self.check_reply(chat, p)
+        replied = self.check_reply(chat, p)
         message_id = chat.new_message_id()
         raw = self.message_json(
             chat,
             message_id,
-            document=stored.document_json(),
             caption=caption,
             caption_entities=entities,
             reply_markup=inline_markup(markup),
+            reply_to_message=replied,
+            **{kind: stored.media_json(kind)},
         )
         message = BotMessage(
             message_id,
@@ -303,19 +342,75 @@ class BotMethods(EmulatorState):
             caption,
             html,
             markup,
-            document=(stored.name, stored.content),
+            document=(stored.name, stored.content) if kind == "document" else None,
+            media=kind,
+            file_id=stored.file_id,
             entities=entities,
             raw=raw,
         )
         self.add_message(chat, message)
         return raw
 
+    async def copy_message(self, p: JsonDict) -> JsonDict:
+        """A copy without a link to the original; answers a MessageId, like Telegram."""
+        chat = self.chat_for(p, sending=True)
+        from_chat_id = p.get("from_chat_id")
+        source_chat = self.chats.get(from_chat_id) if isinstance(from_chat_id, int) else None
+        if source_chat is None:
+            raise bad_request("chat not found")
+        message_id = p.get("message_id")
+        if not isinstance(message_id, int):
+            raise bad_request("message identifier is not specified")
+        source: JsonDict | None = None
+        if message_id in source_chat.user_message_ids:
+            source = source_chat.user_messages.get(message_id)
+        else:
+            bot_message = source_chat.messages.get(message_id)
+            if bot_message is not None and not bot_message.deleted:
+                source = bot_message.raw
+        if source is None:
+            raise bad_request("message to copy not found")
+        kind = next((k for k in MEDIA_KINDS if k in source), None)
+        if kind is None and "text" not in source:
+            raise bad_request("message can't be copied")
+        content: JsonDict = {k: source[k] for k in COPIED_KEYS if k in source}
+        if kind is not None and "caption" in p:  # a new caption replaces the old one
+            caption, entities, _html = format_text(
+                str(p.get("caption") or ""), p.get("parse_mode"), p.get("caption_entities"),
+                limit=MAX_CAPTION, too_long="message caption is too long",
+            )
+            content.pop("caption", None)
+            content.pop("caption_entities", None)
+            content.update(caption=caption, caption_entities=entities)
+        markup = check_markup(p.get("reply_markup"))
+        replied = self.check_reply(chat, p)
+        new_id = chat.new_message_id()
+        raw = self.message_json(
+            chat, new_id, reply_markup=inline_markup(markup), reply_to_message=replied, **content
+        )
+        file_id = None
+        document = None
+        if kind is not None:
+            media = raw[kind][-1] if kind == "photo" else raw[kind]
+            file_id = media["file_id"]
+            stored = self.files.get(file_id)
+            if kind == "document" and stored is not None:
+                document = (stored.name, stored.content)
+        text = str(raw.get("caption") or "") if kind else str(raw.get("text") or "")
+        entities = raw.get("caption_entities" if kind else "entities") or []
+        self.add_message(
+            chat,
+            BotMessage(new_id, chat.id, text, None, markup, document=document, media=kind,
+                       file_id=file_id, entities=list(entities), raw=raw),
+        )
+        return {"message_id": new_id}
+
     async def edit_message_text(self, p: JsonDict) -> JsonDict:
         if p.get("inline_message_id"):
             raise bad_request("MESSAGE_ID_INVALID")  # inline messages are not emulated
         chat = self.chat_for(p, sending=False)
         old = self.editable(chat, p)
-        if old.document is not None:
+        if old.media is not None:
             raise bad_request("there is no text in the message to edit")
         text, entities, html = format_text(
             str(p.get("text") or ""),
@@ -339,7 +434,7 @@ class BotMethods(EmulatorState):
             raise bad_request("MESSAGE_ID_INVALID")
         chat = self.chat_for(p, sending=False)
         old = self.editable(chat, p)
-        if old.document is None:
+        if old.media is None:
             raise bad_request("there is no caption in the message to edit")
         caption, entities, html = format_text(
             str(p.get("caption") or ""),

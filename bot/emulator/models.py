@@ -11,10 +11,11 @@ JsonDict = dict[str, Any]
 class ApiError(Exception):
     """A Telegram error answer; method code raises it, the HTTP layer renders it."""
 
-    def __init__(self, code: int, description: str) -> None:
+    def __init__(self, code: int, description: str, parameters: JsonDict | None = None) -> None:
         super().__init__(description)
         self.code = code
         self.description = description
+        self.parameters = parameters  # ResponseParameters, e.g. {"retry_after": 3}
 
 
 def bad_request(text: str) -> ApiError:
@@ -31,10 +32,12 @@ class BotMessage:
 
     message_id: int
     chat_id: int
-    text: str  # plain text (HTML parsed), or the caption of a document
+    text: str  # plain text (HTML parsed), or the caption of a media message
     html: str | None  # raw text as sent when parse_mode was HTML
     reply_markup: JsonDict | None
     document: tuple[str, bytes] | None = None  # (file name, content)
+    media: str | None = None  # "photo", "video", "voice", "document", ... (None: text)
+    file_id: str | None = None  # the media's file_id
     edited: bool = False
     deleted: bool = False
     entities: list[JsonDict] = field(default_factory=list)
@@ -82,6 +85,21 @@ class StoredFile:
             "file_size": len(self.content),
         }
 
+    def media_json(self, kind: str) -> Any:
+        """The object Telegram puts under message[kind] (a list of sizes for photos)."""
+        ids = {"file_id": self.file_id, "file_unique_id": self.file_unique_id,
+               "file_size": len(self.content)}
+        if kind == "photo":
+            return [{**ids, "width": 1280, "height": 720}]
+        if kind == "voice":
+            return {**ids, "duration": 3, "mime_type": self.mime_type}
+        if kind in ("video", "animation"):
+            return {**ids, "width": 1280, "height": 720, "duration": 5,
+                    "mime_type": self.mime_type, "file_name": self.name}
+        if kind == "audio":
+            return {**ids, "duration": 5, "mime_type": self.mime_type, "file_name": self.name}
+        return self.document_json()
+
 
 @dataclass
 class ChatState:
@@ -89,6 +107,7 @@ class ChatState:
     next_message_id: int = 1  # shared by both sides, as in a real private chat
     messages: dict[int, BotMessage] = field(default_factory=dict)  # current bot messages
     user_message_ids: set[int] = field(default_factory=set)
+    user_messages: dict[int, JsonDict] = field(default_factory=dict)  # raw, for copy/reply
     events: list[BotMessage] = field(default_factory=list)  # new messages and edits, in order
     errors: list[str] = field(default_factory=list)  # failed calls, for assertion messages
     activity: int = 0  # bumped on every bot call touching this chat

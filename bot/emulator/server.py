@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
 from aiohttp import web
 
+from bot.emulator.limits import SEND_METHODS, Fault, RateLimits
 from bot.emulator.methods import BotMethods, scope_key
 from bot.emulator.models import ApiError, BotMessage, ChatState, JsonDict, bad_request
 from bot.emulator.state import Upload, now
@@ -63,8 +65,12 @@ def normalise(raw: dict[str, Any]) -> JsonDict:
     return params
 
 
-def error_response(code: int, description: str) -> web.Response:
-    body = {"ok": False, "error_code": code, "description": description}
+def error_response(
+    code: int, description: str, parameters: JsonDict | None = None
+) -> web.Response:
+    body: JsonDict = {"ok": False, "error_code": code, "description": description}
+    if parameters:
+        body["parameters"] = parameters
     return web.json_response(body, status=code)
 
 
@@ -80,6 +86,64 @@ class BotAPIEmulator(BotMethods):
         self.port = 0
         self._methods = self.method_table()
         self._runner: web.AppRunner | None = None
+        self.rate_limits: RateLimits | None = None
+        self.faults: list[Fault] = []
+        self.flood_errors = 0  # 429 answers given
+        self.deliveries: list[tuple[float, int]] = []  # (monotonic time, chat id) of sends
+
+    # --- limits and faults -------------------------------------------------------
+    def set_rate_limits(
+        self,
+        per_second: float = 30.0,
+        per_chat_per_second: float = 1.0,
+        group_per_minute: int = 20,
+        *,
+        burst: float | None = None,
+        chat_burst: float = 5.0,
+    ) -> RateLimits:
+        """Enforce Telegram's flood limits from now on (429 with retry_after when exceeded)."""
+        self.rate_limits = RateLimits(
+            per_second, per_chat_per_second, group_per_minute, burst=burst, chat_burst=chat_burst
+        )
+        return self.rate_limits
+
+    def fail_next(
+        self,
+        method: str,
+        times: int = 1,
+        *,
+        code: int = 502,
+        description: str = "Bad Gateway",
+        chat_id: int | None = None,
+    ) -> None:
+        """The next `times` calls of `method` (to `chat_id`, or any) answer a server error."""
+        self.faults.append(Fault(method, times, code, description, chat_id=chat_id))
+
+    def hang_next(
+        self,
+        method: str,
+        times: int = 1,
+        *,
+        seconds: float = 10.0,
+        deliver: bool = True,
+        chat_id: int | None = None,
+    ) -> None:
+        """The next calls are held `seconds` before any answer, so the client times out.
+
+        deliver=True: the message is delivered first and only the answer is lost (the case
+        where a retry would duplicate it); False: nothing is delivered.
+        """
+        self.faults.append(
+            Fault(method, times, None, "Gateway Timeout", hold=seconds, deliver=deliver,
+                  chat_id=chat_id)
+        )
+
+    def _take_fault(self, method: str, chat_id: object) -> Fault | None:
+        for fault in self.faults:
+            if fault.matches(method, chat_id):
+                fault.times -= 1
+                return fault
+        return None
 
     # --- lifecycle -----------------------------------------------------------
     @property
@@ -153,16 +217,32 @@ class BotAPIEmulator(BotMethods):
         chat_id = params.get("chat_id")
         if name == "answerCallbackQuery":
             chat_id = self.open_queries.get(str(params.get("callback_query_id", "")))
+        fault = self._take_fault(name, chat_id)
+        if fault is not None and not fault.deliver:
+            await asyncio.sleep(fault.hold)
+            return error_response(fault.code or 504, fault.description)
+        if self.rate_limits is not None and name in SEND_METHODS:
+            retry_after = self.rate_limits.admit(chat_id)
+            if retry_after is not None:
+                self.flood_errors += 1
+                return error_response(
+                    429, f"Too Many Requests: retry after {retry_after}",
+                    {"retry_after": retry_after},
+                )
         try:
             result = await entry[1](params)
         except ApiError as exc:
             chat = self.chats.get(chat_id) if isinstance(chat_id, int) else None
             if chat is not None:
                 chat.errors.append(f"{name}: {exc.description}")
-            return error_response(exc.code, exc.description)
+            return error_response(exc.code, exc.description, exc.parameters)
         finally:
             if name != "getUpdates":
                 self.touch(chat_id)
+        if name in SEND_METHODS and isinstance(chat_id, int):
+            self.deliveries.append((time.monotonic(), chat_id))
+        if fault is not None:  # delivered, but the answer is held past the client's timeout
+            await asyncio.sleep(fault.hold)
         return web.json_response({"ok": True, "result": result})
 
     async def _read_params(self, request: web.Request) -> JsonDict:

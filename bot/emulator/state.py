@@ -14,6 +14,13 @@ from bot.emulator.models import ChatState, JsonDict, StoredFile
 NOT_DEFAULT_UPDATES = {"chat_member", "message_reaction", "message_reaction_count"}
 
 
+# Telegram's file_ids start differently per kind of file; kept for realism in logs.
+FILE_ID_PREFIX = {"photo": "AgACAgIAAx", "video": "BAACAgIAAx", "voice": "AwACAgIAAx",
+                  "audio": "CQACAgIAAx", "animation": "CgACAgIAAx"}
+FOLDERS = {"photo": "photos", "video": "videos", "voice": "voice", "audio": "music",
+           "animation": "animations"}
+
+
 @dataclass
 class Upload:
     """A file part of a multipart request."""
@@ -94,17 +101,19 @@ class EmulatorState:
             chat = self.chats[user["id"]] = ChatState(info)
         return chat
 
-    def store_file(self, name: str, content: bytes, mime_type: str | None = None) -> StoredFile:
+    def store_file(
+        self, name: str, content: bytes, mime_type: str | None = None, kind: str = "document"
+    ) -> StoredFile:
         number = len(self.files) + 1
         mime = mime_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
         suffix = name.rsplit(".", 1)[-1] if "." in name else "bin"
         stored = StoredFile(
-            file_id=f"BQACAgIAAx{number:06d}",
+            file_id=f"{FILE_ID_PREFIX.get(kind, 'BQACAgIAAx')}{number:06d}",
             file_unique_id=f"AgAD{number:06d}",
             name=name,
             content=content,
             mime_type=mime,
-            path=f"documents/file_{number}.{suffix}",
+            path=f"{FOLDERS.get(kind, 'documents')}/file_{number}.{suffix}",
         )
         self.files[stored.file_id] = stored
         return stored

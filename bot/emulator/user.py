@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from bot.emulator.entities import command_entities
+from bot.emulator.entities import command_entities, parse_html
 from bot.emulator.models import BotMessage, ChatState, JsonDict
 from bot.emulator.state import now
 
@@ -71,19 +71,25 @@ class FakeUser:
         self,
         text: str,
         *,
-        reply_to: int | None = None,
         expect: int = 1,
         timeout: float = 5.0,
+        html: bool = False,
+        reply_to: int | BotMessage | None = None,
     ) -> list[BotMessage]:
-        """Send a text message (optionally replying to a message id of either side);
-        return the bot's new messages and edits in this chat."""
-        message = self._new_message()
+        """Send a text message; return the bot's new messages and edits in this chat.
+
+        html=True: ``text`` is what the person formatted in their app (bold, links...),
+        given as Telegram HTML; the bot receives plain text plus entities, as from Telegram.
+        reply_to: the message (or id) this one replies to.
+        """
+        message = self._new_message(reply_to)
+        entities: list[JsonDict] = []
+        if html:
+            text, entities = parse_html(text)
         message["text"] = text
-        entities = command_entities(text)
+        entities = sorted(entities + command_entities(text), key=lambda e: e["offset"])
         if entities:
             message["entities"] = entities
-        if reply_to is not None:
-            message["reply_to_message"] = self._message_json(reply_to)
         return await self._deliver("message", message, expect, timeout)
 
     async def forward(
@@ -111,14 +117,6 @@ class FakeUser:
         """The message id of this user's latest message (e.g. a forward, to reply to it)."""
         return max(self.sent)
 
-    def _message_json(self, message_id: int) -> JsonDict:
-        if message_id in self.sent:
-            return self.sent[message_id]
-        found = [m for m in self.messages if m.message_id == message_id]
-        if not found:
-            raise AssertionError(f"no message {message_id} in chat {self.id}")
-        return found[0].raw
-
     async def send_document(
         self,
         filename: str,
@@ -127,11 +125,51 @@ class FakeUser:
         *,
         expect: int = 1,
         timeout: float = 5.0,
+        reply_to: int | BotMessage | None = None,
     ) -> list[BotMessage]:
-        message = self._new_message()
-        message["document"] = self._emu.store_file(filename, content).document_json()
+        return await self.send_media(
+            "document", content, caption, filename=filename, expect=expect, timeout=timeout,
+            reply_to=reply_to,
+        )
+
+    async def send_photo(
+        self, content: bytes = b"\x89PNG fake", caption: str | None = None, **kw: Any
+    ) -> list[BotMessage]:
+        return await self.send_media("photo", content, caption, filename="photo.jpg", **kw)
+
+    async def send_video(
+        self, content: bytes = b"fake mp4", caption: str | None = None, **kw: Any
+    ) -> list[BotMessage]:
+        return await self.send_media("video", content, caption, filename="video.mp4", **kw)
+
+    async def send_voice(
+        self, content: bytes = b"OggS fake", caption: str | None = None, **kw: Any
+    ) -> list[BotMessage]:
+        return await self.send_media("voice", content, caption, filename="voice.ogg", **kw)
+
+    async def send_media(
+        self,
+        kind: str,
+        content: bytes,
+        caption: str | None = None,
+        *,
+        filename: str = "file.bin",
+        html: bool = False,
+        reply_to: int | BotMessage | None = None,
+        expect: int = 1,
+        timeout: float = 5.0,
+    ) -> list[BotMessage]:
+        """Send a photo, video, voice note, document... (caption optional, HTML-formatted)."""
+        message = self._new_message(reply_to)
+        stored = self._emu.store_file(filename, content, kind=kind)
+        message[kind] = stored.media_json(kind)
         if caption:
+            entities: list[JsonDict] = []
+            if html:
+                caption, entities = parse_html(caption)
             message["caption"] = caption
+            if entities:
+                message["caption_entities"] = entities
         return await self._deliver("message", message, expect, timeout)
 
     async def press(
@@ -208,12 +246,24 @@ class FakeUser:
         return await self._deliver("message", message, expect, timeout, chat=chat)
 
     # --- internals -----------------------------------------------------------------
-    def _new_message(self) -> JsonDict:
+    def _new_message(self, reply_to: int | BotMessage | None = None) -> JsonDict:
         chat = self._chat()
         message_id = chat.new_message_id()
         chat.user_message_ids.add(message_id)
         message = {"message_id": message_id, "from": self.json, "chat": chat.info, "date": now()}
         self.sent[message_id] = message
+        if reply_to is not None:
+            target = reply_to if isinstance(reply_to, int) else reply_to.message_id
+            replied = chat.user_messages.get(target) or (
+                chat.messages[target].raw if target in chat.messages else None
+            )
+            if replied is None:
+                raise AssertionError(f"no message {target} to reply to in chat {self.id}")
+            message["reply_to_message"] = {
+                k: v for k, v in replied.items() if k != "reply_to_message"
+            }
+        # Kept (the dict is filled in by the caller) so the bot can copy or quote it later.
+        chat.user_messages[message_id] = message
         return message
 
     async def _callback(

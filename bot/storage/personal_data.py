@@ -56,6 +56,12 @@ PERSONAL_DATA: list[PersonalData] = [
     PersonalData("goal_reviews", "rated_by", "anonymize", FORMER),
     PersonalData("goal_review_opened", "opened_by", "anonymize", FORMER),
     PersonalData("goal_nudges", "user_id", "delete"),
+    PersonalData("broadcasts", "author_id", "anonymize", FORMER),
+    PersonalData("broadcasts", "status_chat_id", "anonymize", None),
+    PersonalData("broadcast_versions", "chat_id", "anonymize", FORMER),
+    PersonalData("broadcast_recipients", "user_id", "delete"),
+    PersonalData("relay_links", "chat_id", "delete"),
+    PersonalData("relay_links", "participant_id", "delete"),
 ]
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import aiosqlite
 
 from bot.models import Participant
+from bot.storage.broadcasts import BroadcastStore
 from bot.storage.goals import GoalStore
 from bot.storage.migrations import MIGRATIONS
 from bot.storage.reminders import ReminderStore
@@ -110,6 +111,10 @@ class Repository:
         from bot.storage.invitations import Invitations
 
         return Invitations(self)
+
+    @property
+    def broadcasts(self) -> BroadcastStore:
+        return BroadcastStore(self)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
