@@ -7,6 +7,7 @@ server: callback data can be forged.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
@@ -146,34 +147,36 @@ async def on_countries(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await show(update, *country_picker(w))
 
 
-async def on_open(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _goal_view(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    screen: Callable[[Who, Goal], Awaitable[tuple[str, InlineKeyboardMarkup]]],
+    edit: bool,
+) -> None:
+    """Open one goal's screen after the server-side right check (edit or read)."""
     w = await who(update, context)
-    goal = await _load(update, w, _parts(update)[2], edit=False)
+    goal = await _load(update, w, _parts(update)[2], edit=edit)
     if goal is None:
         return
     assert update.callback_query is not None
     await update.callback_query.answer()
-    await show(update, *await goal_screen(w, goal))
+    await show(update, *await screen(w, goal))
+
+
+async def _status(w: Who, goal: Goal) -> tuple[str, InlineKeyboardMarkup]:
+    return status_screen(w, goal)
+
+
+async def on_open(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _goal_view(update, context, goal_screen, edit=False)
 
 
 async def on_history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    w = await who(update, context)
-    goal = await _load(update, w, _parts(update)[2], edit=False)
-    if goal is None:
-        return
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    await show(update, *await history_screen(w, goal))
+    await _goal_view(update, context, history_screen, edit=False)
 
 
 async def on_status_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    w = await who(update, context)
-    goal = await _load(update, w, _parts(update)[2], edit=True)
-    if goal is None:
-        return
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    await show(update, *status_screen(w, goal))
+    await _goal_view(update, context, _status, edit=True)
 
 
 async def on_set_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
