@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -47,9 +48,13 @@ class GroupChat:
     group: str
 
 
+Transaction = Callable[[], AbstractAsyncContextManager[aiosqlite.Connection]]
+
+
 class ReminderStore:
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: aiosqlite.Connection, transaction: Transaction) -> None:
         self._db = db
+        self._tx = transaction
 
     # opt-outs
 
@@ -94,11 +99,12 @@ class ReminderStore:
 
     async def add_pending(self, key: DeliveryKey, chat_ids: Iterable[int], now: datetime) -> None:
         stamp = _ts(now)
-        await self._db.executemany(
-            "INSERT OR IGNORE INTO deliveries (kind, session_number, session_start,"
-            " offset_minutes, chat_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(*key.params, chat_id, stamp, stamp) for chat_id in chat_ids],
-        )
+        async with self._tx() as db:  # one commit for the whole audience, not one per row
+            await db.executemany(
+                "INSERT OR IGNORE INTO deliveries (kind, session_number, session_start,"
+                " offset_minutes, chat_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(*key.params, chat_id, stamp, stamp) for chat_id in chat_ids],
+            )
 
     async def pending(self, key: DeliveryKey) -> list[int]:
         async with self._db.execute(

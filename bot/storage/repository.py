@@ -67,7 +67,7 @@ class Repository:
         # One connection is shared by all handlers: a multi-statement transaction holds this
         # lock so no other coroutine's statement lands inside it.
         self._tx_lock = asyncio.Lock()
-        self.reminders = ReminderStore(db)
+        self.reminders = ReminderStore(db, self.transaction)
 
     @classmethod
     async def open(cls, path: Path | str) -> Repository:
