@@ -30,7 +30,6 @@ from bot.broadcast_views import final_text, progress_text, when_text
 from bot.broadcasts import pick_version
 from bot.models import Participant
 from bot.sender import Outcome
-from bot.storage.broadcasts import AttendanceUnavailable
 from bot.views import Viewer
 
 log = logging.getLogger(__name__)
@@ -70,7 +69,6 @@ class BroadcastEngine:
         """Start a draft or scheduled broadcast (recipients written first), or resume one.
 
         Idempotent: a second call for the same broadcast never addresses anyone twice.
-        Raises AttendanceUnavailable for an attendance audience without the attendance table.
         """
         store = self.svc.repo.broadcasts
         broadcast = await store.get(broadcast_id)
@@ -197,11 +195,7 @@ async def fire(context: ContextTypes.DEFAULT_TYPE) -> None:
     assert context.job is not None and isinstance(context.job.data, dict)
     broadcast_id: int = context.job.data["broadcast_id"]
     engine = broadcast_engine(context.application)
-    try:
-        await engine.begin(broadcast_id)
-    except AttendanceUnavailable:
-        log.error("broadcast %s needs attendance records, which do not exist", broadcast_id)
-        await engine.cancel(broadcast_id)
+    await engine.begin(broadcast_id)
 
 
 async def build_jobs(app: Application) -> None:

@@ -28,7 +28,7 @@ from bot.broadcast_engine import (
 )
 from bot.broadcasts import GROUPS, Audience, WhenError, parse_when
 from bot.config import LANGUAGES
-from bot.storage.broadcasts import AttendanceUnavailable, Broadcast
+from bot.storage.broadcasts import Broadcast
 from bot.views import LANGUAGE_NAMES, country_name, flag
 from handlers.common import Who, restricted, who
 
@@ -44,14 +44,11 @@ def _rows(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKe
     return [buttons[i : i + width] for i in range(0, len(buttons), width)]
 
 
-async def _counted(w: Who, audience: Audience) -> tuple[int, int] | None:
-    """(active, inactive) matching; None when attendance is needed but not recorded."""
-    try:
-        return await w.svc.repo.broadcasts.count_audience(
-            audience.effective(w.svc.schedule), exclude=w.person.user_id
-        )
-    except AttendanceUnavailable:
-        return None
+async def _counted(w: Who, audience: Audience) -> tuple[int, int]:
+    """(active, inactive) people matching, the author left out."""
+    return await w.svc.repo.broadcasts.count_audience(
+        audience.effective(w.svc.schedule), exclude=w.person.user_id
+    )
 
 
 # --- step 1: audience -------------------------------------------------------------------
@@ -79,14 +76,13 @@ async def audience_screen(w: Who, draft: Broadcast) -> tuple[str, InlineKeyboard
                              callback_data=f"{b}:l:{code}")
         for code in LANGUAGES
     ])  # fmt: skip
-    if await w.svc.repo.broadcasts.attendance_available():
-        kind = a.attendance[0] if a.attendance else None
-        rows.append([
-            InlineKeyboardButton(_mark(kind == "absent", _("Did not check in…")),
-                                 callback_data=f"{b}:att:absent"),
-            InlineKeyboardButton(_mark(kind == "present", _("Checked in…")),
-                                 callback_data=f"{b}:att:present"),
-        ])  # fmt: skip
+    kind = a.attendance[0] if a.attendance else None
+    rows.append([
+        InlineKeyboardButton(_mark(kind == "absent", _("Did not check in…")),
+                             callback_data=f"{b}:att:absent"),
+        InlineKeyboardButton(_mark(kind == "present", _("Checked in…")),
+                             callback_data=f"{b}:att:present"),
+    ])  # fmt: skip
     rows.append([InlineKeyboardButton(_("Continue ➡️"), callback_data=f"{b}:next")])
     lines = [
         "📣 <b>" + _("New broadcast #{id}").format(id=draft.id) + "</b>",
@@ -95,10 +91,7 @@ async def audience_screen(w: Who, draft: Broadcast) -> tuple[str, InlineKeyboard
         "",
         "👥 " + bv.audience_text(w.view, w.svc.schedule, a),
     ]
-    if counts is None:
-        lines.append(_("Attendance is not recorded yet, so this audience cannot be used."))
-    else:
-        lines.append(bv.matching_text(w.view, *counts))
+    lines.append(bv.matching_text(w.view, *counts))
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
@@ -163,14 +156,14 @@ async def on_audience(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     op, args = parts[2], parts[3:]
     a = draft.audience
     codes = {c.code for c in w.svc.schedule.countries}
-    if op == "att" and await store.attendance_available():
+    if op == "att":
         await query.answer()
         text, keyboard = session_picker(w, draft, args[0])
         await query.edit_message_text(text, reply_markup=keyboard)
         return
     if op == "next":
         counts = await _counted(w, a)
-        if not counts or counts[0] == 0:
+        if counts[0] == 0:
             await query.answer(_("Nobody active matches this audience yet."), show_alert=True)
             return
         await query.answer()
@@ -221,7 +214,7 @@ def actions_keyboard(w: Who, broadcast_id: int) -> InlineKeyboardMarkup:
 
 async def actions_text(w: Who, draft: Broadcast) -> str:
     _ = w.view.tr.gettext
-    counts = await _counted(w, draft.audience) or (0, 0)
+    counts = await _counted(w, draft.audience)
     versions = await w.svc.repo.broadcasts.versions(draft.id)
     names = [_("main")] + [LANGUAGE_NAMES[v.language] for v in versions[1:] if v.language]
     return "\n".join([
@@ -244,7 +237,7 @@ async def take_content(w: Who, message: Message, draft: Broadcast) -> None:
         header = _("👀 Preview of the {language} version:").format(
             language=LANGUAGE_NAMES[language])
     else:
-        counts = await _counted(w, draft.audience) or (0, 0)
+        counts = await _counted(w, draft.audience)
         header = _("👀 Preview: exactly what {people} will receive:").format(
             people=bv.people(w.view, counts[0]))
     await message.reply_text(header)
@@ -333,7 +326,7 @@ async def on_preview_action(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         count = await _counted(w, draft.audience)
         await w.svc.repo.audit(w.person.user_id, "broadcast", w.svc.clock.now(),
                                target=str(draft.id),
-                               detail=f"{draft.audience.to_json()} active={count and count[0]}")
+                               detail=f"{draft.audience.to_json()} active={count[0]}")
         await broadcast_engine(context.application).begin(
             draft.id, status_message=(query.message.chat.id, query.message.message_id)
         )  # fmt: skip

@@ -11,7 +11,6 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from unittest.mock import ANY
 
 import pytest
 from telegram.ext import Application
@@ -25,7 +24,6 @@ from bot.config import Settings, load_settings
 from bot.emulator import BotAPIEmulator, FakeUser
 from bot.i18n import I18n
 from bot.schedule import Schedule
-from bot.storage.broadcasts import AttendanceUnavailable
 from tests.conftest import ORGANIZER_ID, ROOT, onboard
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")
@@ -500,47 +498,6 @@ async def test_two_way_relay(app: Application, emulator: BotAPIEmulator) -> None
     # An ordinary message is not relayed.
     (other,) = await participant.send("hello")
     assert other.text.startswith("Sorry, I did not understand")
-
-
-async def test_attendance_audiences_wait_for_the_attendance_table(
-    app: Application, emulator: BotAPIEmulator
-) -> None:
-    store = svc_of(app).repo.broadcasts
-    if await store.attendance_available():
-        pytest.skip("the attendance feature is merged: see the test below")
-    await seed(app, emulator, PEOPLE)
-    organizer = emulator.user(ORGANIZER_ID, "en")
-    (screen,) = await organizer.send("/broadcast")
-    assert not any("check in" in b.lower() for b in screen.button_texts())
-    assert await organizer.press_data("bca:1:att:absent", expect=0) == []  # forged: ignored
-    assert organizer.callback_answers[-1] == {"callback_query_id": ANY}
-    with pytest.raises(AttendanceUnavailable):
-        await store.count_audience(Audience(attendance=("absent", 2)), exclude=None)
-
-
-async def test_attendance_selection_query_on_the_contract_table(
-    app: Application, emulator: BotAPIEmulator
-) -> None:
-    """The query against attendance(user_id, session_number, status), built here as agreed."""
-    svc = svc_of(app)
-    store = svc.repo.broadcasts
-    if await store.attendance_available():
-        pytest.skip("a real attendance table exists: covered by the end-to-end test below")
-    await seed(app, emulator, PEOPLE)
-    async with svc.repo.transaction() as db:
-        await db.execute("CREATE TABLE attendance (user_id INTEGER, session_number INTEGER, "
-                         "status TEXT)")  # fmt: skip
-        await db.executemany(
-            "INSERT INTO attendance VALUES (?, ?, ?)",
-            [(201, 2, "present"), (203, 2, "late"), (205, 2, "absent"), (202, 7, "present")],
-        )
-    absent = await store.count_audience(Audience(attendance=("absent", 2)), exclude=None)
-    present = await store.count_audience(Audience(attendance=("present", 2)), exclude=None)
-    assert present == (2, 0)  # 201 present, 203 late
-    # Session 2 is core-only: "did not check in" means core members who did not.
-    assert absent == (8, 1)  # before effective(): everyone else, inactive included
-    effective = Audience(attendance=("absent", 2)).effective(svc.schedule)
-    assert await store.count_audience(effective, exclude=None) == (3, 1)  # 205, 206, 208; 211
 
 
 async def test_did_not_check_in_audience_end_to_end(

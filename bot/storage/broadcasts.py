@@ -22,10 +22,6 @@ def _dt(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text).astimezone(UTC) if text else None
 
 
-class AttendanceUnavailable(RuntimeError):
-    """The attendance table (check-ins) does not exist in this database yet."""
-
-
 @dataclass(frozen=True)
 class Broadcast:
     id: int
@@ -187,12 +183,6 @@ class BroadcastStore:
         return cur.rowcount > 0
 
     # --- audience -------------------------------------------------------------------
-    async def attendance_available(self) -> bool:
-        row = await self._one(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'attendance'"
-        )
-        return row is not None
-
     async def _where(self, audience: Audience, exclude: int | None) -> tuple[str, list[Any]]:
         clauses = ["p.onboarded = 1"]
         args: list[Any] = []
@@ -208,8 +198,6 @@ class BroadcastStore:
                 clauses.append(f"{column} IN ({', '.join('?' for _ in values)})")
                 args.extend(sorted(values))
         if audience.attendance is not None:
-            if not await self.attendance_available():
-                raise AttendanceUnavailable("attendance is not recorded in this database")
             kind, session = audience.attendance
             # Checked in = present or late (the attendance feature's contract).
             clauses.append(
