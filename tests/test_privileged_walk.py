@@ -10,6 +10,7 @@ for, or a command that looks privileged but is not @restricted.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import re
 import re._parser as sre_parse  # type: ignore[import-not-found]
@@ -208,8 +209,14 @@ async def forge(emulator: BotAPIEmulator, user: FakeUser, data: str) -> dict[str
     query = {"id": emulator.new_query_id(user.id), "from": user.json,
              "chat_instance": str(8_000_000_000 + user.id), "data": data,
              "message": user.last.raw}
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 5.0
     await emulator.settle(emulator.queue_update("callback_query", query))
-    assert len(user.callback_answers) == answers + 1, f"{data!r}: no answer"
+    # On a loaded machine the answer can come after the settle's quiet window: wait for it.
+    while len(user.callback_answers) < answers + 1:
+        assert await emulator.wait_change(deadline - loop.time()), f"{data!r}: no answer"
+    await emulator.wait_quiet(lambda: emulator.activity, deadline)
+    assert len(user.callback_answers) == answers + 1, f"{data!r}: answered twice"
     return user.callback_answers[-1]
 
 

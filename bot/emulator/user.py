@@ -277,7 +277,16 @@ class FakeUser:
         }
         if message is not None:
             query["message"] = message.raw
-        return await self._deliver("callback_query", query, expect, timeout)
+        answers = len(self.callback_answers)
+        events = await self._deliver("callback_query", query, expect, timeout)
+        # Every query should be answered (else the app shows a spinner); the answer can trail
+        # the messages on a loaded machine, so give it until the timeout before returning.
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while len(self.callback_answers) <= answers:
+            if not await self._emu.wait_change(deadline - loop.time()):
+                break
+        return events
 
     async def _deliver(
         self, kind: str, payload: JsonDict, expect: int, timeout: float,
