@@ -64,10 +64,16 @@ def _run() -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["console"]:
+        from bot import console
+
+        return console.main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m bot", description="SSKE cocoa program bot")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="run the bot with long polling (the default)")
     sub.add_parser("check", help="validate settings, schedule.json and the catalogs")
+    sub.add_parser("console", help="chat with the bot in this terminal (no token needed)")
     from bot.exports import EXPORTERS
 
     export = sub.add_parser("export", help="write an organizer export to a file")
