@@ -54,16 +54,21 @@ def settings(emulator: BotAPIEmulator, tmp_path: Path) -> Settings:
     )
 
 
-BotRunner = Callable[[], AbstractAsyncContextManager[Services]]
+BotRunner = Callable[..., AbstractAsyncContextManager[Services]]
 
 
 @pytest.fixture
 def run_bot(settings: Settings, clock: FakeClock, schedule: Schedule, i18n: I18n) -> BotRunner:
-    """Start the real Application with long polling; usable twice to test restarts."""
+    """Start the real Application with long polling; usable twice to test restarts.
+
+    Keyword arguments override settings (e.g. registration="closed"); svc.app is the
+    Application, for fire_due().
+    """
 
     @asynccontextmanager
-    async def _run() -> AsyncIterator[Services]:
-        app = setup_application(settings, clock=clock, schedule=schedule, i18n=i18n)
+    async def _run(**overrides: object) -> AsyncIterator[Services]:
+        app = setup_application(settings.model_copy(update=overrides), clock=clock,
+                                schedule=schedule, i18n=i18n)
         async with running(app):
             yield get_services(app)
 

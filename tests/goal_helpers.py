@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 
-from telegram.ext import Application
-
-from bot.app import Services, get_services, running, setup_application
-from bot.clock import FakeClock
-from bot.config import Settings
+from bot.app import Services
 from bot.emulator import BotAPIEmulator, FakeUser
-from bot.i18n import I18n
-from bot.schedule import Schedule
 from tests.conftest import onboard
 
 LANG_BUTTONS = {"en": "English", "es": "Español", "fr": "Français", "pt": "Português"}
@@ -46,14 +39,6 @@ async def add_goal(user: FakeUser, title: str, description: str | None = None,
         await user.send(target)
     await user.press(save, expect=2)
 
-
-@asynccontextmanager
-async def running_app(settings: Settings, clock: FakeClock, schedule: Schedule,
-                      i18n: I18n) -> AsyncIterator[tuple[Application, Services]]:
-    """Like the run_bot fixture, but also hands out the Application (for fire_due)."""
-    app = setup_application(settings, clock=clock, schedule=schedule, i18n=i18n)
-    async with running(app):
-        yield app, get_services(app)
 
 
 async def wait_for(emulator: BotAPIEmulator, check: Callable[[], bool],

@@ -5,22 +5,21 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.clock import FakeClock
-from bot.config import Settings
 from bot.emulator import BotAPIEmulator
-from bot.i18n import I18n
 from bot.jobs import fire_due
-from bot.schedule import Schedule
-from tests.goal_helpers import member, running_app
+from tests.conftest import BotRunner
+from tests.goal_helpers import member
 
 KICKOFF_NUDGE = "Your core group has no goals in the bot yet."
 
 
 async def test_nudges_after_kickoff_and_before_a_session_never_repeat(
-    settings: Settings, clock: FakeClock, schedule: Schedule, i18n: I18n,
+    run_bot: BotRunner, clock: FakeClock,
     emulator: BotAPIEmulator,
 ) -> None:
     clock.set(datetime(2021, 1, 20, 15, tzinfo=UTC))  # during the kickoff
-    async with running_app(settings, clock, schedule, i18n) as (app, svc):
+    async with run_bot() as svc:
+        app = svc.app
         assert app.job_queue is not None
         app_jobs = {j.name for j in app.job_queue.jobs()}
         assert {"goals:kickoff:0", "goals:checkin:1", "goals:review:10"} <= app_jobs
@@ -47,7 +46,8 @@ async def test_nudges_after_kickoff_and_before_a_session_never_repeat(
         await kofi.send("/cancel")
 
     # Restart: the jobs are rebuilt; nothing is sent again.
-    async with running_app(settings, clock, schedule, i18n) as (app, svc):
+    async with run_bot() as svc:
+        app = svc.app
         count = len(kofi.messages)
         await fire_due(app, clock)
         assert len(kofi.messages) == count
@@ -62,7 +62,9 @@ async def test_nudges_after_kickoff_and_before_a_session_never_repeat(
         assert "Peru already has a goal" in listing.text
         assert not any("Session 1 is" in m.text for m in wider.messages)
 
-    async with running_app(settings, clock, schedule, i18n) as (app, svc):
+    async with run_bot() as svc:
+
+        app = svc.app
         counts = (len(kofi.messages), len(rosa.messages))
         await fire_due(app, clock)
         assert (len(kofi.messages), len(rosa.messages)) == counts
@@ -70,10 +72,11 @@ async def test_nudges_after_kickoff_and_before_a_session_never_repeat(
 
 
 async def test_jobs_past_their_deadline_are_not_scheduled(
-    settings: Settings, clock: FakeClock, schedule: Schedule, i18n: I18n
+    run_bot: BotRunner, clock: FakeClock
 ) -> None:
     # The default clock is 20 March 2021: the kickoff nudge and early check-ins are over.
-    async with running_app(settings, clock, schedule, i18n) as (app, svc):
+    async with run_bot() as svc:
+        app = svc.app
         assert app.job_queue is not None
         names = {j.name for j in app.job_queue.jobs()}
         assert "goals:kickoff:0" not in names and "goals:checkin:2" not in names

@@ -6,13 +6,10 @@ from datetime import UTC, datetime
 
 from bot.app import Services
 from bot.clock import FakeClock
-from bot.config import Settings
 from bot.emulator import BotAPIEmulator
-from bot.i18n import I18n
 from bot.jobs import fire_due
-from bot.schedule import Schedule
-from tests.conftest import ORGANIZER_ID
-from tests.goal_helpers import member, running_app, wait_for
+from tests.conftest import ORGANIZER_ID, BotRunner
+from tests.goal_helpers import member, wait_for
 
 CLOSING = datetime(2021, 10, 6, 14, tzinfo=UTC)
 
@@ -23,14 +20,15 @@ async def _goals(svc: Services, country: str, titles: list[str]) -> list[int]:
 
 
 async def test_closing_review_worked_example(
-    settings: Settings, clock: FakeClock, schedule: Schedule, i18n: I18n,
+    run_bot: BotRunner, clock: FakeClock,
     emulator: BotAPIEmulator,
 ) -> None:
     """Ghana: 2 achieved, 1 partly, 1 not -> (2 + 0.5) / 4 = 62.5 %.
     Peru: 1 partly, 1 not, 1 dropped (not rated) -> 0.5 / 2 = 25 %.
     Overall, each rated goal weighs the same: (2 + 0.5 + 0.5) / 6 = 50 %."""
     clock.set(datetime(2021, 10, 1, 12, tzinfo=UTC))
-    async with running_app(settings, clock, schedule, i18n) as (app, svc):
+    async with run_bot() as svc:
+        app = svc.app
         kofi = await member(svc, emulator, 91, "en", "Ghana", first_name="Kofi")
         ama = await member(svc, emulator, 92, "en", "Ghana", first_name="Ama")
         rosa = await member(svc, emulator, 93, "es", "Perú", first_name="Rosa")

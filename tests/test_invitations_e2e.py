@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
-import pytest
-from telegram.ext import Application
-
-from bot.app import Services, get_services, running, setup_application
+from bot.app import Services
 from bot.clock import FakeClock
-from bot.config import Settings
 from bot.emulator import BotAPIEmulator
-from bot.i18n import I18n
 from bot.jobs import fire_due
-from bot.schedule import Schedule
-from tests.conftest import ORGANIZER_ID, skip_profile_questions
+from tests.conftest import ORGANIZER_ID, BotRunner, skip_profile_questions
 
 LINK = re.compile(r"https://t\.me/sske_test_bot\?start=([\w-]+)")
 
@@ -165,27 +157,11 @@ async def test_core_member_keeps_core_when_opening_a_wider_link(
     assert inv is not None and inv.uses == 0
 
 
-Runner = Callable[..., AbstractAsyncContextManager[tuple[Application, Services]]]
-
-
-@pytest.fixture
-def run(settings: Settings, clock: FakeClock, schedule: Schedule, i18n: I18n) -> Runner:
-    """Like run_bot, with settings overrides, yielding the Application too (for fire_due)."""
-
-    @asynccontextmanager
-    async def _run(**overrides: object) -> AsyncIterator[tuple[Application, Services]]:
-        app = setup_application(settings.model_copy(update=overrides), clock=clock,
-                                schedule=schedule, i18n=i18n)
-        async with running(app):
-            yield app, get_services(app)
-
-    return _run
-
-
 async def test_open_registration_before_and_after_the_wider_group_starts(
-    run: Runner, emulator: BotAPIEmulator, clock: FakeClock
+    run_bot: BotRunner, emulator: BotAPIEmulator, clock: FakeClock
 ) -> None:
-    async with run() as (app, svc):
+    async with run_bot() as svc:
+        app = svc.app
         early = emulator.user(61, "en")
         (welcome,) = await early.send("/start")
         assert "The wider group starts on June 17, 2021. You are registered" in welcome.text
@@ -208,20 +184,20 @@ async def test_open_registration_before_and_after_the_wider_group_starts(
 
 
 async def test_promotion_happens_at_start_when_the_date_passed_while_down(
-    run: Runner, emulator: BotAPIEmulator, clock: FakeClock
+    run_bot: BotRunner, emulator: BotAPIEmulator, clock: FakeClock
 ) -> None:
-    async with run():
+    async with run_bot():
         await emulator.user(63, "en").send("/start")
     clock.set(datetime(2021, 7, 1, tzinfo=UTC))
-    async with run() as (_app, svc):
+    async with run_bot() as svc:
         person = await svc.repo.get_participant(63)
         assert person is not None and person.group == "wider"
 
 
 async def test_closed_registration_needs_an_invitation(
-    run: Runner, emulator: BotAPIEmulator
+    run_bot: BotRunner, emulator: BotAPIEmulator
 ) -> None:
-    async with run(registration="closed", privacy_url="https://example.org/privacy") as (_, svc):
+    async with run_bot(registration="closed", privacy_url="https://example.org/privacy") as svc:
         stranger = emulator.user(71, "fr")
         (refused,) = await stranger.send("/start")
         assert refused.text.startswith("Pour rejoindre ce programme, il faut une invitation")
