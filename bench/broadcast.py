@@ -26,11 +26,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.app import get_services, running, setup_application  # noqa: E402
-from bot.broadcast_engine import broadcast_engine  # noqa: E402
+from bot.app import running, setup_application  # noqa: E402
 from bot.clock import FakeClock  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.emulator import BotAPIEmulator  # noqa: E402
+from bot.services import get_services  # noqa: E402
 
 ORGANIZER = 900
 FIRST = 100_000
@@ -56,8 +56,8 @@ async def main(users: int, rate: float) -> int:
                 svc = get_services(app)
                 now = clock.now().isoformat()
                 ids = list(range(FIRST, FIRST + users))
-                async with svc.repo.transaction() as db:
-                    await db.executemany(
+                async with svc.repo.db.transaction() as db:
+                    await db.write_many(
                         "INSERT INTO participants (user_id, language, country, zone, grp, "
                         "first_name, onboarded, active, created_at, updated_at) "
                         "VALUES (?, 'en', 'GH', 'Africa/Accra', 'core', 'P', 1, 1, ?, ?)",
@@ -71,7 +71,7 @@ async def main(users: int, rate: float) -> int:
                 await facilitator.send("<b>Benchmark</b> broadcast", html=True, expect=3)
                 began = time.monotonic()
                 await facilitator.press("Send now")
-                await broadcast_engine(app).join()
+                await get_services(app).join()
                 elapsed = time.monotonic() - began
                 report = await svc.repo.broadcasts.report(1)
             wanted = set(ids)

@@ -25,13 +25,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.app import get_services, running, setup_application  # noqa: E402
+from bot.app import running, setup_application  # noqa: E402
 from bot.clock import FakeClock  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.emulator import BotAPIEmulator  # noqa: E402
 from bot.jobs import fire_due  # noqa: E402
+from bot.reminders.jobs import targets as _targets  # noqa: E402
+from bot.services import get_services  # noqa: E402
 from bot.storage.reminders import DeliveryKey  # noqa: E402
-from handlers.reminders import _targets  # noqa: E402
 
 FIRST = 100_000
 S3 = datetime(2021, 3, 24, 14, 0, tzinfo=UTC)
@@ -51,8 +52,8 @@ async def main(users: int, rate: float) -> int:
             async with running(app):
                 svc = get_services(app)
                 now = clock.now()
-                async with svc.repo.transaction() as db:
-                    await db.executemany(
+                async with svc.repo.db.transaction() as db:
+                    await db.write_many(
                         "INSERT INTO participants (user_id, language, country, zone, grp,"
                         " first_name, onboarded, created_at, updated_at)"
                         " VALUES (?, 'es', 'PE', 'America/Lima', 'core', 'P', 1, ?, ?)",

@@ -39,7 +39,7 @@ def _export(kind: str, fmt: str, output: Path) -> int:
     async def write() -> None:
         repo = await Repository.open(settings.database_path)
         try:
-            await exporter(repo, schedule, fmt, output)  # type: ignore[arg-type]
+            await exporter(repo, schedule, fmt, output)
         finally:
             await repo.close()
 

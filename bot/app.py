@@ -1,64 +1,29 @@
-"""One setup_application() that wires settings, services and handlers."""
+"""The composition root: the one place that wires settings, services, jobs and handlers."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 
 from telegram import BotCommand, BotCommandScopeDefault
 from telegram.constants import ParseMode
 from telegram.ext import Application, ContextTypes, Defaults
 
+from bot.broadcasts.jobs import build_jobs as broadcast_jobs
 from bot.clock import Clock, SystemClock
 from bot.config import LANGUAGES, Settings
+from bot.context import BotContext
+from bot.goals.jobs import build_goal_jobs
 from bot.i18n import I18n
+from bot.people.jobs import build_jobs as people_jobs
+from bot.reminders.jobs import build_jobs as reminder_jobs
 from bot.schedule import Schedule, load_schedule
 from bot.sender import Sender
+from bot.services import Services, get_services
 from bot.storage import Repository
 
-# Each feature that keeps scheduler jobs registers a builder; all run at every start (and on
-# /reload), so jobs are always rebuilt from schedule.json and the database.
-JobBuilder = Callable[[Application], Awaitable[None]]
-
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Services:
-    settings: Settings
-    schedule: Schedule
-    i18n: I18n
-    clock: Clock
-    sender: Sender = field(default_factory=Sender)
-    job_builders: list[JobBuilder] = field(default_factory=list)
-    _repo: Repository | None = field(default=None, repr=False)
-    _app: Application | None = field(default=None, repr=False)
-
-    @property
-    def app(self) -> Application:
-        assert self._app is not None
-        return self._app
-
-    @property
-    def repo(self) -> Repository:
-        if self._repo is None:
-            raise RuntimeError("storage is not open: start_services() was not run")
-        return self._repo
-
-    def is_organizer(self, user_id: int) -> bool:
-        return user_id in self.settings.organizer_ids
-
-
-def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    svc: Services = context.application.bot_data["services"]
-    return svc
-
-
-def get_services(app: Application) -> Services:
-    svc: Services = app.bot_data["services"]
-    return svc
 
 
 def command_menu(svc: Services, lang: str) -> list[BotCommand]:
@@ -78,7 +43,7 @@ def command_menu(svc: Services, lang: str) -> list[BotCommand]:
 
 
 async def start_services(app: Application) -> None:
-    """Runs inside the event loop (post_init): open storage, publish command menus."""
+    """Runs inside the event loop (post_init): open storage, rebuild jobs, publish menus."""
     svc = get_services(app)
     if svc._repo is None:
         svc._repo = await Repository.open(svc.settings.database_path)
@@ -113,11 +78,14 @@ def setup_application(
         i18n=i18n or I18n(default=settings.default_language),
         clock=clock or SystemClock(),
         sender=Sender.from_settings(settings),
+        # Derived state, rebuilt at every start and on /reload.
+        job_builders=[reminder_jobs, build_goal_jobs, people_jobs, broadcast_jobs],
     )
     builder = (
         Application.builder()
         .token(settings.telegram_bot_token.get_secret_value())
         .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .context_types(ContextTypes(context=BotContext))
         .post_init(start_services)
         .post_shutdown(stop_services)
     )

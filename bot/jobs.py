@@ -14,7 +14,7 @@ from collections.abc import Callable, Coroutine
 from datetime import datetime, timedelta
 from typing import Any
 
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application, CallbackContext
 
 from bot.clock import Clock
 
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 # Job runs in progress, so fire_due() can wait for one APScheduler started by itself.
 _running: set[asyncio.Task[None]] = set()
 
-JobCallback = Callable[[ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+JobCallback = Callable[[Any], Coroutine[Any, Any, None]]  # takes the bot's context
 
 
 def schedule_at(
@@ -44,7 +44,7 @@ def schedule_at(
     assert app.job_queue is not None, "install python-telegram-bot[job-queue]"
     delay = max((due - clock.now()).total_seconds(), 0.0)
 
-    async def tracked(context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def tracked(context: Any) -> None:
         task = asyncio.current_task()
         if task is not None:
             _running.add(task)
@@ -75,7 +75,7 @@ def cancel(app: Application, prefix: str) -> None:
             job.schedule_removal()
 
 
-def due_at(context: ContextTypes.DEFAULT_TYPE) -> datetime:
+def due_at(context: CallbackContext[Any, Any, Any, Any]) -> datetime:
     assert context.job is not None and isinstance(context.job.data, dict)
     due: datetime = context.job.data["due"]
     return due

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Literal
 
 Role = Literal["participant", "facilitator", "organizer"]
+Group = Literal["core", "wider"]
 
 
 @dataclass(frozen=True)
@@ -15,7 +16,7 @@ class Participant:
     language: str | None
     country: str | None
     zone: str | None
-    group: Literal["core", "wider"] | None
+    group: Group | None
     first_name: str
     last_name: str | None
     username: str | None

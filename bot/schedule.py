@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.config import LANGUAGES
+from bot.models import Group
 
 Audience = Literal["core", "all"]
-Group = Literal["core", "wider"]
 
 
 class ScheduleError(Exception):

@@ -1,4 +1,7 @@
-"""Telegram handlers: read the update, call domain code and storage, render, reply."""
+"""Telegram handlers: read the update, call domain code and storage, render, reply.
+
+One module (or package) per feature; each has register(app). Handler groups: handlers/common.py.
+"""
 
 from __future__ import annotations
 
@@ -6,29 +9,29 @@ from telegram.ext import Application
 
 from handlers import (
     attendance,
-    broadcast,
+    broadcasts,
     errors,
     exports,
     goals,
     help,
-    membership,
+    input,
     onboarding,
+    people,
     reminders,
-    roles,
-    schedule,
+    sessions,
 )
 
 
 def register(app: Application) -> None:
+    input.register(app)
     onboarding.register(app)
-    schedule.register(app)
+    sessions.register(app)
     help.register(app)
-    roles.register(app)
+    people.register(app)
     reminders.register(app)
     attendance.register(app)
     goals.register(app)
     exports.register(app)
-    membership.register(app)
-    broadcast.register(app)
+    broadcasts.register(app)
     # Last: anything no other handler took gets a short answer, never silence.
     errors.register(app)

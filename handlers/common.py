@@ -1,73 +1,40 @@
-"""What every handler needs: who is writing, in which language and zone."""
+"""What every handler shares: the role check, the handler groups, short answers."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
+from enum import IntEnum
 from typing import Any
 
-from telegram import Update
-from telegram.ext import ContextTypes
+from telegram import InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 
-from bot.app import Services, services
-from bot.i18n import normalize_language
-from bot.models import Participant, Role
-from bot.roles import allows, can_act_on_country, effective_role
-from bot.views import Viewer
-
-FALLBACK_ZONE = "UTC"
-
-# Handlers that see messages before the ordinary ones (a conversation, a pending question)
-# each get a group of their own: within one group only the first matching handler runs.
-GOALS_GROUP, ATTENDANCE_GROUP, PROFILE_GROUP, FORWARD_GROUP, RELAY_GROUP = -1, -2, -3, -4, -5
+from bot.context import BotContext, Who
+from bot.models import Role
+from bot.roles import allows, can_act_on_country
 
 
-@dataclass(frozen=True)
-class Who:
-    svc: Services
-    person: Participant
-    view: Viewer
-    role: Role
+class Group(IntEnum):
+    """Handler groups, in the order ptb runs them (lowest first). Within one group only the
+    first matching handler runs; ApplicationHandlerStop keeps later groups from seeing it."""
+
+    FORMS = -4  # the goal forms' ConversationHandler (handlers/goals/flows.py)
+    RELAY = -3  # replies to broadcasts and to relayed messages (handlers/broadcasts/relay.py)
+    FORWARD = -2  # an organizer's forwarded message: whose is it? (handlers/people/roles.py)
+    INPUT = -1  # typed answers to a pending question, for every feature (handlers/input.py)
+    MAIN = 0  # commands, buttons, and the catch-all answers (handlers/errors.py)
 
 
-def viewer_for(svc: Services, person: Participant, language_code: str | None = None) -> Viewer:
-    """The stored language wins; Telegram's language_code is only the first guess."""
-    lang = person.language or normalize_language(language_code, svc.settings.default_language)
-    return Viewer(svc.i18n.get(lang), lang, person.zone or FALLBACK_ZONE)
+Callback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 
 
-async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who:
-    svc = services(context)
-    user = update.effective_user
-    assert user is not None
-    person = await svc.repo.get_participant(user.id)
-    if person is None or (person.first_name, person.last_name, person.username) != (
-        user.first_name,
-        user.last_name,
-        user.username,
-    ):
-        person = await svc.repo.ensure_participant(
-            user.id,
-            first_name=user.first_name,
-            last_name=user.last_name,
-            username=user.username,
-            now=svc.clock.now(),
-        )
-    role = effective_role(user.id, person, svc.settings.organizer_ids)
-    return Who(svc, person, viewer_for(svc, person, user.language_code), role)
-
-
-async def not_understood(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    w = await who(update, context)
-    _ = w.view.tr.gettext
+async def not_understood(update: Update, context: BotContext) -> None:
+    w = await context.who()
     if update.effective_message is not None:
         await update.effective_message.reply_text(
-            _("Sorry, I did not understand that. /help lists what I can do.")
+            w.view.tr.gettext("Sorry, I did not understand that. /help lists what I can do.")
         )
-
-
-Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
 
 def restricted(minimum: Role) -> Callable[[Callback], Callback]:
@@ -78,8 +45,8 @@ def restricted(minimum: Role) -> Callable[[Callback], Callback]:
 
     def decorate(handler: Callback) -> Callback:
         @functools.wraps(handler)
-        async def checked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-            w = await who(update, context)
+        async def checked(update: Update, context: BotContext) -> None:
+            w = await context.who()
             if allows(w.role, minimum):
                 await handler(update, context)
                 return
@@ -110,3 +77,38 @@ async def facilitator_scope(w: Who) -> set[str]:
 async def may_act_on_country(w: Who, country: str | None) -> bool:
     """For privileged handlers that touch one country (attendance, broadcasts, people)."""
     return can_act_on_country(w.role, await facilitator_scope(w), country)
+
+
+async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """A new message in the chat of the update (answering a pressed button first)."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(text, reply_markup=markup)
+
+
+async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = None,
+               *, new: bool = False) -> None:
+    """Edit the pressed message in place, or reply with a new one."""
+    query = update.callback_query
+    if query is not None and query.message is not None and not new:
+        try:
+            await query.edit_message_text(text, reply_markup=markup)
+        except BadRequest as exc:
+            if "not modified" not in exc.message:
+                raise
+        return
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(text, reply_markup=markup)
+
+
+async def alert(update: Update, text: str) -> None:
+    """A pop-up answer to a pressed button."""
+    assert update.callback_query is not None
+    await update.callback_query.answer(text, show_alert=True)
+
+
+async def stale_button(update: Update, context: BotContext) -> None:
+    """Button data that no handler accepts (old, forged or malformed): a polite pop-up."""
+    w = await context.who()
+    await alert(update, w.view.tr.gettext("This button no longer works. Please start again."))

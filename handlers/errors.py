@@ -5,24 +5,24 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.ext import Application, ContextTypes, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
-from bot.app import services
+from bot.context import BotContext
 from bot.i18n import normalize_language
-from handlers.common import not_understood
+from handlers.common import not_understood, stale_button
 
 log = logging.getLogger(__name__)
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: BotContext) -> None:
     log.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
-    svc = services(context)
+    svc = context.svc
     user = update.effective_user
     lang = svc.settings.default_language
     try:
-        person = await svc.repo.get_participant(user.id) if user else None
+        person = await svc.repo.participants.get(user.id) if user else None
         lang = (person.language if person else None) or normalize_language(
             user.language_code if user else None, lang
         )
@@ -42,4 +42,6 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def register(app: Application) -> None:
     app.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, not_understood))
+    app.add_handler(MessageHandler(filters.TEXT & filters.ChatType.PRIVATE, not_understood))
+    app.add_handler(CallbackQueryHandler(stale_button))
     app.add_error_handler(on_error)

@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, ContextTypes
+from telegram.ext import Application, CommandHandler
 
-from handlers.attendance_staff import send_attendance_export
-from handlers.common import restricted, who
-from handlers.goals import send_goals_export
+from bot.context import BotContext
+from handlers.attendance.staff import send_attendance_export
+from handlers.common import restricted
+from handlers.goals.actions import send_goals_export
 
 SENDERS = {"attendance": send_attendance_export, "goals": send_goals_export}
 
 
 @restricted("organizer")
-async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def export_command(update: Update, context: BotContext) -> None:
     args = [a.lower() for a in context.args or []] or ["attendance"]
     if len(args) == 1 and args[0] in SENDERS:
         await SENDERS[args[0]](update, context)
         return
-    w = await who(update, context)
+    w = await context.who()
     assert update.effective_message is not None
     await update.effective_message.reply_text(
         w.view.tr.gettext(

@@ -5,13 +5,13 @@ from __future__ import annotations
 from html import escape
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, ContextTypes
+from telegram.ext import Application, CommandHandler
 
-from handlers.common import who
+from bot.context import BotContext
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    w = await who(update, context)
+async def help_command(update: Update, context: BotContext) -> None:
+    w = await context.who()
     _ = w.view.tr.gettext
     lines = [
         "<b>" + _("What I can do") + "</b>",

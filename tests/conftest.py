@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import Services, get_services, running, setup_application
+from bot.app import running, setup_application
 from bot.clock import FakeClock
 from bot.config import Settings, load_settings
 from bot.emulator import BotAPIEmulator, BotMessage, FakeUser
 from bot.i18n import I18n
 from bot.schedule import Schedule, load_schedule
+from bot.services import Services, get_services
 
 ROOT = Path(__file__).resolve().parent.parent
 ORGANIZER_ID = 900

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from bot.app import Services
 from bot.emulator import BotAPIEmulator, FakeUser
+from bot.services import Services
 from tests.conftest import onboard
 
 LANG_BUTTONS = {"en": "English", "es": "Español", "fr": "Français", "pt": "Português"}
@@ -19,7 +19,7 @@ async def member(
     user = emulator.user(user_id, lang, first_name=first_name)
     await onboard(user, LANG_BUTTONS[lang], country_button, zone_button)
     if group is not None:
-        await bot.repo.update_participant(user_id, bot.clock.now(), grp=group)
+        await bot.repo.participants.update(user_id, bot.clock.now(), grp=group)
     return user
 
 

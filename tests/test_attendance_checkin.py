@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.app import Services
+from bot.attendance.keyboards import checkin_keyboard
 from bot.clock import FakeClock
 from bot.emulator import BotAPIEmulator, FakeUser
-from handlers.attendance import checkin_keyboard
+from bot.services import Services
 from tests.conftest import ORGANIZER_ID, onboard
 
 S3_START = datetime(2021, 3, 24, 14, 0, tzinfo=UTC)  # ends 17:00, check-in opens 13:45
@@ -86,13 +86,11 @@ async def test_button_from_me_and_double_tap(
 async def test_checkin_keyboard_contract(bot: Services, emulator: BotAPIEmulator,
                                          clock: FakeClock) -> None:
     """The reminders feature sends this keyboard; pressing it checks the person in."""
-    from handlers.common import viewer_for
-
     user = emulator.user(41, "pt-BR")
     await onboard(user, "Português", "Brasil", "São Paulo")
-    person = await bot.repo.get_participant(41)
+    person = await bot.repo.participants.get(41)
     assert person is not None
-    keyboard = checkin_keyboard(viewer_for(bot, person), 3, 41)
+    keyboard = checkin_keyboard(bot.viewer(person), 3, 41)
     (button,) = keyboard.inline_keyboard[0]
     assert (button.text, button.callback_data) == ("✅ Estou aqui", "ci:3:41")
     clock.set(S3_START)
@@ -108,7 +106,7 @@ async def test_forged_and_foreign_buttons_are_refused(
     wider = emulator.user(53, "en")
     for u in (mallory, victim, wider):
         await u.send("/start")
-    await bot.repo.update_participant(53, clock.now(), grp="wider")
+    await bot.repo.participants.update(53, clock.now(), grp="wider")
     clock.set(S3_START)
 
     async def refused(user: FakeUser, data: str) -> str:
@@ -185,6 +183,7 @@ async def test_code_required_wrong_codes_throttled(
     (off,) = await facilitator.send("/code 4 off")
     assert off.text == "Session 4 no longer needs a code to check in."
     assert await bot.repo.attendance.code(4) is None
-    actions = [(e["action"], e["target"], e["detail"]) for e in await bot.repo.audit_entries()]
+    actions = [(e["action"], e["target"], e["detail"])
+               for e in await bot.repo.participants.audit_entries()]
     assert ("checkin_code", "session 3", "set") in actions
     assert ("checkin_code", "session 4", "off") in actions

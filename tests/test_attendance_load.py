@@ -6,9 +6,9 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.app import Services
 from bot.clock import FakeClock
 from bot.emulator import BotAPIEmulator
+from bot.services import Services
 from bot.storage import Repository
 from tests.conftest import ORGANIZER_ID, BotRunner
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot import attendance
-from bot.attendance_text import pack
+from bot.attendance import rules as attendance
+from bot.attendance.texts import pack
 from bot.schedule import Schedule
 from bot.storage.attendance import Record
 

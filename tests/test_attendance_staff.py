@@ -12,10 +12,10 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from bot.app import Services
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.emulator import BotAPIEmulator, FakeUser
+from bot.services import Services
 from tests.conftest import ORGANIZER_ID, ROOT, onboard
 
 FAC = 71
@@ -45,7 +45,7 @@ async def test_attendance_list_by_country(
     await emulator.user(76, "en", "<Zed>").send("/start")  # no country yet; name is escaped
     wil = emulator.user(77, "en", "Wil")
     await onboard(wil, "English", "Ghana")
-    await bot.repo.update_participant(77, clock.now(), grp="wider")  # not in session 3
+    await bot.repo.participants.update(77, clock.now(), grp="wider")  # not in session 3
 
     clock.set(S3 - timedelta(minutes=10))
     await ama.send("/checkin")
@@ -101,7 +101,7 @@ async def test_participant_refused_on_every_staff_command(
     assert fac_export.text == "Sorry, only organizers can do that."
     assert await bot.repo.attendance.count() == 0
     assert await bot.repo.attendance.code(3) is None
-    assert [e["action"] for e in await bot.repo.audit_entries()] == ["grant"]
+    assert [e["action"] for e in await bot.repo.participants.audit_entries()] == ["grant"]
 
 
 async def test_correction_request_reaches_facilitators_and_correction_is_applied(
@@ -151,7 +151,7 @@ async def test_correction_request_reaches_facilitators_and_correction_is_applied
     assert record is not None and record.status == "present" and record.checked_in_at is None
     (me_after,) = await rosa.send("/me")
     assert "✅ 3." in me_after.text
-    (audit,) = [e for e in await bot.repo.audit_entries() if e["action"] != "grant"]
+    (audit,) = [e for e in await bot.repo.participants.audit_entries() if e["action"] != "grant"]
     assert (audit["actor_id"], audit["action"], audit["target"]) == (FAC, "attendance_correction",
                                                                       "74")
 
@@ -193,9 +193,9 @@ async def test_exports_in_chat_and_from_the_shell(
     await onboard(rosa, "Español", "Perú")
     await onboard(joao, "Português", "Brasil", "São Paulo")
     await zed.send("/start")
-    await bot.repo.update_participant(72, clock.now(), grp="core")
-    await bot.repo.update_participant(74, clock.now(), grp="core")
-    await bot.repo.update_participant(75, clock.now(), grp="wider")
+    await bot.repo.participants.update(72, clock.now(), grp="core")
+    await bot.repo.participants.update(74, clock.now(), grp="core")
+    await bot.repo.participants.update(75, clock.now(), grp="wider")
 
     clock.set(at(1, 20, 13, 50))
     await ama.send("/checkin")

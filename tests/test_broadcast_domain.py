@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.broadcasts import Audience, Report, Version, WhenError, parse_when, pick_version
+from bot.broadcasts.rules import Audience, Report, Version, WhenError, parse_when, pick_version
 from bot.schedule import Schedule
 
 NOW = datetime(2021, 3, 20, 12, 0, tzinfo=UTC)

@@ -16,14 +16,14 @@ import pytest
 from telegram.ext import Application
 
 from bot import jobs
-from bot.app import Services, get_services, running, setup_application
-from bot.broadcast_engine import broadcast_engine
-from bot.broadcasts import Audience
+from bot.app import running, setup_application
+from bot.broadcasts.rules import Audience
 from bot.clock import FakeClock
 from bot.config import Settings, load_settings
 from bot.emulator import BotAPIEmulator, FakeUser
 from bot.i18n import I18n
 from bot.schedule import Schedule
+from bot.services import Services, get_services
 from tests.conftest import ORGANIZER_ID, ROOT, onboard
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")
@@ -69,7 +69,7 @@ def run_app(settings: Settings, clock: FakeClock, schedule: Schedule, i18n: I18n
     @asynccontextmanager
     async def _run() -> AsyncIterator[Application]:
         app = setup_application(settings, clock=clock, schedule=schedule, i18n=i18n)
-        broadcast_engine(app).progress_interval = 0.1
+        get_services(app).status_interval = 0.1
         get_services(app).sender.backoff = 0.01
         async with running(app):
             yield app
@@ -99,8 +99,8 @@ async def seed(
     """Onboarded people straight into the database (and their chats into the emulator)."""
     svc = svc_of(app)
     now = svc.clock.now().isoformat()
-    async with svc.repo.transaction() as db:
-        await db.executemany(
+    async with svc.repo.db.transaction() as db:
+        await db.write_many(
             "INSERT INTO participants (user_id, language, country, zone, grp, first_name, "
             "last_name, onboarded, active, created_at, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
@@ -140,7 +140,7 @@ async def compose(user: FakeUser, buttons: list[str], text: str = "Session 3 mov
 
 async def send_now(app: Application, user: FakeUser) -> None:
     await user.press("Send now")
-    await broadcast_engine(app).join()
+    await get_services(app).join()
 
 
 async def test_participants_are_refused(app: Application, emulator: BotAPIEmulator) -> None:
@@ -262,7 +262,7 @@ async def test_preview_cancel_then_confirm(app: Application, emulator: BotAPIEmu
     assert final.message_id == actions.message_id and final.reply_markup is None
     assert final.text.splitlines()[:2] == ["📣 Broadcast #2: finished", "✅ Delivered: 4"]
     assert {uid for uid, t in received(emulator, ACTIVE).items() if t} == {202, 204, 209, 210}
-    audit = await svc_of(app).repo.audit_entries()
+    audit = await svc_of(app).repo.participants.audit_entries()
     assert [(e["action"], e["target"]) for e in audit] == [("broadcast", "2")]
 
 
@@ -293,7 +293,7 @@ async def test_scheduled_broadcast_fires_at_its_time(
     assert broadcast_jobs(await jobs.fire_due(app, clock)) == []
     clock.set(datetime(2021, 3, 24, 13, 30, tzinfo=UTC))
     assert broadcast_jobs(await jobs.fire_due(app, clock)) == ["broadcast:1:send"]
-    await broadcast_engine(app).join()
+    await get_services(app).join()
     texts = received(emulator, ACTIVE)
     assert {uid for uid, t in texts.items() if t} == {201, 203, 205, 206, 208}
     assert all(t in ([], ["Starting soon"]) for t in texts.values())
@@ -351,7 +351,7 @@ async def test_report_counts_blocked_failed_unknown_skipped(
     assert len(emulator.messages_to(207)) == 1  # it did arrive; never sent twice
     assert len(emulator.messages_to(206)) == 1
     for uid in (203, 204):
-        person = await svc.repo.get_participant(uid)
+        person = await svc.repo.participants.get(uid)
         assert person is not None and not person.active
     (listing,) = await organizer.send("/broadcasts")
     assert "✅ Delivered: 6" in listing.text
@@ -390,7 +390,7 @@ async def test_cancel_while_sending_stops_the_rest(
     await wait_until(lambda: sum(1 for _t, c in emulator.deliveries if c in ids) >= 20)
     await organizer.send("/broadcasts")
     await organizer.press("Cancel #1")
-    await broadcast_engine(app).join()
+    await get_services(app).join()
     got = sum(1 for uid in ids if emulator.messages_to(uid))
     report = await svc_of(app).repo.broadcasts.report(1)
     assert report["sent"] == got and report["cancelled"] == 200 - got and 20 <= got < 200
@@ -432,7 +432,7 @@ async def test_restart_mid_broadcast_delivers_everyone_exactly_once(
         assert report["sending"] == 0 and report["sent"] == first and report["pending"] > 0
         await wait_until(lambda: delivered() >= 500)
         await emulator.settle()
-        await broadcast_engine(app).join()
+        await get_services(app).join()
         assert (await store.get(1)).status == "done"  # type: ignore[union-attr]
         assert (await store.report(1))["sent"] == 500
     assert {len(emulator.messages_to(uid)) for uid in ids} == {1}
@@ -457,7 +457,7 @@ async def test_crash_mid_call_is_unknown_and_never_resent(
         assert await store.claim(draft, 201, now)  # then the process "died"
     async with run_app() as app:
         await wait_until(lambda: all(emulator.messages_to(u) for u in (202, 203, 204)))
-        await broadcast_engine(app).join()
+        await get_services(app).join()
         report = await svc_of(app).repo.broadcasts.report(draft)
         assert (report["sent"], report["unknown"]) == (3, 1)
     assert emulator.messages_to(201) == []

@@ -6,11 +6,11 @@ import csv
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.app import Services
 from bot.clock import FakeClock
 from bot.emulator import BotAPIEmulator
 from bot.exports import EXPORTERS
 from bot.jobs import fire_due
+from bot.services import Services
 from tests.goal_helpers import member
 
 S3 = datetime(2021, 3, 24, 14, 0, tzinfo=UTC)

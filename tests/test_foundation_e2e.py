@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.app import Services
 from bot.clock import FakeClock
 from bot.emulator import BotAPIEmulator
+from bot.services import Services
 from tests.conftest import onboard, skip_profile_questions
 
 WORLD = "🇬🇭 14:00 · 🇨🇮 14:00 · 🇨🇴 09:00 · 🇵🇪 09:00 · 🇧🇷 11:00 · 🇩🇴 10:00"
@@ -39,7 +39,7 @@ async def test_onboarding_in_each_language(
     await user.press(country)
     finished = await skip_profile_questions(user)
     assert finished.text.startswith(done)
-    person = await bot.repo.get_participant(101)
+    person = await bot.repo.participants.get(101)
     assert person is not None and person.onboarded
     assert person.language == code[:2]
 
@@ -61,7 +61,7 @@ async def test_next_schedule_and_session_in_local_time(
 ) -> None:
     user = emulator.user(202, "en")
     await onboard(user, lang, country, zone_button)
-    person = await bot.repo.get_participant(202)
+    person = await bot.repo.participants.get(202)
     assert person is not None and person.zone is not None
 
     (reply,) = await user.send("/next")

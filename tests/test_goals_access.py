@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.app import Services
 from bot.emulator import BotAPIEmulator, FakeUser
+from bot.services import Services
 from tests.conftest import ORGANIZER_ID
 from tests.goal_helpers import member
 
@@ -137,5 +137,6 @@ async def test_facilitators_see_all_countries_and_edit_any(
     assert "Status: ✅ Done" in done.text
     goal = await bot.repo.goals.get_goal(goal_id)
     assert goal is not None and goal.status == "done"
-    audit = [(e["actor_id"], e["action"], e["target"]) for e in await bot.repo.audit_entries()]
+    audit = [(e["actor_id"], e["action"], e["target"])
+               for e in await bot.repo.participants.audit_entries()]
     assert (facilitator.id, "goal_status", f"goal:{goal_id}") in audit

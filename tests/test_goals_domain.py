@@ -7,9 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.goals import (
-    Goal,
-    Review,
+from bot.goals.rules import (
     bar,
     can_edit_goals,
     can_read_goals,
@@ -21,6 +19,7 @@ from bot.goals import (
     review_results,
 )
 from bot.schedule import Schedule, parse_schedule
+from bot.storage.goals import Goal, Review
 from tests.conftest import ROOT
 
 T0 = datetime(2021, 1, 20, 16, tzinfo=UTC)
@@ -85,7 +84,7 @@ def test_bar() -> None:
 
 
 def test_group_progress_leaves_out_dropped_goals() -> None:
-    from bot.goals import Step
+    from bot.storage.goals import Step
 
     def steps(goal_id: int, done: int, total: int) -> list[Step]:
         return [Step(goal_id * 10 + i, goal_id, "s", None, None, None, i < done, None, T0)
@@ -148,10 +147,10 @@ def test_nudge_plan_default_and_configured(schedule: Schedule) -> None:
 
 
 def test_long_goal_screens_stay_within_telegram_limits(schedule: Schedule) -> None:
-    from bot import goal_views as gv
-    from bot.goals import Step
+    from bot.goals import texts as gv
     from bot.i18n import I18n
-    from bot.views import Viewer
+    from bot.storage.goals import Step
+    from bot.viewer import Viewer
 
     v = Viewer(I18n().get("es"), "es", "America/Lima")
     big = Goal(1, "PE", "T" * 200, "<d>" * 666, date(2021, 6, 30), "in_progress", 1, T0, T0)

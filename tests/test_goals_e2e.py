@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.app import Services
 from bot.clock import FakeClock
 from bot.emulator import BotAPIEmulator
+from bot.services import Services
 from tests.goal_helpers import add_goal, member
 
 

@@ -12,11 +12,11 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.__main__ import main
-from bot.app import Services
 from bot.clock import FakeClock
 from bot.emulator import BotAPIEmulator
 from bot.exports import EXPORTERS
 from bot.schedule import Schedule
+from bot.services import Services
 from bot.storage import Repository
 from tests.conftest import ORGANIZER_ID, ROOT
 from tests.goal_helpers import member
@@ -28,7 +28,7 @@ T3 = datetime(2021, 10, 6, 15, tzinfo=UTC)
 
 async def seed(repo: Repository) -> tuple[int, int]:
     """Ghana: one goal with two steps (one done), a note and a review; Peru: a dropped goal."""
-    await repo.ensure_participant(7, first_name="Ama", last_name="Mensah", username=None, now=T1)
+    await repo.participants.ensure(7, first_name="Ama", last_name="Mensah", username=None, now=T1)
     store = repo.goals
     gh = await store.add_goal("GH", "=SUM(A1) <b>plan</b>", "Reach 3 districts",
                               date(2021, 6, 30), 7, T1)
@@ -157,7 +157,7 @@ async def test_export_goals_in_chat(bot: Services, emulator: BotAPIEmulator,
     book = load_workbook(io.BytesIO(xlsx_doc.document[1]))
     assert book["goals"]["C2"].value == "Chat export goal"
     assert ("export", "goals") in [(e["action"], e["target"])
-                                   for e in await bot.repo.audit_entries()]
+                                   for e in await bot.repo.participants.audit_entries()]
 
 
 def test_export_from_the_shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -38,7 +38,7 @@ async def test_nudges_after_kickoff_and_before_a_session_never_repeat(
         nudge = kofi.last
         assert not any(m.text.startswith("Su grupo núcleo") for m in rosa.messages)
         assert not any(KICKOFF_NUDGE in m.text for m in wider.messages)
-        person = await svc.repo.get_participant(gone.id)
+        person = await svc.repo.participants.get(gone.id)
         assert person is not None and not person.active  # blocked: marked inactive
         assert await svc.repo.goals.nudged("kickoff", 0) == {81: "sent", 84: "blocked"}
         (prompt,) = await kofi.press("Add a goal", message=nudge)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.app import Services
 from bot.clock import FakeClock
 from bot.emulator import BotAPIEmulator
 from bot.jobs import fire_due
+from bot.services import Services
 from tests.conftest import ORGANIZER_ID, BotRunner
 from tests.goal_helpers import member, wait_for
 
@@ -33,7 +33,7 @@ async def test_closing_review_worked_example(
         ama = await member(svc, emulator, 92, "en", "Ghana", first_name="Ama")
         rosa = await member(svc, emulator, 93, "es", "Perú", first_name="Rosa")
         facilitator = await member(svc, emulator, 94, "fr", "Côte d'Ivoire", group=None)
-        await svc.repo.set_role(facilitator.id, "facilitator", clock.now())
+        await svc.repo.participants.set_role(facilitator.id, "facilitator", clock.now())
         gh = await _goals(svc, "GH", ["G1", "G2", "G3", "G4"])
         pe = await _goals(svc, "PE", ["P1", "P2", "P3"])
         await svc.repo.goals.set_status(pe[2], "dropped", 1, clock.now())
@@ -115,5 +115,5 @@ async def test_a_facilitator_opens_the_review_early(
     assert kofi.last.text.startswith("The closing review is open.")
     (screen,) = await kofi.send("/review")
     assert screen.text.startswith("Closing review: 🇬🇭 Ghana")
-    actions = [e["action"] for e in await bot.repo.audit_entries()]
+    actions = [e["action"] for e in await bot.repo.participants.audit_entries()]
     assert "goal_review_open" in actions

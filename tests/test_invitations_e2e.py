@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from bot.app import Services
 from bot.clock import FakeClock
 from bot.emulator import BotAPIEmulator
 from bot.jobs import fire_due
+from bot.services import Services
 from tests.conftest import ORGANIZER_ID, BotRunner, skip_profile_questions
 
 LINK = re.compile(r"https://t\.me/sske_test_bot\?start=([\w-]+)")
@@ -38,7 +38,7 @@ async def test_core_invitation_sets_group_and_country(
     assert asked.text.startswith("Casi listo.")
     done = await skip_profile_questions(user)
     assert done.text.startswith("¡Listo! Los horarios se muestran en hora de Perú.")
-    person = await bot.repo.get_participant(21)
+    person = await bot.repo.participants.get(21)
     assert person is not None
     assert (person.group, person.country, person.zone, person.joined_via, person.onboarded) == (
         "core", "PE", "America/Lima", "invite", True)
@@ -56,7 +56,7 @@ async def test_invitation_to_a_country_with_several_zones_asks_the_zone(
     assert zones.text == "Brasil tem vários fusos horários. Qual é o seu?"
     await user.press("Manaus")
     await skip_profile_questions(user)
-    person = await bot.repo.get_participant(22)
+    person = await bot.repo.participants.get(22)
     assert person is not None and (person.group, person.country, person.zone) == (
         "core", "BR", "America/Manaus")
 
@@ -75,7 +75,7 @@ async def test_wider_invitation_for_any_country_and_by_buttons(
     assert country.text == "Dans quel pays êtes-vous ?"  # any country: they pick it
     await user.press("Colombie")
     await skip_profile_questions(user)
-    person = await bot.repo.get_participant(23)
+    person = await bot.repo.participants.get(23)
     assert person is not None and (person.group, person.country) == ("wider", "CO")
 
     (which,) = await organizer.send("/invite")
@@ -110,7 +110,7 @@ async def test_uses_expiry_revocation_and_unknown_codes(
     assert "send /start to join without an invitation" in used_up.text  # REGISTRATION=open
     inv = await bot.repo.invitations.get(code)
     assert inv is not None and inv.uses == 2
-    assert (await bot.repo.get_participant(33)).group is None  # type: ignore[union-attr]
+    assert (await bot.repo.participants.get(33)).group is None  # type: ignore[union-attr]
 
     short = await invite(emulator, "/invite wider GH 10 1")
     clock.advance(timedelta(days=1))
@@ -119,7 +119,7 @@ async def test_uses_expiry_revocation_and_unknown_codes(
 
     (unknown,) = await emulator.user(35, "en").send("/start not-a-real-code")
     assert unknown.text.startswith("This invitation link is not valid.")
-    assert (await bot.repo.get_participant(35)).group is None  # type: ignore[union-attr]
+    assert (await bot.repo.participants.get(35)).group is None  # type: ignore[union-attr]
 
 
 async def test_revoked_codes_stop_working(bot: Services, emulator: BotAPIEmulator) -> None:
@@ -134,7 +134,7 @@ async def test_revoked_codes_stop_working(bot: Services, emulator: BotAPIEmulato
     assert organizer.callback_answers[-1]["text"] == "Withdrawn: that link no longer works."
     (revoked,) = await emulator.user(41, "en").send(f"/start {drop}")
     assert revoked.text.startswith("This invitation link has been withdrawn.")
-    entries = await bot.repo.audit_entries()
+    entries = await bot.repo.participants.audit_entries()
     assert [(e["action"], e["target"]) for e in entries] == [
         ("invite", keep), ("invite", drop), ("invite.revoke", drop)]
     # Pressing the same button on the old list again changes nothing and says so.
@@ -151,7 +151,7 @@ async def test_core_member_keeps_core_when_opening_a_wider_link(
     await user.send(f"/start {core}")
     (welcome,) = await user.send(f"/start {wider}")
     assert "You are already in the core group" in welcome.text
-    person = await bot.repo.get_participant(51)
+    person = await bot.repo.participants.get(51)
     assert person is not None and (person.group, person.country) == ("core", "PE")
     inv = await bot.repo.invitations.get(wider)
     assert inv is not None and inv.uses == 0
@@ -168,18 +168,18 @@ async def test_open_registration_before_and_after_the_wider_group_starts(
         await early.press("English")
         await early.press("Ghana")
         await skip_profile_questions(early)
-        person = await svc.repo.get_participant(61)
+        person = await svc.repo.participants.get(61)
         assert person is not None and (person.group, person.joined_via) == (None, "open")
 
         clock.set(datetime(2021, 6, 17, 14, 0, tzinfo=UTC))
         assert "registration:wider-start" in await fire_due(app, clock)
-        person = await svc.repo.get_participant(61)
+        person = await svc.repo.participants.get(61)
         assert person is not None and person.group == "wider"
 
         late = emulator.user(62, "es")
         (joined,) = await late.send("/start")
         assert "Se une al grupo ampliado." in joined.text
-        person = await svc.repo.get_participant(62)
+        person = await svc.repo.participants.get(62)
         assert person is not None and (person.group, person.joined_via) == ("wider", "open")
 
 
@@ -190,7 +190,7 @@ async def test_promotion_happens_at_start_when_the_date_passed_while_down(
         await emulator.user(63, "en").send("/start")
     clock.set(datetime(2021, 7, 1, tzinfo=UTC))
     async with run_bot() as svc:
-        person = await svc.repo.get_participant(63)
+        person = await svc.repo.participants.get(63)
         assert person is not None and person.group == "wider"
 
 
@@ -217,7 +217,7 @@ async def test_closed_registration_needs_an_invitation(
         assert "Vous rejoignez le groupe élargi pour 🇨🇴 Colombie." in welcome.text
         assert "Politique de confidentialité complète : https://example.org/privacy" in (
             welcome.text)
-        person = await svc.repo.get_participant(71)
+        person = await svc.repo.participants.get(71)
         assert person is not None and (person.group, person.country) == ("wider", "CO")
 
         staff = emulator.user(72, "en")

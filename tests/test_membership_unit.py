@@ -7,19 +7,23 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.models import Participant
-from bot.profile import clean_text
-from bot.registration import (
-    Invitation,
+from bot.people.rules import (
+    PeopleFilter,
+    clean_text,
+    counts,
     deep_link,
     find_country,
     new_code,
     open_registration_group,
+    pages,
     parse_invite_args,
+    parse_people_args,
+    select,
     wider_group_start,
 )
 from bot.roles import can_act_on_country
-from bot.roster import PeopleFilter, counts, pages, parse_people_args, select
 from bot.schedule import Schedule
+from bot.storage.invitations import Invitation
 
 NOW = datetime(2021, 3, 20, 12, 0, tzinfo=UTC)
 

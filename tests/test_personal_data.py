@@ -7,9 +7,9 @@ import json
 import sqlite3
 from pathlib import Path
 
-from bot.app import Services
 from bot.emulator import BotAPIEmulator
 from bot.exports import EXPORTERS
+from bot.services import Services
 from bot.storage.personal_data import PERSONAL_DATA
 from tests.conftest import ORGANIZER_ID, onboard
 
@@ -49,7 +49,7 @@ async def test_onboarding_asks_organization_and_sector(
     assert "Secretaría de la Iniciativa Cacao y Bosques" in sector.button_texts()
     (done,) = await user.press("Cooperativa de agricultores")
     assert done.text.startswith("¡Listo!")
-    person = await bot.repo.get_participant(301)
+    person = await bot.repo.participants.get(301)
     assert person is not None
     assert (person.organization, person.sector) == ("Cooperativa Agraria Norandino", "coop")
     (row,) = await people_csv(bot, tmp_path)
@@ -78,7 +78,7 @@ async def test_profile_shows_and_edits_name_organization_and_sector(
     assert "Sector: National cocoa organisation" in summary.text
     assert "Organization: Ghana Cocoa Board" in summary.text
     await user.send("/next")  # a later update does not undo the chosen name
-    person = await bot.repo.get_participant(302)
+    person = await bot.repo.participants.get(302)
     assert person is not None and person.name == "Kwame <b>Mensah</b>"
     await user.send("/profile")
     await user.press("✏️ Organization")
@@ -91,7 +91,7 @@ async def test_profile_shows_and_edits_name_organization_and_sector(
     await user.send("/next")  # a command abandons the question
     (chatter,) = await user.send("hello")
     assert chatter.text.startswith("Sorry, I did not understand that.")
-    person = await bot.repo.get_participant(302)
+    person = await bot.repo.participants.get(302)
     assert person is not None and person.organization == "Ghana Cocoa Board"
 
 
@@ -144,12 +144,12 @@ async def test_forget_deletes_the_person_everywhere(
     assert confirm.button_texts() == ["🗑 Yes, delete my data", "No, keep it"]
     (kept,) = await user.press("No, keep it")
     assert kept.text == "Nothing was deleted."
-    assert await bot.repo.get_participant(person_id) is not None
+    assert await bot.repo.participants.get(person_id) is not None
 
     await user.send("/forget")
     (gone,) = await user.press("🗑 Yes, delete my data")
     assert gone.text.startswith("Done: your data has been deleted")
-    assert await bot.repo.get_participant(person_id) is None
+    assert await bot.repo.participants.get(person_id) is None
 
     # No table keeps anything about them: not the profile, not facilitator rights, not the
     # invitation use, not the audit trail (anonymized). So no export and no fan-out that
@@ -162,12 +162,13 @@ async def test_forget_deletes_the_person_everywhere(
     assert [p.user_id for p in await bot.repo.people.registered()] == [304]
     inv = await bot.repo.invitations.get(code)
     assert inv is not None and inv.uses == 1  # the count stays, anonymous
-    actions = [(e["actor_id"], e["action"], e["target"]) for e in await bot.repo.audit_entries()]
+    actions = [(e["actor_id"], e["action"], e["target"])
+               for e in await bot.repo.participants.audit_entries()]
     assert (ORGANIZER_ID, "grant", "forgotten") in actions and (0, "forget", None) in actions
 
     (fresh,) = await user.send("/start")  # writing again: a new, empty profile
     assert fresh.text.startswith("Welcome!")
-    again = await bot.repo.get_participant(person_id)
+    again = await bot.repo.participants.get(person_id)
     assert again is not None and (again.group, again.organization, again.role) == (
         None, None, "participant")
 

@@ -31,12 +31,13 @@ from telegram.ext import (
     TypeHandler,
 )
 
-from bot.app import Services, get_services, running, setup_application
+from bot.app import running, setup_application
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.emulator import BotAPIEmulator, FakeUser
 from bot.i18n import I18n
 from bot.schedule import Schedule
+from bot.services import Services, get_services
 from handlers.common import restricted
 from tests.conftest import ORGANIZER_ID, onboard
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.reminders import in_audience, moved_sessions, plan, still_sendable
+from bot.reminders.rules import in_audience, moved_sessions, plan, still_sendable
 from bot.schedule import Schedule
 
 

@@ -9,13 +9,14 @@ from pathlib import Path
 
 from telegram.ext import Application
 
-from bot.app import Services, get_services, running, setup_application
+from bot.app import running, setup_application
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.emulator import BotAPIEmulator, FakeUser
 from bot.i18n import I18n
 from bot.jobs import fire_due
 from bot.schedule import Schedule
+from bot.services import Services, get_services
 from bot.storage.reminders import DeliveryKey
 from tests.conftest import ORGANIZER_ID, ROOT, BotRunner, onboard
 
@@ -32,7 +33,7 @@ async def fire(svc: Services, clock: FakeClock, when: datetime) -> list[str]:
 async def core_member(svc: Services, user: FakeUser, lang: str, country: str,
                       zone: str | None = None, group: str = "core") -> None:
     await onboard(user, lang, country, zone)
-    await svc.repo.update_participant(user.id, svc.clock.now(), grp=group)
+    await svc.repo.participants.update(user.id, svc.clock.now(), grp=group)
 
 
 def texts(user: FakeUser, since: int) -> list[str]:
@@ -144,7 +145,7 @@ async def test_dst_zone_shows_the_right_hour_on_both_sides_of_the_change(
     await user.press("English")
     await user.press("Another country or time zone")
     await user.send("Europe/Amsterdam")
-    await bot.repo.update_participant(40, clock.now(), grp="core")
+    await bot.repo.participants.update(40, clock.now(), grp="core")
     mark = len(user.messages)
     await fire(bot, clock, S3 - timedelta(days=1))  # Amsterdam on CET (UTC+1)
     await fire(bot, clock, S4 - timedelta(days=1))  # Amsterdam on CEST (UTC+2)
@@ -160,14 +161,14 @@ async def test_blocked_users_are_skipped_and_marked_inactive(
     for user in (blocker, silent, fine):
         await core_member(bot, user, "English", "Ghana")
     await blocker.block_bot()  # my_chat_member "kicked" arrives
-    person = await bot.repo.get_participant(50)
+    person = await bot.repo.participants.get(50)
     assert person is not None and not person.active
     await fire(bot, clock, S3 - timedelta(days=2))  # other features' messages go out first
     emulator.block(51)  # blocked, but the bot only learns it from the 403
     await fire(bot, clock, S3 - timedelta(days=1))
     statuses = await bot.repo.reminders.statuses(DeliveryKey("reminder", 3, S3, 1440))
     assert statuses == {51: "blocked", 52: "sent"}
-    person = await bot.repo.get_participant(51)
+    person = await bot.repo.participants.get(51)
     assert person is not None and not person.active
     await fire(bot, clock, S3 - timedelta(hours=1))
     statuses = await bot.repo.reminders.statuses(DeliveryKey("reminder", 3, S3, 60))
@@ -182,9 +183,9 @@ async def _many_core_members(svc: Services, count: int, first_id: int = 1000) ->
     ids = list(range(first_id, first_id + count))
     now = svc.clock.now()
     for uid in ids:
-        await svc.repo.ensure_participant(uid, first_name=f"P{uid}", last_name=None,
+        await svc.repo.participants.ensure(uid, first_name=f"P{uid}", last_name=None,
                                           username=None, now=now)
-        await svc.repo.update_participant(uid, now, language="es", country="PE",
+        await svc.repo.participants.update(uid, now, language="es", country="PE",
                                           zone="America/Lima", grp="core", onboarded=1)
     return ids
 

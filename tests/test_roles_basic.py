@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.app import Services
 from bot.emulator import BotAPIEmulator
+from bot.services import Services
 from tests.conftest import ORGANIZER_ID
 
 
@@ -14,9 +14,9 @@ async def test_participant_is_refused_and_nothing_changes(
     await user.send("/start")
     (reply,) = await user.send("/grant facilitator 11")
     assert reply.text == "Disculpe, solo los organizadores pueden hacer eso."
-    person = await bot.repo.get_participant(11)
+    person = await bot.repo.participants.get(11)
     assert person is not None and person.role == "participant"
-    assert await bot.repo.audit_entries() == []
+    assert await bot.repo.participants.audit_entries() == []
 
 
 async def test_organizer_grants_and_revokes_with_audit(
@@ -31,11 +31,11 @@ async def test_organizer_grants_and_revokes_with_audit(
     assert usage.text.startswith("Usage: /grant facilitator")
     (granted,) = await organizer.send("/grant facilitator 12")
     assert granted.text == "User 12 is now a facilitator."
-    person = await bot.repo.get_participant(12)
+    person = await bot.repo.participants.get(12)
     assert person is not None and person.role == "facilitator"
     (revoked,) = await organizer.send("/revoke facilitator 12")
     assert revoked.text == "User 12 is no longer a facilitator."
-    entries = await bot.repo.audit_entries()
+    entries = await bot.repo.participants.audit_entries()
     assert [(e["actor_id"], e["action"], e["target"]) for e in entries] == [
         (ORGANIZER_ID, "grant", "12"),
         (ORGANIZER_ID, "revoke", "12"),

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.app import Services
 from bot.emulator import BotAPIEmulator
+from bot.services import Services
 from tests.conftest import ORGANIZER_ID
 
 
@@ -11,9 +11,9 @@ async def add_person(bot: Services, user_id: int, country: str | None, group: st
                      username: str | None = None, first_name: str = "Test") -> None:
     """Setup shortcut: a registered person as onboarding or an invitation would leave them."""
     now = bot.clock.now()
-    await bot.repo.ensure_participant(user_id, first_name=first_name, last_name=None,
+    await bot.repo.participants.ensure(user_id, first_name=first_name, last_name=None,
                                       username=username, now=now)
-    await bot.repo.update_participant(user_id, now, country=country, grp=group, onboarded=1,
+    await bot.repo.participants.update(user_id, now, country=country, grp=group, onboarded=1,
                                       language="en")
 
 
@@ -30,7 +30,7 @@ async def test_grant_by_replying_to_a_forwarded_message(
     forwarded = organizer.last_sent_id
     (granted,) = await organizer.send("/grant facilitator", reply_to=forwarded)
     assert granted.text == "User 81 is now a facilitator."
-    assert (await bot.repo.get_participant(81)).role == "facilitator"  # type: ignore[union-attr]
+    assert (await bot.repo.participants.get(81)).role == "facilitator"  # type: ignore[union-attr]
     (revoked,) = await organizer.send("/revoke facilitator", reply_to=forwarded)
     assert revoked.text == "User 81 is no longer a facilitator."
 
@@ -44,7 +44,7 @@ async def test_grant_by_replying_to_a_forwarded_message(
     # A participant forwarding something gets the usual answer, not the organizer's.
     (chatter,) = await maria.forward(organizer, "reenviado")
     assert chatter.text.startswith("Disculpe, no entendí.")
-    entries = await bot.repo.audit_entries()
+    entries = await bot.repo.participants.audit_entries()
     assert [(e["actor_id"], e["action"], e["target"], e["detail"]) for e in entries] == [
         (ORGANIZER_ID, "grant", "81", "facilitator"),
         (ORGANIZER_ID, "revoke", "81", "facilitator"),
@@ -70,9 +70,9 @@ async def test_grant_by_username_limited_to_countries(
     assert unlimited.text == "User 82 is now a facilitator."
     assert await bot.repo.people.facilitator_countries(82) == set()
     await organizer.send("/revoke facilitator 82")
-    person = await bot.repo.get_participant(82)
+    person = await bot.repo.participants.get(82)
     assert person is not None and person.role == "participant"
-    details = [e["detail"] for e in await bot.repo.audit_entries()]
+    details = [e["detail"] for e in await bot.repo.participants.audit_entries()]
     assert details == ["facilitator:CO,PE", "facilitator", "facilitator"]
 
 
@@ -121,7 +121,7 @@ async def test_people_filters_and_counts(bot: Services, emulator: BotAPIEmulator
         await add_person(bot, 100 + i, "GH", "core", first_name=f"Kofi{i}")
     await add_person(bot, 110, "GH", "wider", first_name="Ama")
     await add_person(bot, 111, None, None, first_name="Nomad")
-    await bot.repo.ensure_participant(112, first_name="Stranger", last_name=None, username=None,
+    await bot.repo.participants.ensure(112, first_name="Stranger", last_name=None, username=None,
                                       now=bot.clock.now())  # wrote once, never registered
     organizer = emulator.user(ORGANIZER_ID, "en")
     (summary,) = await organizer.send("/people")

@@ -1,23 +1,14 @@
-"""Attendance SQL: check-ins, corrections (with history), codes, wrong-code attempts.
-
-Every write runs in repo.transaction(): the connection is shared, and a lone statement could
-otherwise land inside (and roll back with) another coroutine's transaction.
-"""
+"""Attendance SQL: check-ins, corrections (with history), codes, wrong-code attempts."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
-import aiosqlite
 
 from bot.models import Participant
-from bot.storage.repository import _dt, _participant, _ts
-
-Transaction = Callable[[], AbstractAsyncContextManager[aiosqlite.Connection]]
+from bot.storage.base import Store, dt, dt_or_none, ts
+from bot.storage.db import Row
+from bot.storage.participants import participant
 
 
 @dataclass(frozen=True)
@@ -52,27 +43,19 @@ class Request:
     requested_at: datetime
 
 
-def _record(row: aiosqlite.Row) -> Record:
+def _record(row: Row) -> Record:
     return Record(
         user_id=row["user_id"],
         session_number=row["session_number"],
         status=row["status"],
-        checked_in_at=_dt(row["checked_in_at"]) if row["checked_in_at"] else None,
+        checked_in_at=dt_or_none(row["checked_in_at"]),
         checkin_status=row["checkin_status"],
         method=row["method"],
-        updated_at=_dt(row["updated_at"]),
+        updated_at=dt(row["updated_at"]),
     )
 
 
-class AttendanceStore:
-    def __init__(self, db: aiosqlite.Connection, transaction: Transaction) -> None:
-        self._db = db
-        self._tx = transaction
-
-    async def _all(self, sql: str, params: tuple[Any, ...] = ()) -> list[aiosqlite.Row]:
-        async with self._db.execute(sql, params) as cur:
-            return list(await cur.fetchall())
-
+class AttendanceStore(Store):
     # check-ins
 
     async def check_in(
@@ -82,54 +65,52 @@ class AttendanceStore:
 
         The UNIQUE key decides, so concurrent taps cannot make two rows.
         """
-        async with self._tx() as db:
-            cur = await db.execute(
+        async with self.db.transaction() as db:
+            created = await db.write(
                 """
                 INSERT INTO attendance (user_id, session_number, status, checked_in_at,
                                         checkin_status, method, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (user_id, session_number) DO NOTHING
                 """,
-                (user_id, session_number, status, _ts(now), status, method, _ts(now)),
-            )
-            created = cur.rowcount == 1
-            async with db.execute(
+                (user_id, session_number, status, ts(now), status, method, ts(now)),
+            ) == 1
+            row = await db.fetchone(
                 "SELECT * FROM attendance WHERE user_id = ? AND session_number = ?",
                 (user_id, session_number),
-            ) as sel:
-                row = await sel.fetchone()
+            )
         assert row is not None
         return created, _record(row)
 
     async def get(self, user_id: int, session_number: int) -> Record | None:
-        rows = await self._all(
+        rows = await self.db.fetch(
             "SELECT * FROM attendance WHERE user_id = ? AND session_number = ?",
             (user_id, session_number),
         )
         return _record(rows[0]) if rows else None
 
     async def for_user(self, user_id: int) -> list[Record]:
-        rows = await self._all(
+        rows = await self.db.fetch(
             "SELECT * FROM attendance WHERE user_id = ? ORDER BY session_number", (user_id,)
         )
         return [_record(r) for r in rows]
 
     async def for_session(self, session_number: int) -> list[Record]:
-        rows = await self._all(
+        rows = await self.db.fetch(
             "SELECT * FROM attendance WHERE session_number = ? ORDER BY user_id",
             (session_number,),
         )
         return [_record(r) for r in rows]
 
     async def all_records(self) -> list[Record]:
-        rows = await self._all("SELECT * FROM attendance ORDER BY session_number, user_id")
+        rows = await self.db.fetch("SELECT * FROM attendance ORDER BY session_number, user_id")
         return [_record(r) for r in rows]
 
     async def count(self, session_number: int | None = None) -> int:
         if session_number is None:
-            rows = await self._all("SELECT COUNT(*) FROM attendance")
+            rows = await self.db.fetch("SELECT COUNT(*) FROM attendance")
         else:
-            rows = await self._all(
+            rows = await self.db.fetch(
                 "SELECT COUNT(*) FROM attendance WHERE session_number = ?", (session_number,)
             )
         return int(rows[0][0])
@@ -146,34 +127,33 @@ class AttendanceStore:
         now: datetime,
     ) -> str | None:
         """Set the status and keep the change in the history; returns the old status."""
-        async with self._tx() as db:
-            async with db.execute(
+        async with self.db.transaction() as db:
+            row = await db.fetchone(
                 "SELECT status FROM attendance WHERE user_id = ? AND session_number = ?",
                 (user_id, session_number),
-            ) as cur:
-                row = await cur.fetchone()
+            )
             old = row["status"] if row else None
-            await db.execute(
+            await db.write(
                 """
                 INSERT INTO attendance (user_id, session_number, status, updated_at)
                 VALUES (?, ?, ?, ?)
                 ON CONFLICT (user_id, session_number) DO UPDATE SET
                     status = excluded.status, updated_at = excluded.updated_at
                 """,
-                (user_id, session_number, new_status, _ts(now)),
+                (user_id, session_number, new_status, ts(now)),
             )
-            await db.execute(
+            await db.write(
                 """
                 INSERT INTO attendance_corrections (user_id, session_number, old_status,
                     new_status, reason, corrected_by, corrected_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
-                (user_id, session_number, old, new_status, reason, by, _ts(now)),
+                (user_id, session_number, old, new_status, reason, by, ts(now)),
             )
         return old
 
     async def corrections(self) -> list[Correction]:
-        rows = await self._all("SELECT * FROM attendance_corrections ORDER BY id")
+        rows = await self.db.fetch("SELECT * FROM attendance_corrections ORDER BY id")
         return [
             Correction(
                 user_id=r["user_id"],
@@ -182,7 +162,7 @@ class AttendanceStore:
                 new_status=r["new_status"],
                 reason=r["reason"],
                 corrected_by=r["corrected_by"],
-                corrected_at=_dt(r["corrected_at"]),
+                corrected_at=dt(r["corrected_at"]),
             )
             for r in rows
         ]
@@ -190,89 +170,65 @@ class AttendanceStore:
     async def add_request(
         self, user_id: int, session_number: int, message: str, now: datetime
     ) -> None:
-        async with self._tx() as db:
-            await db.execute(
+        async with self.db.transaction() as db:
+            await db.write(
                 "INSERT INTO attendance_requests (user_id, session_number, message, "
                 "requested_at) VALUES (?, ?, ?, ?)",
-                (user_id, session_number, message, _ts(now)),
+                (user_id, session_number, message, ts(now)),
             )
 
     async def requests(self) -> list[Request]:
-        rows = await self._all("SELECT * FROM attendance_requests ORDER BY id")
+        rows = await self.db.fetch("SELECT * FROM attendance_requests ORDER BY id")
         return [
-            Request(r["user_id"], r["session_number"], r["message"], _dt(r["requested_at"]))
+            Request(r["user_id"], r["session_number"], r["message"], dt(r["requested_at"]))
             for r in rows
         ]
 
     # codes
 
     async def set_code(self, session_number: int, code: str, by: int, now: datetime) -> None:
-        async with self._tx() as db:
-            await db.execute(
+        async with self.db.transaction() as db:
+            await db.write(
                 """
                 INSERT INTO checkin_codes (session_number, code, set_by, set_at)
                 VALUES (?, ?, ?, ?)
                 ON CONFLICT (session_number) DO UPDATE SET
                     code = excluded.code, set_by = excluded.set_by, set_at = excluded.set_at
                 """,
-                (session_number, code, by, _ts(now)),
+                (session_number, code, by, ts(now)),
             )
 
     async def clear_code(self, session_number: int) -> bool:
-        async with self._tx() as db:
-            cur = await db.execute(
+        async with self.db.transaction() as db:
+            return await db.write(
                 "DELETE FROM checkin_codes WHERE session_number = ?", (session_number,)
-            )
-            return cur.rowcount > 0
+            ) > 0
 
     async def code(self, session_number: int) -> str | None:
-        rows = await self._all(
+        rows = await self.db.fetch(
             "SELECT code FROM checkin_codes WHERE session_number = ?", (session_number,)
         )
         return str(rows[0]["code"]) if rows else None
 
     async def add_wrong_code(self, user_id: int, session_number: int, now: datetime) -> None:
-        async with self._tx() as db:
-            await db.execute(
+        async with self.db.transaction() as db:
+            await db.write(
                 "INSERT INTO checkin_code_failures (user_id, session_number, at) VALUES (?, ?, ?)",
-                (user_id, session_number, _ts(now)),
+                (user_id, session_number, ts(now)),
             )
 
     async def wrong_codes_since(self, user_id: int, since: datetime) -> list[datetime]:
-        rows = await self._all(
+        rows = await self.db.fetch(
             "SELECT at FROM checkin_code_failures WHERE user_id = ? AND at > ? ORDER BY at",
-            (user_id, _ts(since)),
+            (user_id, ts(since)),
         )
-        return [_dt(r["at"]) for r in rows]
+        return [dt(r["at"]) for r in rows]
 
     # people (read-only views of the participants table)
 
     async def roster(self) -> list[Participant]:
         """Everyone whose role is participant (staff are not counted in attendance)."""
-        rows = await self._all(
+        rows = await self.db.fetch(
             "SELECT * FROM participants WHERE role = 'participant' ORDER BY user_id"
         )
-        return [_participant(r) for r in rows]
-
-    async def people(self) -> dict[int, Participant]:
-        rows = await self._all("SELECT * FROM participants")
-        return {r["user_id"]: _participant(r) for r in rows}
-
-    async def facilitator_ids(self) -> list[int]:
-        rows = await self._all(
-            "SELECT user_id FROM participants WHERE role IN ('facilitator', 'organizer') "
-            "ORDER BY user_id"
-        )
-        return [int(r["user_id"]) for r in rows]
-
-    async def find_person(self, ref: str) -> Participant | None:
-        """A Telegram user id, or a @username (case-insensitive)."""
-        ref = ref.strip()
-        if ref.lstrip("-").isdigit():
-            rows = await self._all("SELECT * FROM participants WHERE user_id = ?", (int(ref),))
-        else:
-            rows = await self._all(
-                "SELECT * FROM participants WHERE lower(username) = lower(?)",
-                (ref.removeprefix("@"),),
-            )
-        return _participant(rows[0]) if len(rows) == 1 else None
+        return [participant(r) for r in rows]

@@ -6,103 +6,123 @@ complete by construction.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
-from datetime import UTC, date, datetime
-from typing import Any
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Literal, get_args
 
-import aiosqlite
-
-from bot.goals import Goal, HistoryEntry, Rating, Review, Status, Step
 from bot.models import Participant
+from bot.storage.base import Store, day, dt, dt_or_none, iso, ts
+from bot.storage.db import Database, Row
+from bot.storage.participants import participant
 
-Transaction = Callable[[], AbstractAsyncContextManager[aiosqlite.Connection]]
+Status = Literal["not_started", "in_progress", "done", "dropped"]
+Rating = Literal["achieved", "partly", "not_achieved"]
+STATUSES: tuple[Status, ...] = get_args(Status)
+RATINGS: tuple[Rating, ...] = get_args(Rating)
+
+
+@dataclass(frozen=True)
+class Goal:
+    id: int
+    country: str
+    title: str
+    description: str | None
+    target_date: date | None
+    status: Status
+    created_by: int
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Step:
+    id: int
+    goal_id: int
+    text: str
+    responsible: str | None
+    responsible_id: int | None
+    due_date: date | None
+    done: bool
+    done_at: datetime | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    id: int
+    goal_id: int
+    at: datetime
+    actor_id: int
+    actor_name: str
+    action: str  # created, edited, status, step_added, step_done, step_undone, note, review
+    detail: str | None
+
+
+@dataclass(frozen=True)
+class Review:
+    goal_id: int
+    rating: Rating
+    rated_by: int
+    rated_by_name: str
+    rated_at: datetime
+
 
 _GOAL_FIELDS = ("title", "description", "target_date")
 _NAME = "TRIM(COALESCE(p.first_name, '') || ' ' || COALESCE(p.last_name, ''))"
 
 
-def _ts(when: datetime) -> str:
-    return when.astimezone(UTC).isoformat()
-
-
-def _dt(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text).astimezone(UTC) if text else None
-
-
-def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
-
-
-def _iso(value: object) -> object:
-    return value.isoformat() if isinstance(value, date) else value
-
-
-def _goal(row: aiosqlite.Row) -> Goal:
-    created, updated = _dt(row["created_at"]), _dt(row["updated_at"])
-    assert created is not None and updated is not None
+def _goal(row: Row) -> Goal:
+    created, updated = dt(row["created_at"]), dt(row["updated_at"])
     return Goal(
         id=row["id"], country=row["country"], title=row["title"],
-        description=row["description"], target_date=_day(row["target_date"]),
+        description=row["description"], target_date=day(row["target_date"]),
         status=row["status"], created_by=row["created_by"], created_at=created,
         updated_at=updated,
     )
 
 
-def _step(row: aiosqlite.Row) -> Step:
-    created = _dt(row["created_at"])
-    assert created is not None
+def _step(row: Row) -> Step:
+    created = dt(row["created_at"])
     return Step(
         id=row["id"], goal_id=row["goal_id"], text=row["text"],
         responsible=row["responsible"], responsible_id=row["responsible_id"],
-        due_date=_day(row["due_date"]), done=bool(row["done"]), done_at=_dt(row["done_at"]),
+        due_date=day(row["due_date"]), done=bool(row["done"]), done_at=dt_or_none(row["done_at"]),
         created_at=created,
     )
 
 
-class GoalStore:
-    def __init__(self, db: aiosqlite.Connection, transaction: Transaction,
-                 participant: Callable[[aiosqlite.Row], Participant]) -> None:
-        self._db = db
-        self._tx = transaction
-        self._participant = participant
-
-    async def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[aiosqlite.Row]:
-        async with self._db.execute(sql, params) as cur:
-            return list(await cur.fetchall())
-
+class GoalStore(Store):
     @staticmethod
-    async def _log(db: aiosqlite.Connection, goal_id: int, actor: int, action: str,
+    async def _log(db: Database, goal_id: int, actor: int, action: str,
                    now: datetime, detail: str | None = None) -> None:
-        await db.execute(
+        await db.write(
             "INSERT INTO goal_history (goal_id, at, actor_id, action, detail) "
             "VALUES (?, ?, ?, ?, ?)",
-            (goal_id, _ts(now), actor, action, detail),
+            (goal_id, ts(now), actor, action, detail),
         )
 
     # goals
 
     async def add_goal(self, country: str, title: str, description: str | None,
                        target_date: date | None, actor: int, now: datetime) -> int:
-        async with self._tx() as db:
-            cur = await db.execute(
+        async with self.db.transaction() as db:
+            goal_id = await db.insert(
                 "INSERT INTO goals (country, title, description, target_date, created_by, "
                 "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (country, title, description, _iso(target_date), actor, _ts(now), _ts(now)),
+                (country, title, description, iso(target_date), actor, ts(now), ts(now)),
             )
-            goal_id = int(cur.lastrowid or 0)
             await self._log(db, goal_id, actor, "created", now, title)
         return goal_id
 
     async def get_goal(self, goal_id: int) -> Goal | None:
-        rows = await self._rows("SELECT * FROM goals WHERE id = ?", (goal_id,))
+        rows = await self.db.fetch("SELECT * FROM goals WHERE id = ?", (goal_id,))
         return _goal(rows[0]) if rows else None
 
     async def goals(self, country: str | None = None) -> list[Goal]:
         if country is None:
-            rows = await self._rows("SELECT * FROM goals ORDER BY country, id")
+            rows = await self.db.fetch("SELECT * FROM goals ORDER BY country, id")
         else:
-            rows = await self._rows("SELECT * FROM goals WHERE country = ? ORDER BY id",
+            rows = await self.db.fetch("SELECT * FROM goals WHERE country = ? ORDER BY id",
                                     (country,))
         return [_goal(r) for r in rows]
 
@@ -112,31 +132,29 @@ class GoalStore:
         unknown = set(fields) - set(_GOAL_FIELDS)
         if unknown:
             raise ValueError(f"unknown goal fields: {sorted(unknown)}")
-        async with self._tx() as db:
-            async with db.execute("SELECT * FROM goals WHERE id = ?", (goal_id,)) as cur:
-                row = await cur.fetchone()
+        async with self.db.transaction() as db:
+            row = await db.fetchone("SELECT * FROM goals WHERE id = ?", (goal_id,))
             if row is None:
                 return []
             changed = [name for name in _GOAL_FIELDS
-                       if name in fields and _iso(fields[name]) != row[name]]
+                       if name in fields and iso(fields[name]) != row[name]]
             if changed:
                 sets = ", ".join(f"{name} = ?" for name in changed)
-                await db.execute(
+                await db.write(
                     f"UPDATE goals SET {sets}, updated_at = ? WHERE id = ?",
-                    (*(_iso(fields[n]) for n in changed), _ts(now), goal_id),
+                    (*(iso(fields[n]) for n in changed), ts(now), goal_id),
                 )
                 await self._log(db, goal_id, actor, "edited", now, ",".join(changed))
         return changed
 
     async def set_status(self, goal_id: int, status: Status, actor: int,
                          now: datetime) -> bool:
-        async with self._tx() as db:
-            async with db.execute("SELECT status FROM goals WHERE id = ?", (goal_id,)) as cur:
-                row = await cur.fetchone()
+        async with self.db.transaction() as db:
+            row = await db.fetchone("SELECT status FROM goals WHERE id = ?", (goal_id,))
             if row is None or row["status"] == status:
                 return False
-            await db.execute("UPDATE goals SET status = ?, updated_at = ? WHERE id = ?",
-                             (status, _ts(now), goal_id))
+            await db.write("UPDATE goals SET status = ?, updated_at = ? WHERE id = ?",
+                             (status, ts(now), goal_id))
             await self._log(db, goal_id, actor, "status", now, f"{row['status']}>{status}")
         return True
 
@@ -145,25 +163,25 @@ class GoalStore:
     async def add_step(self, goal_id: int, text: str, responsible: str | None,
                        responsible_id: int | None, due_date: date | None, actor: int,
                        now: datetime) -> int:
-        async with self._tx() as db:
-            cur = await db.execute(
+        async with self.db.transaction() as db:
+            step_id = await db.insert(
                 "INSERT INTO goal_steps (goal_id, text, responsible, responsible_id, due_date, "
                 "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (goal_id, text, responsible, responsible_id, _iso(due_date), actor, _ts(now)),
+                (goal_id, text, responsible, responsible_id, iso(due_date), actor, ts(now)),
             )
-            await db.execute("UPDATE goals SET updated_at = ? WHERE id = ?", (_ts(now), goal_id))
+            await db.write("UPDATE goals SET updated_at = ? WHERE id = ?", (ts(now), goal_id))
             await self._log(db, goal_id, actor, "step_added", now, text)
-        return int(cur.lastrowid or 0)
+        return step_id
 
     async def steps(self, goal_ids: list[int] | None = None) -> dict[int, list[Step]]:
         """Steps by goal id, in the order they were added (None: every goal)."""
         if goal_ids is None:
-            rows = await self._rows("SELECT * FROM goal_steps ORDER BY goal_id, id")
+            rows = await self.db.fetch("SELECT * FROM goal_steps ORDER BY goal_id, id")
         elif not goal_ids:
             return {}
         else:
             marks = ",".join("?" * len(goal_ids))
-            rows = await self._rows(
+            rows = await self.db.fetch(
                 f"SELECT * FROM goal_steps WHERE goal_id IN ({marks}) ORDER BY goal_id, id",
                 tuple(goal_ids),
             )
@@ -175,35 +193,34 @@ class GoalStore:
     async def toggle_step(self, goal_id: int, step_id: int, actor: int,
                           now: datetime) -> Step | None:
         """Flip done/not done; None when the step is not one of this goal's."""
-        async with self._tx() as db:
-            async with db.execute(
+        async with self.db.transaction() as db:
+            row = await db.fetchone(
                 "SELECT * FROM goal_steps WHERE id = ? AND goal_id = ?", (step_id, goal_id)
-            ) as cur:
-                row = await cur.fetchone()
+            )
             if row is None:
                 return None
             done = not row["done"]
-            await db.execute(
+            await db.write(
                 "UPDATE goal_steps SET done = ?, done_at = ? WHERE id = ?",
-                (int(done), _ts(now) if done else None, step_id),
+                (int(done), ts(now) if done else None, step_id),
             )
-            await db.execute("UPDATE goals SET updated_at = ? WHERE id = ?", (_ts(now), goal_id))
+            await db.write("UPDATE goals SET updated_at = ? WHERE id = ?", (ts(now), goal_id))
             await self._log(db, goal_id, actor, "step_done" if done else "step_undone", now,
                             row["text"])
-            async with db.execute("SELECT * FROM goal_steps WHERE id = ?", (step_id,)) as cur:
-                fresh = await cur.fetchone()
+            fresh = await db.fetchone("SELECT * FROM goal_steps WHERE id = ?", (step_id,))
         assert fresh is not None
         return _step(fresh)
 
     # notes and history
 
     async def add_note(self, goal_id: int, text: str, actor: int, now: datetime) -> None:
-        async with self._tx() as db:
-            await db.execute("UPDATE goals SET updated_at = ? WHERE id = ?", (_ts(now), goal_id))
+        async with self.db.transaction() as db:
+            await db.write("UPDATE goals SET updated_at = ? WHERE id = ?", (ts(now), goal_id))
             await self._log(db, goal_id, actor, "note", now, text)
 
     async def history(self, goal_id: int | None = None, *, action: str | None = None,
-                      newest_first: bool = False, limit: int = -1) -> list[HistoryEntry]:
+                      newest_first: bool = False, limit: int | None = None
+                      ) -> list[HistoryEntry]:
         where: list[str] = []
         params: list[Any] = []
         if goal_id is not None:
@@ -212,15 +229,17 @@ class GoalStore:
         if action is not None:
             where.append("h.action = ?")
             params.append(action)
-        rows = await self._rows(
+        rows = await self.db.fetch(
             f"SELECT h.*, {_NAME} AS actor_name FROM goal_history h "
             "LEFT JOIN participants p ON p.user_id = h.actor_id "
             + ("WHERE " + " AND ".join(where) + " " if where else "")
-            + f"ORDER BY h.id {'DESC' if newest_first else 'ASC'} LIMIT ?",
-            (*params, limit),
+            + f"ORDER BY h.id {'DESC' if newest_first else 'ASC'}"
+            + (" LIMIT ?" if limit is not None else ""),
+            (*params, *([limit] if limit is not None else [])),
         )
         return [
-            HistoryEntry(id=r["id"], goal_id=r["goal_id"], at=_dt(r["at"]) or datetime.now(UTC),
+            HistoryEntry(id=r["id"], goal_id=r["goal_id"], at=dt(r["at"]),
+
                          actor_id=r["actor_id"], actor_name=r["actor_name"] or "",
                          action=r["action"], detail=r["detail"])
             for r in rows
@@ -230,41 +249,39 @@ class GoalStore:
 
     async def rate(self, goal_id: int, rating: Rating, actor: int, now: datetime) -> None:
         """One answer per goal; the latest wins (the history keeps every answer)."""
-        async with self._tx() as db:
-            await db.execute(
+        async with self.db.transaction() as db:
+            await db.write(
                 "INSERT INTO goal_reviews (goal_id, rating, rated_by, rated_at) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT (goal_id) DO UPDATE SET "
                 "rating = excluded.rating, rated_by = excluded.rated_by, "
                 "rated_at = excluded.rated_at",
-                (goal_id, rating, actor, _ts(now)),
+                (goal_id, rating, actor, ts(now)),
             )
             await self._log(db, goal_id, actor, "review", now, rating)
 
     async def reviews(self) -> dict[int, Review]:
-        rows = await self._rows(
+        rows = await self.db.fetch(
             f"SELECT r.*, {_NAME} AS name FROM goal_reviews r "
             "LEFT JOIN participants p ON p.user_id = r.rated_by"
         )
         return {
             r["goal_id"]: Review(goal_id=r["goal_id"], rating=r["rating"],
                                  rated_by=r["rated_by"], rated_by_name=r["name"] or "",
-                                 rated_at=_dt(r["rated_at"]) or datetime.now(UTC))
+                                 rated_at=dt(r["rated_at"]))
             for r in rows
         }
 
     async def review_opened_at(self) -> datetime | None:
-        rows = await self._rows("SELECT opened_at FROM goal_review_opened WHERE id = 1")
-        return _dt(rows[0]["opened_at"]) if rows else None
+        rows = await self.db.fetch("SELECT opened_at FROM goal_review_opened WHERE id = 1")
+        return dt_or_none(rows[0]["opened_at"]) if rows else None
 
     async def open_review(self, actor: int, now: datetime) -> bool:
         """False when it was already opened by hand."""
-        async with self._tx() as db:
-            cur = await db.execute(
-                "INSERT OR IGNORE INTO goal_review_opened (id, opened_at, opened_by) "
-                "VALUES (1, ?, ?)",
-                (_ts(now), actor),
-            )
-        return cur.rowcount > 0
+        return await self.db.write(
+            "INSERT INTO goal_review_opened (id, opened_at, opened_by) VALUES (1, ?, ?) "
+            "ON CONFLICT DO NOTHING",
+            (ts(now), actor),
+        ) > 0
 
     # people
 
@@ -275,20 +292,14 @@ class GoalStore:
         if country is not None:
             sql += " AND country = ?"
             params = (country,)
-        rows = await self._rows(sql + " ORDER BY first_name, user_id", params)
-        return [self._participant(r) for r in rows]
-
-    async def facilitators(self) -> list[Participant]:
-        rows = await self._rows(
-            "SELECT * FROM participants WHERE role IN ('facilitator', 'organizer') AND active = 1"
-        )
-        return [self._participant(r) for r in rows]
+        rows = await self.db.fetch(sql + " ORDER BY first_name, user_id", params)
+        return [participant(r) for r in rows]
 
     async def names(self, user_ids: list[int]) -> dict[int, str]:
         if not user_ids:
             return {}
         marks = ",".join("?" * len(user_ids))
-        rows = await self._rows(
+        rows = await self.db.fetch(
             f"SELECT user_id, {_NAME} AS name FROM participants p WHERE user_id IN ({marks})",
             tuple(user_ids),
         )
@@ -297,25 +308,20 @@ class GoalStore:
     # nudges: one row per (kind, session, person), claimed before sending
 
     async def claim_nudge(self, kind: str, session: int, user_id: int, now: datetime) -> bool:
-        # Inside the lock: a statement must not land in another coroutine's transaction.
-        async with self._tx() as db:
-            cur = await db.execute(
-                "INSERT OR IGNORE INTO goal_nudges (kind, session, user_id, at) "
-                "VALUES (?, ?, ?, ?)",
-                (kind, session, user_id, _ts(now)),
-            )
-        return cur.rowcount > 0
+        return await self.db.write(
+            "INSERT INTO goal_nudges (kind, session, user_id, at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
+            (kind, session, user_id, ts(now)),
+        ) > 0
 
     async def nudge_outcome(self, kind: str, session: int, user_id: int, outcome: str) -> None:
-        async with self._tx() as db:
-            await db.execute(
-                "UPDATE goal_nudges SET outcome = ? "
-                "WHERE kind = ? AND session = ? AND user_id = ?",
-                (outcome, kind, session, user_id),
-            )
+        await self.db.write(
+            "UPDATE goal_nudges SET outcome = ? WHERE kind = ? AND session = ? AND user_id = ?",
+            (outcome, kind, session, user_id),
+        )
 
     async def nudged(self, kind: str, session: int) -> dict[int, str | None]:
-        rows = await self._rows(
+        rows = await self.db.fetch(
             "SELECT user_id, outcome FROM goal_nudges WHERE kind = ? AND session = ?",
             (kind, session),
         )

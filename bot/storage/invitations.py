@@ -2,63 +2,86 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-import aiosqlite
+from bot.models import Group
+from bot.storage.base import Store, dt, dt_or_none, ts
+from bot.storage.db import Row
 
-from bot.registration import Invitation, Status
-from bot.storage.repository import Repository, _dt, _ts
+Status = Literal["valid", "expired", "used_up", "revoked"]
+
+
+@dataclass(frozen=True)
+class Invitation:
+    code: str
+    group: Group
+    country: str | None  # None: any country (wider group only)
+    max_uses: int
+    uses: int
+    expires_at: datetime
+    created_by: int
+    created_at: datetime
+    revoked_at: datetime | None
+
+    @property
+    def uses_left(self) -> int:
+        return max(self.max_uses - self.uses, 0)
+
+    def status(self, now: datetime) -> Status:
+        if self.revoked_at is not None:
+            return "revoked"
+        if now >= self.expires_at:
+            return "expired"
+        if self.uses_left <= 0:
+            return "used_up"
+        return "valid"
+
 
 Redeemed = Status | Literal["unknown", "already_core"]
 
 
-def _invitation(row: aiosqlite.Row) -> Invitation:
+def _invitation(row: Row) -> Invitation:
     return Invitation(
         code=row["code"],
         group=row["grp"],
         country=row["country"],
         max_uses=row["max_uses"],
         uses=row["uses"],
-        expires_at=_dt(row["expires_at"]),
+        expires_at=dt(row["expires_at"]),
         created_by=row["created_by"],
-        created_at=_dt(row["created_at"]),
-        revoked_at=_dt(row["revoked_at"]) if row["revoked_at"] else None,
+        created_at=dt(row["created_at"]),
+        revoked_at=dt_or_none(row["revoked_at"]),
     )
 
 
-class Invitations:
-    def __init__(self, repo: Repository) -> None:
-        self._repo = repo
-        self._db = repo._db
-
+class InvitationStore(Store):
     async def create(self, inv: Invitation) -> None:
-        await self._db.execute(
+        await self.db.write(
             "INSERT INTO invitations (code, grp, country, max_uses, uses, expires_at, "
             "created_by, created_at) VALUES (?, ?, ?, ?, 0, ?, ?, ?)",
-            (inv.code, inv.group, inv.country, inv.max_uses, _ts(inv.expires_at),
-             inv.created_by, _ts(inv.created_at)),
+            (inv.code, inv.group, inv.country, inv.max_uses, ts(inv.expires_at),
+             inv.created_by, ts(inv.created_at)),
         )
 
     async def get(self, code: str) -> Invitation | None:
-        async with self._db.execute("SELECT * FROM invitations WHERE code = ?", (code,)) as cur:
-            row = await cur.fetchone()
+        row = await self.db.fetchone("SELECT * FROM invitations WHERE code = ?", (code,))
         return _invitation(row) if row else None
 
     async def active(self, now: datetime) -> list[Invitation]:
-        async with self._db.execute(
+        rows = await self.db.fetch(
             "SELECT * FROM invitations WHERE revoked_at IS NULL AND uses < max_uses "
-            "AND expires_at > ? ORDER BY created_at, rowid",
-            (_ts(now),),
-        ) as cur:
-            return [_invitation(row) for row in await cur.fetchall()]
+            "AND expires_at > ? ORDER BY created_at, code",
+            (ts(now),),
+        )
+        return [_invitation(row) for row in rows]
 
     async def revoke(self, code: str, now: datetime) -> bool:
-        cur = await self._db.execute(
+        return await self.db.write(
             "UPDATE invitations SET revoked_at = ? WHERE code = ? AND revoked_at IS NULL",
-            (_ts(now), code),
-        )
-        return cur.rowcount > 0
+            (ts(now), code),
+        ) > 0
 
     async def redeem(
         self, code: str, user_id: int, now: datetime
@@ -68,37 +91,34 @@ class Invitations:
         Opening the same link again counts no second use. A core member keeps the core group
         when opening a wider-group link.
         """
-        async with self._repo.transaction() as db:
-            async with db.execute("SELECT * FROM invitations WHERE code = ?", (code,)) as cur:
-                row = await cur.fetchone()
+        async with self.db.transaction() as db:
+            row = await db.fetchone("SELECT * FROM invitations WHERE code = ?", (code,))
             if row is None:
                 return "unknown", None
             inv = _invitation(row)
-            async with db.execute(
+            again = await db.fetchone(
                 "SELECT 1 FROM invitation_uses WHERE code = ? AND user_id = ?", (code, user_id)
-            ) as cur:
-                again = await cur.fetchone() is not None
+            ) is not None
             # Someone who already joined with it may open it again, even once it has ended.
             status = "valid" if again else inv.status(now)
             if status != "valid":
                 return status, inv
-            async with db.execute(
+            person = await db.fetchone(
                 "SELECT grp FROM participants WHERE user_id = ?", (user_id,)
-            ) as cur:
-                person = await cur.fetchone()
+            )
             if person is not None and person["grp"] == "core" and inv.group == "wider":
                 return "already_core", inv
             if not again:
-                await db.execute(
+                await db.write(
                     "UPDATE invitations SET uses = uses + 1 WHERE code = ?", (code,)
                 )
-                await db.execute(
+                await db.write(
                     "INSERT INTO invitation_uses (code, user_id, used_at) VALUES (?, ?, ?)",
-                    (code, user_id, _ts(now)),
+                    (code, user_id, ts(now)),
                 )
-            await db.execute(
+            await db.write(
                 "UPDATE participants SET grp = ?, country = COALESCE(?, country), "
                 "joined_via = 'invite', updated_at = ? WHERE user_id = ?",
-                (inv.group, inv.country, _ts(now), user_id),
+                (inv.group, inv.country, ts(now), user_id),
             )
         return "valid", inv

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from bot.storage.repository import Repository, _ts
+from bot.storage.base import ts
+from bot.storage.db import Database
 
 FORMER = 0  # the user id written where a forgotten person acted (audit actor, invitation maker)
 # Attendance keeps anonymous counts: the person's rows get one random negative id, the same in
@@ -62,6 +63,8 @@ PERSONAL_DATA: list[PersonalData] = [
     PersonalData("broadcast_recipients", "user_id", "delete"),
     PersonalData("relay_links", "chat_id", "delete"),
     PersonalData("relay_links", "participant_id", "delete"),
+    PersonalData("pending_input", "user_id", "delete"),
+    PersonalData("pending_input", "chat_id", "delete"),
 ]
 
 
@@ -76,30 +79,27 @@ def _json_value(value: Any) -> Any:
     return value.hex() if isinstance(value, bytes) else value
 
 
-async def export_personal_data(repo: Repository, user_id: int, now: datetime) -> dict[str, Any]:
+async def export_personal_data(db: Database, user_id: int, now: datetime) -> dict[str, Any]:
     """Every row that mentions the person, table by table."""
     tables: dict[str, list[dict[str, Any]]] = {}
     for table, columns in _by_table().items():
         where = " OR ".join(f"{column} = ?" for column in columns)
-        async with repo._db.execute(
-            f"SELECT * FROM {table} WHERE {where}", (user_id,) * len(columns)
-        ) as cur:
-            rows = await cur.fetchall()
+        rows = await db.fetch(f"SELECT * FROM {table} WHERE {where}", (user_id,) * len(columns))
         tables[table] = [{k: _json_value(v) for k, v in dict(row).items()} for row in rows]
-    return {"user_id": user_id, "exported_at": _ts(now), "tables": tables}
+    return {"user_id": user_id, "exported_at": ts(now), "tables": tables}
 
 
-async def forget(repo: Repository, user_id: int) -> None:
+async def forget(db: Database, user_id: int) -> None:
     """Delete or anonymize every row about the person, all or nothing."""
     pseudonym = -secrets.randbelow(2**53) - 1
-    async with repo.transaction() as db:
+    async with db.transaction():
         for entry in PERSONAL_DATA:
             if entry.forget == "delete":
-                await db.execute(
+                await db.write(
                     f"DELETE FROM {entry.table} WHERE {entry.column} = ?", (user_id,)
                 )
             else:
-                await db.execute(
+                await db.write(
                     f"UPDATE {entry.table} SET {entry.column} = ? WHERE {entry.column} = ?",
                     (pseudonym if entry.replacement == PSEUDONYM else entry.replacement, user_id),
                 )

@@ -1,0 +1,1 @@
+"""Attendance: check-ins, codes, corrections, certificate progress, export."""

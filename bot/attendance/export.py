@@ -1,0 +1,192 @@
+"""Attendance export: one row per participant and one column per session (CSV, or XLSX with
+a second sheet holding the raw log: check-ins, corrections and correction requests).
+
+Files are in English, the organizers' working language. Times in the log are UTC.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from bot.attendance.rules import CHECKED_IN, cell, needed
+from bot.clock import SystemClock
+from bot.models import Participant
+from bot.schedule import Schedule
+from bot.storage import Repository
+
+CELL_TEXT = {
+    "present": "present",
+    "late": "late",
+    "absent": "absent",
+    "not_in_audience": "not in audience",
+    "open": "",  # not decided yet: check-in is open or the session is still to come
+    "upcoming": "",
+}
+LOG_HEADER = [
+    "time (UTC)", "session", "user_id", "name", "event", "status", "previous status",
+    "by user_id", "by name", "reason", "method",
+]
+
+
+@dataclass(frozen=True)
+class Tables:
+    summary_header: list[str]
+    summary: list[list[Any]]
+    log: list[list[Any]]
+
+
+def safe(text: str | None) -> str:
+    """Names and reasons are user text: never let a spreadsheet run them as a formula."""
+    text = text or ""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _country(schedule: Schedule, code: str | None) -> str:
+    country = schedule.country(code)
+    if country is not None:
+        return country.name["en"]
+    return code or "Other"
+
+
+def _sort_key(schedule: Schedule, person: Participant) -> tuple[int, str, int]:
+    codes = [c.code for c in schedule.countries]
+    rank = codes.index(person.country) if person.country in codes else len(codes)
+    return rank, person.name.casefold(), person.user_id
+
+
+async def build_tables(
+    repo: Repository, schedule: Schedule, now: datetime, exclude: Collection[int] = ()
+) -> Tables:
+    store = repo.attendance
+    people = await repo.participants.everyone()
+    roster = sorted(
+        (p for p in await store.roster() if p.user_id not in exclude),
+        key=lambda p: _sort_key(schedule, p),
+    )
+    records = await store.all_records()
+    by_key = {(r.user_id, r.session_number): r for r in records}
+    threshold = schedule.checkin.certificate_threshold_percent
+
+    header = ["user_id", "name", "username", "country", "group", "organization", "sector"]
+    header += [f"session {s.number}" for s in schedule.sessions]
+    header += ["attended", "sessions", "percent", "certificate"]
+    summary: list[list[Any]] = []
+    for person in roster:
+        cells = [
+            cell(s, person.group, by_key.get((person.user_id, s.number)), schedule.checkin, now)
+            for s in schedule.sessions
+        ]
+        total = sum(1 for c in cells if c != "not_in_audience")
+        attended = sum(1 for c in cells if c in CHECKED_IN)
+        percent = round(100 * attended / total, 1) if total else 0.0
+        eligible = total > 0 and attended >= needed(total, threshold)
+        summary.append(
+            [
+                person.user_id,
+                safe(person.name),
+                safe(person.username),
+                _country(schedule, person.country),
+                person.group or "",
+                # organization and sector come with the roles issue; left empty until then.
+                "",
+                "",
+                *[CELL_TEXT[c] for c in cells],
+                attended,
+                total,
+                percent,
+                "yes" if eligible else "no",
+            ]
+        )
+
+    def name(user_id: int) -> str:
+        person = people.get(user_id)
+        return safe(person.name) if person else ""
+
+    events: list[tuple[datetime, int, list[Any]]] = []
+    for r in records:
+        if r.checked_in_at is not None:
+            events.append((r.checked_in_at, 0, [
+                r.session_number, r.user_id, name(r.user_id), "check-in", r.checkin_status or "",
+                "", "", "", "", r.method or "",
+            ]))
+    for c in await store.corrections():
+        events.append((c.corrected_at, 1, [
+            c.session_number, c.user_id, name(c.user_id), "correction", c.new_status,
+            c.old_status or "", c.corrected_by, name(c.corrected_by), safe(c.reason), "",
+        ]))
+    for q in await store.requests():
+        events.append((q.requested_at, 2, [
+            q.session_number, q.user_id, name(q.user_id), "correction request", "", "", "",
+            "", safe(q.message), "",
+        ]))
+    events.sort(key=lambda e: (e[0], e[1]))
+    log = [[at.astimezone(UTC).replace(tzinfo=None), *row] for at, _, row in events]
+    return Tables(header, summary, log)
+
+
+def write_csv(path: Path, tables: Tables) -> None:
+    # utf-8-sig: spreadsheet programs then read accented names correctly.
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(tables.summary_header)
+        writer.writerows(tables.summary)
+
+
+def write_xlsx(path: Path, tables: Tables) -> None:
+    book = Workbook()
+    summary = book.active
+    assert summary is not None
+    summary.title = "Summary"
+    log = book.create_sheet("Log")
+    for sheet, header, rows in (
+        (summary, tables.summary_header, tables.summary),
+        (log, LOG_HEADER, tables.log),
+    ):
+        sheet.append(header)
+        for c in sheet[1]:
+            c.font = Font(bold=True)
+        for row in rows:
+            sheet.append(row)
+        sheet.freeze_panes = "A2"
+    for row in log.iter_rows(min_row=2, max_col=1):
+        row[0].number_format = "yyyy-mm-dd hh:mm:ss"
+    book.save(path)
+
+
+async def write_attendance(
+    repo: Repository,
+    schedule: Schedule,
+    fmt: str,
+    path: Path,
+    *,
+    now: datetime | None = None,
+    exclude: Collection[int] | None = None,
+) -> None:
+    """now: sessions not ended by then show no status yet (default: the real time, for the
+    shell). exclude: organizers' ids (default: ORGANIZER_IDS from the settings)."""
+    if exclude is None:
+        exclude = _organizer_ids()
+    tables = await build_tables(repo, schedule, now or SystemClock().now(), exclude)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "csv":
+        write_csv(path, tables)
+    else:
+        write_xlsx(path, tables)
+
+
+def _organizer_ids() -> list[int]:
+    from bot.config import SettingsError, load_settings
+
+    try:
+        return list(load_settings().organizer_ids)
+    except SettingsError:
+        return []
+

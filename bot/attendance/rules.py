@@ -1,0 +1,238 @@
+"""Attendance rules: the check-in window, lateness, codes, throttling, certificate progress.
+
+Plain Python on the schedule and stored records; "now" always comes from the caller's clock.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from bot.models import Group
+from bot.schedule import Checkin, Schedule, Session
+from bot.storage.attendance import AttendanceStore, Record
+
+CHECKED_IN = ("present", "late")
+
+# Wrong check-in codes: at most MAX_WRONG_CODES per WRONG_CODE_WINDOW per person; the attempts
+# are stored in SQLite (table checkin_code_failures) so a restart does not reset the count.
+MAX_WRONG_CODES = 5
+WRONG_CODE_WINDOW = timedelta(minutes=10)
+
+CODE_ALPHABET = "0123456789"
+CODE_LENGTH = 4
+
+WindowState = Literal["early", "open", "closed"]
+# What one person's row shows for one session.
+Cell = Literal["present", "late", "absent", "open", "upcoming", "not_in_audience"]
+
+
+def window(session: Session, rules: Checkin) -> tuple[datetime, datetime]:
+    """Check-in opens some minutes before the start and closes when the session ends."""
+    return session.start - timedelta(minutes=rules.opens_minutes_before), session.end
+
+
+def window_state(session: Session, rules: Checkin, now: datetime) -> WindowState:
+    opens, closes = window(session, rules)
+    if now < opens:
+        return "early"
+    return "open" if now < closes else "closed"
+
+
+def status_at(session: Session, rules: Checkin, now: datetime) -> str:
+    """'late' once the configured lateness after the start has passed."""
+    late_from = session.start + timedelta(minutes=rules.late_after_minutes)
+    return "late" if now > late_from else "present"
+
+
+def open_session(schedule: Schedule, group: Group | None, now: datetime) -> Session | None:
+    return next(
+        (
+            s
+            for s in schedule.sessions_for(group)
+            if window_state(s, schedule.checkin, now) == "open"
+        ),
+        None,
+    )
+
+
+def next_opening(schedule: Schedule, group: Group | None, now: datetime) -> Session | None:
+    return next(
+        (
+            s
+            for s in schedule.sessions_for(group)
+            if window_state(s, schedule.checkin, now) == "early"
+        ),
+        None,
+    )
+
+
+def latest_started(schedule: Schedule, now: datetime) -> Session | None:
+    """The session live now or the last one whose check-in has opened (facilitator default)."""
+    started = [s for s in schedule.sessions if window_state(s, schedule.checkin, now) != "early"]
+    return started[-1] if started else None
+
+
+# codes
+
+
+def normalize_code(text: str) -> str:
+    return "".join(text.split()).upper()
+
+
+def valid_code(code: str) -> bool:
+    return 3 <= len(code) <= 12 and code.isascii() and code.isalnum()
+
+
+def generate_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def code_matches(expected: str, given: str) -> bool:
+    return hmac.compare_digest(normalize_code(expected), normalize_code(given))
+
+
+def locked_until(failures: list[datetime], now: datetime) -> datetime | None:
+    """When the person may try a code again, or None if they may try now."""
+    recent = sorted(t for t in failures if t > now - WRONG_CODE_WINDOW)
+    if len(recent) < MAX_WRONG_CODES:
+        return None
+    return recent[-MAX_WRONG_CODES] + WRONG_CODE_WINDOW
+
+
+# certificate progress
+
+
+def cell(session: Session, group: Group | None, record: Record | None, rules: Checkin,
+         now: datetime) -> Cell:
+    if not session.is_for(group):
+        return "not_in_audience"
+    if record is not None:
+        return record.status  # type: ignore[return-value]
+    state = window_state(session, rules, now)
+    if state == "closed":
+        return "absent"
+    return "open" if state == "open" else "upcoming"
+
+
+def needed(total: int, threshold_percent: int) -> int:
+    """Sessions needed for the certificate: the threshold share of total, rounded up."""
+    return -(-total * threshold_percent // 100)
+
+
+@dataclass(frozen=True)
+class Progress:
+    cells: list[tuple[Session, Cell]]  # sessions in the person's audience only
+    attended: int
+    total: int
+    needed: int
+    remaining: int  # sessions still to come (or running) not yet attended
+    threshold: int
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.attended / self.total, 1) if self.total else 0.0
+
+    @property
+    def eligible(self) -> bool:
+        return self.total > 0 and self.attended >= self.needed
+
+    @property
+    def reachable(self) -> bool:
+        return self.attended + self.remaining >= self.needed
+
+
+def progress(schedule: Schedule, group: Group | None, records: list[Record],
+             now: datetime) -> Progress:
+    by_session = {r.session_number: r for r in records}
+    rules = schedule.checkin
+    cells = [
+        (s, cell(s, group, by_session.get(s.number), rules, now))
+        for s in schedule.sessions_for(group)
+    ]
+    attended = sum(1 for _, c in cells if c in CHECKED_IN)
+    remaining = sum(1 for _, c in cells if c in ("open", "upcoming"))
+    total = len(cells)
+    threshold = rules.certificate_threshold_percent
+    return Progress(cells, attended, total, needed(total, threshold), remaining, threshold)
+
+
+# the check-in itself
+
+Outcome = Literal[
+    "recorded", "already", "marked_absent", "early", "closed", "over", "not_in_audience",
+    "unknown_session", "need_code", "wrong_code", "throttled",
+]
+
+
+@dataclass(frozen=True)
+class CheckinResult:
+    outcome: Outcome
+    session: Session | None = None
+    record: Record | None = None
+    at: datetime | None = None  # when check-in opens, or when code tries are allowed again
+
+
+async def check_in(
+    store: AttendanceStore,
+    schedule: Schedule,
+    *,
+    user_id: int,
+    group: Group | None,
+    now: datetime,
+    method: str,
+    session_number: int | None = None,
+    code: str | None = None,
+) -> CheckinResult:
+    """Check a person in: to the given session, or to the one open now for them."""
+    rules = schedule.checkin
+    if session_number is None:
+        session = open_session(schedule, group, now)
+        if session is None:
+            upcoming = next_opening(schedule, group, now)
+            if upcoming is None:
+                return CheckinResult("over")
+            return CheckinResult("early", upcoming, at=window(upcoming, rules)[0])
+    else:
+        found = schedule.session(session_number)
+        if found is None:
+            return CheckinResult("unknown_session")
+        session = found
+        if not session.is_for(group):
+            return CheckinResult("not_in_audience", session)
+        state = window_state(session, rules, now)
+        if state == "early":
+            return CheckinResult("early", session, at=window(session, rules)[0])
+        if state == "closed":
+            return CheckinResult("closed", session)
+
+    existing = await store.get(user_id, session.number)
+    if existing is not None:
+        outcome: Outcome = "already" if existing.status in CHECKED_IN else "marked_absent"
+        return CheckinResult(outcome, session, existing)
+
+    expected = await store.code(session.number)
+    if expected is not None:
+        failures = await store.wrong_codes_since(user_id, now - WRONG_CODE_WINDOW)
+        until = locked_until(failures, now)
+        if until is not None:
+            return CheckinResult("throttled", session, at=until)
+        if code is None or not code.strip():
+            return CheckinResult("need_code", session)
+        if not code_matches(expected, code):
+            await store.add_wrong_code(user_id, session.number, now)
+            until = locked_until([*failures, now], now)
+            if until is not None:
+                return CheckinResult("throttled", session, at=until)
+            return CheckinResult("wrong_code", session)
+
+    created, record = await store.check_in(
+        user_id, session.number, status_at(session, rules, now), method, now
+    )
+    if not created:  # a concurrent tap won the race: same answer as a second tap
+        outcome = "already" if record.status in CHECKED_IN else "marked_absent"
+        return CheckinResult(outcome, session, record)
+    return CheckinResult("recorded", session, record)

@@ -1,0 +1,1 @@
+"""Announcements from facilitators: audiences, delivery, the reply relay."""

@@ -1,0 +1,228 @@
+"""Delivering broadcasts: persistent, resumable, through the one shared Sender.
+
+Every recipient has a row written before anything is sent (status pending). A worker claims a
+row (pending -> sending, committed) right before the copyMessage call and records the outcome
+right after it. So:
+
+- Graceful stop (restart, deploy): ptb's Application.stop() marks the app as not running, then
+  waits for tasks made with create_task. Workers stop claiming new rows; a send already under
+  way finishes (including its retries) and is recorded. Rows never claimed stay pending and
+  are sent after the next start: everyone pending gets the message exactly once.
+- Hard crash (killed mid-call): the claimed rows are still "sending". At the next start they
+  become "unknown" and are NOT sent again, because the call may have reached Telegram and
+  Telegram has no idempotency key. At most `Sender.concurrency` people can be in that state;
+  the report lists them so a facilitator can check with them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+from typing import Any
+
+from telegram.ext import Application
+
+from bot import jobs
+from bot.broadcasts.rules import pick_version
+from bot.broadcasts.texts import final_text, progress_text, when_text
+from bot.context import BotContext
+from bot.sender import Outcome
+from bot.services import Services, get_services
+from bot.viewer import Viewer
+
+log = logging.getLogger(__name__)
+
+# A scheduled broadcast the bot could not send within this long (it was down) is not sent
+# late: an announcement hours late can mislead. It is reported as missed instead.
+MISSED_AFTER = timedelta(hours=1)
+
+
+def task_name(broadcast_id: int) -> str:
+    return f"broadcast:{broadcast_id}"
+
+
+async def begin(app: Application, broadcast_id: int,
+                status_message: tuple[int, int] | None = None) -> bool:
+    """Start a draft or scheduled broadcast (recipients written first), or resume one.
+
+    Idempotent: a second call for the same broadcast never addresses anyone twice.
+    """
+    svc = get_services(app)
+    store = svc.repo.broadcasts
+    broadcast = await store.get(broadcast_id)
+    if broadcast is None:
+        return False
+    if broadcast.status in ("draft", "scheduled"):
+        if status_message is not None:
+            await store.set_status_message(broadcast_id, *status_message)
+        audience = broadcast.audience.effective(svc.schedule)
+        if not await store.start(broadcast_id, audience, svc.clock.now()):
+            return False
+    elif broadcast.status != "sending":
+        return False
+    name = task_name(broadcast_id)
+    if not svc.running(name):
+        svc.resume(name)
+        svc.spawn(name, _run(app, broadcast_id))
+    return True
+
+
+async def cancel(app: Application, broadcast_id: int) -> bool:
+    """Scheduled or sending -> cancelled; people not yet sent to are left out."""
+    svc = get_services(app)
+    if not await svc.repo.broadcasts.cancel(broadcast_id, svc.clock.now()):
+        return False
+    svc.halt(task_name(broadcast_id))
+    jobs.cancel(app, f"broadcast:{broadcast_id}:")
+    return True
+
+
+async def _status(app: Application, ref: tuple[int, int] | None, author: int,
+                  text: str) -> tuple[int, int]:
+    """Edit the status message, or send one when there is none yet."""
+    bot = app.bot
+    sender = get_services(app).sender
+    if ref is not None:
+        chat_id, message_id = ref
+        await sender.send(
+            chat_id, lambda: bot.edit_message_text(text, chat_id=chat_id, message_id=message_id)
+        )
+        return ref
+    outcome = await sender.send(author, lambda: bot.send_message(author, text))
+    return (author, outcome.message_id or 0)
+
+
+async def _run(app: Application, broadcast_id: int) -> None:
+    svc = get_services(app)
+    store = svc.repo.broadcasts
+    name = task_name(broadcast_id)
+    broadcast = await store.get(broadcast_id)
+    versions = await store.versions(broadcast_id)
+    if broadcast is None or not versions:
+        log.error("broadcast %s has nothing to send", broadcast_id)
+        return
+    view = svc.viewer(await svc.repo.participants.get(broadcast.author_id))
+    ref = None
+    if broadcast.status_chat_id and broadcast.status_message_id:
+        ref = (broadcast.status_chat_id, broadcast.status_message_id)
+    text = progress_text(view, broadcast_id, await store.report(broadcast_id))
+    new_ref = await _status(app, ref, broadcast.author_id, text)
+    if ref is None and new_ref[1]:
+        await store.set_status_message(broadcast_id, *new_ref)
+    ref = new_ref if new_ref[1] else None
+    recipients = await store.pending(broadcast_id)
+    languages = {r.user_id: r.language for r in recipients}
+    bot = app.bot
+
+    async def deliver(user_id: int) -> None:
+        if svc.halted(name):
+            return
+        if not await store.claim(broadcast_id, user_id, svc.clock.now()):
+            return
+        version = pick_version(versions, languages.get(user_id))
+        try:
+            outcome = await svc.sender.send(
+                user_id,
+                lambda: bot.copy_message(user_id, version.chat_id, version.message_id),
+            )
+        except Exception as exc:  # not a Telegram answer: it may or may not have gone out
+            log.exception("broadcast %s to %s", broadcast_id, user_id)
+            outcome = Outcome("unknown", error=type(exc).__name__, attempts=1)
+        now = svc.clock.now()
+        await store.record(
+            broadcast_id, user_id, outcome.status, now, attempts=outcome.attempts,
+            message_id=outcome.message_id, error=outcome.error,
+        )  # fmt: skip
+        if outcome.status == "blocked":
+            await svc.repo.participants.update(user_id, now, active=0)
+
+    progress = asyncio.create_task(_progress(app, broadcast_id, view, ref))
+    try:
+        await svc.sender.fan_out([r.user_id for r in recipients], deliver)
+    finally:
+        progress.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await progress
+    if not app.running:
+        log.info("broadcast %s paused for shutdown; it resumes at the next start",
+                 broadcast_id)  # fmt: skip
+        return
+    await store.finish(broadcast_id, svc.clock.now())
+    svc.resume(name)
+    final = await store.get(broadcast_id)
+    assert final is not None
+    text = final_text(view, final, await store.report(broadcast_id))
+    await _status(app, ref, broadcast.author_id, text)
+
+
+async def _progress(app: Application, broadcast_id: int, view: Viewer,
+                    ref: tuple[int, int] | None) -> None:
+    if ref is None:
+        return
+    svc = get_services(app)
+    store = svc.repo.broadcasts
+    shown = ""
+    while True:
+        await asyncio.sleep(svc.status_interval)
+        text = progress_text(view, broadcast_id, await store.report(broadcast_id))
+        if text != shown:
+            await _status(app, ref, 0, text)
+            shown = text
+
+
+async def fire(context: BotContext) -> None:
+    """Job: a scheduled broadcast is due, or an interrupted one resumes."""
+    assert context.job is not None and isinstance(context.job.data, dict)
+    await begin(context.application, context.job.data["broadcast_id"])
+
+
+async def build_jobs(app: Application) -> None:
+    """At every start: resume what was being sent, schedule what is due later."""
+    svc = get_services(app)
+    store = svc.repo.broadcasts
+    now = svc.clock.now()
+    for broadcast in await store.with_status("sending"):
+        if svc.running(task_name(broadcast.id)):
+            continue
+        interrupted = await store.in_flight_to_unknown(broadcast.id, now)
+        if interrupted:
+            log.warning("broadcast %s: %d sends were interrupted; outcome unknown, not resent",
+                        broadcast.id, interrupted)  # fmt: skip
+        # A job due now runs once the Application is running, so stop() will wait for it.
+        _schedule(app, broadcast.id, "resume", now)
+    for broadcast in await store.with_status("scheduled"):
+        due = broadcast.scheduled_for or now
+        if due < now - MISSED_AFTER:
+            await store.mark_missed(broadcast.id, now)
+            await _tell_missed(app, svc, broadcast.author_id, broadcast.id, due)
+        else:
+            _schedule(app, broadcast.id, "send", due)
+
+
+def schedule_broadcast(app: Application, broadcast_id: int, due: Any) -> None:
+    _schedule(app, broadcast_id, "send", due)
+
+
+def _schedule(app: Application, broadcast_id: int, kind: str, due: Any) -> None:
+    jobs.schedule_at(
+        app,
+        get_services(app).clock,
+        name=f"broadcast:{broadcast_id}:{kind}",
+        due=due,
+        callback=fire,
+        grace=MISSED_AFTER,
+        data={"broadcast_id": broadcast_id},
+    )
+
+
+async def _tell_missed(
+    app: Application, svc: Services, author_id: int, broadcast_id: int, due: Any
+) -> None:
+    view = svc.viewer(await svc.repo.participants.get(author_id))
+    text = view.tr.gettext(
+        "Broadcast #{id} was scheduled for {when}, but the bot was not running then, so it "
+        "was not sent. Start it again with /broadcast if it is still useful."
+    ).format(id=broadcast_id, when=when_text(view, due))
+    await svc.sender.send(author_id, lambda: app.bot.send_message(author_id, text))

@@ -1,0 +1,118 @@
+"""Goals export: goals, steps, review ratings, review results and history.
+
+XLSX: one sheet per table. CSV: the same tables one after the other in one file, each
+introduced by a row holding only its name and followed by an empty row.
+Texts are exported as written; in CSV a cell starting with = + - @ gets a leading apostrophe
+so spreadsheet programs do not run it as a formula (XLSX cells are typed as text instead).
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from bot.goals.rules import SCORES, review_results, share, step_progress
+from bot.schedule import Schedule
+from bot.storage import Repository
+
+Cell = str | int | float | None
+Table = tuple[str, list[str], list[list[Cell]]]
+
+
+async def goal_tables(repo: Repository, schedule: Schedule) -> list[Table]:
+    store = repo.goals
+    goals = await store.goals()
+    steps = await store.steps()
+    reviews = await store.reviews()
+    history = await store.history()
+    names = await store.names(sorted({g.created_by for g in goals}))
+    by_id = {g.id: g for g in goals}
+
+    goal_rows: list[list[Cell]] = []
+    for g in goals:
+        done, total = step_progress(steps.get(g.id, []))
+        r = reviews.get(g.id)
+        goal_rows.append([
+            g.id, g.country, g.title, g.description or "",
+            g.target_date.isoformat() if g.target_date else "", g.status, done, total,
+            round(100 * share(done, total), 1), r.rating if r else "",
+            names.get(g.created_by, ""), g.created_by, g.created_at.isoformat(),
+            g.updated_at.isoformat(),
+        ])
+    step_rows: list[list[Cell]] = []
+    for g in goals:
+        for n, s in enumerate(steps.get(g.id, []), start=1):
+            step_rows.append([
+                s.id, g.id, g.country, n, s.text, s.responsible or "",
+                s.responsible_id if s.responsible_id is not None else "",
+                s.due_date.isoformat() if s.due_date else "", "yes" if s.done else "no",
+                s.done_at.isoformat() if s.done_at else "",
+            ])
+    review_rows: list[list[Cell]] = [
+        [g.id, g.country, g.title, r.rating, SCORES[r.rating], r.rated_by_name, r.rated_by,
+         r.rated_at.isoformat()]
+        for g in goals if (r := reviews.get(g.id)) is not None and g.status != "dropped"
+    ]
+    per_country, overall = review_results([c.code for c in schedule.countries], goals, reviews)
+    result_rows: list[list[Cell]] = []
+    for code, res in [*per_country.items(), ("ALL", overall)]:
+        result_rows.append([
+            code, res.goals, res.rated, res.achieved, res.partly, res.not_achieved,
+            round(100 * res.score, 1) if res.score is not None else "",
+        ])
+    history_rows: list[list[Cell]] = [
+        [h.at.isoformat(), by_id[h.goal_id].country if h.goal_id in by_id else "", h.goal_id,
+         h.actor_name, h.actor_id, h.action, h.detail or ""]
+        for h in history
+    ]
+    return [
+        ("goals", ["goal_id", "country", "title", "description", "target_date", "status",
+                   "steps_done", "steps_total", "progress_percent", "review", "created_by",
+                   "created_by_id", "created_at", "updated_at"], goal_rows),
+        ("steps", ["step_id", "goal_id", "country", "number", "text", "responsible",
+                   "responsible_id", "due_date", "done", "done_at"], step_rows),
+        ("reviews", ["goal_id", "country", "title", "rating", "score", "rated_by",
+                     "rated_by_id", "rated_at"], review_rows),
+        ("results", ["country", "goals", "rated", "achieved", "partly", "not_achieved",
+                     "percent_achieved"], result_rows),
+        ("history", ["at", "country", "goal_id", "by", "by_id", "action", "detail"],
+         history_rows),
+    ]
+
+
+def _csv_safe(value: Cell) -> Cell:
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+async def write_goals(repo: Repository, schedule: Schedule, fmt: str, path: Path) -> None:
+    tables = await goal_tables(repo, schedule)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "csv":
+        with path.open("w", newline="", encoding="utf-8-sig") as fh:
+            out = csv.writer(fh)
+            for name, header, rows in tables:
+                out.writerow([name])
+                out.writerow(header)
+                out.writerows([[_csv_safe(c) for c in row] for row in rows])
+                out.writerow([])
+        return
+    book = Workbook()
+    assert book.active is not None
+    book.remove(book.active)
+    for name, header, rows in tables:
+        sheet = book.create_sheet(name)
+        sheet.append(header)
+        for row in rows:
+            sheet.append([ILLEGAL_CHARACTERS_RE.sub("", c) if isinstance(c, str) else c
+                          for c in row])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # never a formula, whatever the text starts with
+        sheet.freeze_panes = "A2"
+    book.save(path)
+

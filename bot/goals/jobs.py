@@ -1,0 +1,161 @@
+"""Goal nudges and review announcements: scheduled jobs that fan out to core members.
+
+Each message is claimed in goal_nudges (kind, session, person) before it is sent, so a restart
+or a second run never sends it twice; a person who blocked the bot is marked inactive.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.ext import Application
+
+from bot import jobs
+from bot.context import BotContext
+from bot.goals import texts as gv
+from bot.goals.rules import closing_session, nudge_plan, review_results
+from bot.models import Participant
+from bot.services import get_services
+from bot.viewer import Viewer
+
+log = logging.getLogger(__name__)
+
+Render = Callable[[Viewer, Participant], tuple[str, InlineKeyboardMarkup | None]]
+
+
+async def build_goal_jobs(app: Application) -> None:
+    """Registered in svc.job_builders: rebuilt from schedule.json at every start."""
+    svc = get_services(app)
+    jobs.cancel(app, "goals:")
+    now = svc.clock.now()
+    for plan in nudge_plan(svc.schedule):
+        if plan.deadline < now:
+            continue
+        jobs.schedule_at(
+            app, svc.clock, name=plan.job_name, due=plan.due, callback=run_nudge,
+            grace=plan.deadline - plan.due,
+            data={"kind": plan.kind, "session": plan.session, "deadline": plan.deadline},
+        )
+
+
+async def send_once(app: Application, kind: str, session: int, people: list[Participant],
+                    render: Render) -> int:
+    """Send render(person) to each person not yet sent this (kind, session); returns sent."""
+    svc = get_services(app)
+    store = svc.repo.goals
+    already = await store.nudged(kind, session)
+    todo = {p.user_id: p for p in people if p.user_id not in already}
+    sent = 0
+
+    async def deliver(user_id: int) -> None:
+        nonlocal sent
+        person = todo[user_id]
+        if not await store.claim_nudge(kind, session, user_id, svc.clock.now()):
+            return
+        text, markup = render(svc.viewer(person), person)
+        outcome = await svc.sender.send(
+            user_id, lambda: app.bot.send_message(user_id, text, reply_markup=markup)
+        )
+        await store.nudge_outcome(kind, session, user_id, outcome.status)
+        if outcome.status == "sent":
+            sent += 1
+        elif outcome.status == "blocked":
+            await svc.repo.participants.update(user_id, svc.clock.now(), active=0)
+
+    await svc.sender.fan_out(list(todo), deliver)
+    return sent
+
+
+def _open_list(v: Viewer, person: Participant) -> InlineKeyboardMarkup:
+    _ = v.tr.gettext
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton("📋 " + _("Open our goals"), callback_data=f"g:l:{person.country}")]]
+    )
+
+
+async def run_nudge(context: BotContext) -> None:
+    assert context.job is not None and isinstance(context.job.data, dict)
+    data = context.job.data
+    svc = context.svc
+    now = svc.clock.now()
+    if now > data["deadline"]:
+        log.info("goal nudge %s %s is past its deadline; skipped", data["kind"], data["session"])
+        return
+    kind, number = data["kind"], data["session"]
+    codes = {c.code for c in svc.schedule.countries}
+    members = [m for m in await svc.repo.goals.core_members() if m.country in codes]
+    if kind == "review":
+        await invite_to_review(context.application)
+        return
+    session = svc.schedule.session(number)
+    if kind == "kickoff":
+        with_goals = {g.country for g in await svc.repo.goals.goals()}
+        members = [m for m in members if m.country not in with_goals]
+
+        def render(v: Viewer, person: Participant) -> tuple[str, InlineKeyboardMarkup]:
+            _ = v.tr.gettext
+            text = _("Your core group has no goals in the bot yet. At the kick-off each group "
+                     "drafts its goals and action plan: add them here so the whole group can "
+                     "follow them.")
+            keyboard = InlineKeyboardMarkup([
+                [InlineKeyboardButton("➕ " + _("Add a goal"),
+                                      callback_data=f"g:add:{person.country}")],
+                [InlineKeyboardButton("📋 " + _("Open our goals"),
+                                      callback_data=f"g:l:{person.country}")],
+            ])
+            return text, keyboard
+    else:
+        assert session is not None
+
+        def render(v: Viewer, person: Participant) -> tuple[str, InlineKeyboardMarkup]:
+            _ = v.tr.gettext
+            text = _("Session {number} is {when} ({date}). Anything to update on your "
+                     "group's goals?").format(
+                number=session.number, when=v.until(session.start, now),
+                date=v.date(session.start, "medium"))
+            return text, _open_list(v, person)
+
+    sent = await send_once(context.application, kind, number, members, render)
+    log.info("goal nudge %s for session %s: %d sent", kind, number, sent)
+
+
+async def invite_to_review(app: Application) -> int:
+    """Ask every core member to rate their group's goals (once each)."""
+    svc = get_services(app)
+    codes = {c.code for c in svc.schedule.countries}
+    members = [m for m in await svc.repo.goals.core_members() if m.country in codes]
+
+    def render(v: Viewer, person: Participant) -> tuple[str, InlineKeyboardMarkup]:
+        _ = v.tr.gettext
+        text = _("The closing review is open. For each of your group's goals, say whether it "
+                 "was achieved, partly achieved or not achieved.")
+        keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(
+            "🏁 " + _("Rate our goals"), callback_data=f"g:rv:{person.country}")]])
+        return text, keyboard
+
+    return await send_once(app, "review", closing_session(svc.schedule).number, members, render)
+
+
+async def announce_results(app: Application, country: str) -> int:
+    """Once a group has rated every goal: the results to that group and the facilitators."""
+    svc = get_services(app)
+    store = svc.repo.goals
+    people = {p.user_id: p for p in await store.core_members(country)}
+    for p in await svc.repo.participants.staff():
+        people.setdefault(p.user_id, p)
+    organizers = await svc.repo.participants.many(svc.settings.organizer_ids)
+    for user_id, found in organizers.items():
+        if found.active:
+            people.setdefault(user_id, found)
+    goals = await store.goals()
+    reviews = await store.reviews()
+    per_country, overall = review_results([c.code for c in svc.schedule.countries], goals,
+                                          reviews)
+
+    def render(v: Viewer, person: Participant) -> tuple[str, None]:
+        return gv.results_text(v, svc.schedule, per_country, overall), None
+
+    session = closing_session(svc.schedule).number
+    return await send_once(app, f"result:{country}", session, list(people.values()), render)

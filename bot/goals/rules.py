@@ -1,0 +1,215 @@
+"""Group goals and action plans: the rules, plain Python (no Telegram, no SQL).
+
+A goal belongs to one country's core group. Dates typed by people are calendar days and are
+stored as ISO text; change times are aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+from bot.models import Role
+from bot.schedule import Schedule, Session
+from bot.storage.goals import (
+    Goal,
+    Rating,
+    Review,
+    Status,
+    Step,
+)
+
+# Short codes keep callback data well under Telegram's 64 bytes.
+STATUS_CODES: dict[str, Status] = {"n": "not_started", "p": "in_progress", "d": "done",
+                                   "x": "dropped"}
+RATING_CODES: dict[str, Rating] = {"a": "achieved", "p": "partly", "n": "not_achieved"}
+SCORES: dict[Rating, float] = {"achieved": 1.0, "partly": 0.5, "not_achieved": 0.0}
+
+TITLE_MAX = 200
+DESCRIPTION_MAX = 2000
+STEP_MAX = 300
+RESPONSIBLE_MAX = 100
+NOTE_MAX = 1000
+# Every goal and step gets a button; Telegram allows 100 buttons per message.
+GOALS_MAX = 30
+STEPS_MAX = 30
+
+
+# Who may do what -------------------------------------------------------------------------
+
+
+def can_edit_goals(
+    role: Role, person_group: str | None, person_country: str | None, goal_country: str
+) -> bool:
+    """Facilitators and organizers edit every country; a core member only their own."""
+    if role in ("facilitator", "organizer"):
+        return True
+    return person_group == "core" and person_country is not None and (
+        person_country == goal_country
+    )
+
+
+def can_read_goals(
+    role: Role, person_group: str | None, person_country: str | None, goal_country: str
+) -> bool:
+    """Program members (core and wider) read every group's goals; others only their country's."""
+    if role in ("facilitator", "organizer") or person_group in ("core", "wider"):
+        return True
+    return person_country == goal_country
+
+
+def reads_all(role: Role, person_group: str | None) -> bool:
+    return role in ("facilitator", "organizer") or person_group in ("core", "wider")
+
+
+# Typed input -------------------------------------------------------------------------------
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DMY = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
+
+
+def parse_date(text: str) -> date | None:
+    """2021-05-30 or 30/05/2021 (also 30.05.2021); None when it is not a real day."""
+    text = text.strip()
+    if m := _ISO.match(text):
+        year, month, day = (int(g) for g in m.groups())
+    elif m := _DMY.match(text):
+        day, month, year = (int(g) for g in m.groups())
+    else:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def clean_text(text: str | None) -> str:
+    """Text as written, minus surrounding blanks (an all-blank answer is empty)."""
+    return (text or "").strip()
+
+
+# Progress ------------------------------------------------------------------------------------
+
+
+def step_progress(steps: list[Step]) -> tuple[int, int]:
+    return sum(1 for s in steps if s.done), len(steps)
+
+
+def group_progress(goals: list[Goal], steps_by_goal: dict[int, list[Step]]) -> tuple[int, int]:
+    """Steps done over all steps of the group's goals that were not dropped."""
+    done = total = 0
+    for goal in goals:
+        if goal.status == "dropped":
+            continue
+        d, t = step_progress(steps_by_goal.get(goal.id, []))
+        done, total = done + d, total + t
+    return done, total
+
+
+def bar(done: int, total: int, width: int = 10) -> str:
+    """A text progress bar: ▰▰▰▱▱▱▱▱▱▱ for 3 of 10."""
+    filled = round(width * done / total) if total else 0
+    if total and done and not filled:
+        filled = 1  # any progress shows
+    if total and done < total and filled == width:
+        filled = width - 1  # never full before it is done
+    return "▰" * filled + "▱" * (width - filled)
+
+
+def share(done: int, total: int) -> float:
+    return done / total if total else 0.0
+
+
+# Closing review ----------------------------------------------------------------------------
+
+
+def closing_session(schedule: Schedule) -> Session:
+    """The closing session is the last one in schedule.json."""
+    return schedule.sessions[-1]
+
+
+def review_is_open(schedule: Schedule, now: datetime, opened_at: datetime | None) -> bool:
+    """Open from the closing session's start, or earlier when a facilitator opened it."""
+    return opened_at is not None or now >= closing_session(schedule).start
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    rated: int
+    achieved: int
+    partly: int
+    not_achieved: int
+    goals: int  # goals that can be rated (not dropped)
+
+    @property
+    def score(self) -> float | None:
+        """Share achieved, partly counting half; None when nothing is rated yet."""
+        if not self.rated:
+            return None
+        return (self.achieved + 0.5 * self.partly) / self.rated
+
+    @property
+    def complete(self) -> bool:
+        return self.goals > 0 and self.rated == self.goals
+
+
+def review_result(goals: list[Goal], reviews: dict[int, Review]) -> ReviewResult:
+    """Counts over the goals that were not dropped; dropped goals are not rated."""
+    open_goals = [g for g in goals if g.status != "dropped"]
+    ratings = [reviews[g.id].rating for g in open_goals if g.id in reviews]
+    return ReviewResult(
+        rated=len(ratings),
+        achieved=ratings.count("achieved"),
+        partly=ratings.count("partly"),
+        not_achieved=ratings.count("not_achieved"),
+        goals=len(open_goals),
+    )
+
+
+def review_results(
+    countries: list[str], goals: list[Goal], reviews: dict[int, Review]
+) -> tuple[dict[str, ReviewResult], ReviewResult]:
+    """Per country, and overall over all rated goals together (each goal weighs the same)."""
+    per_country = {c: review_result([g for g in goals if g.country == c], reviews)
+                   for c in countries}
+    return per_country, review_result(goals, reviews)
+
+
+# Nudges ----------------------------------------------------------------------------------------
+
+NudgeKind = Literal["kickoff", "checkin", "review"]
+
+
+@dataclass(frozen=True)
+class NudgePlan:
+    kind: NudgeKind
+    session: int
+    due: datetime
+    deadline: datetime  # after this the nudge is pointless and is not sent
+
+    @property
+    def job_name(self) -> str:
+        return f"goals:{self.kind}:{self.session}"
+
+
+def nudge_plan(schedule: Schedule) -> list[NudgePlan]:
+    """After the kickoff (session 0) ends; N days before each later session the core group
+    attends; and the review invitation at the closing session's start."""
+    sessions = [s for s in schedule.sessions if s.is_for("core")]
+    if not sessions:
+        return []
+    kickoff = schedule.session(0) or sessions[0]
+    later = [s for s in sessions if s.start > kickoff.start]
+    days = timedelta(days=schedule.goals.nudge_days_before)
+    plans = [
+        NudgePlan("kickoff", kickoff.number, kickoff.end,
+                  later[0].start if later else kickoff.end + timedelta(days=7))
+    ]
+    for s in later:
+        plans.append(NudgePlan("checkin", s.number, s.start - days, s.start))
+    closing = closing_session(schedule)
+    plans.append(NudgePlan("review", closing.number, closing.start,
+                           closing.end + timedelta(days=7)))
+    return plans

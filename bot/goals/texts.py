@@ -1,0 +1,328 @@
+"""Goal texts for one person's language and zone (no Telegram here).
+
+Everything returned is Telegram HTML; goal texts are shown as written, escaped.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from html import escape, unescape
+
+from babel.lists import format_list
+from babel.numbers import format_percent
+
+from bot.goals.rules import ReviewResult, bar, group_progress, share, step_progress
+from bot.schedule import Schedule
+from bot.storage.goals import Goal, HistoryEntry, Rating, Review, Status, Step
+from bot.viewer import Viewer, country_name, flag
+
+LIMIT = 4000  # Telegram allows 4096 characters; keep a margin for the "…" line
+STATUS_ICONS: dict[str, str] = {"not_started": "⚪", "in_progress": "🔵", "done": "✅",
+                                "dropped": "✖️"}
+RATING_ICONS: dict[str, str] = {"achieved": "✅", "partly": "🌓", "not_achieved": "❌"}
+
+
+def status_label(v: Viewer, status: Status | str) -> str:
+    _ = v.tr.gettext
+    labels = {"not_started": _("Not started"), "in_progress": _("In progress"),
+              "done": _("Done"), "dropped": _("Dropped")}
+    return labels.get(status, status)
+
+
+def rating_label(v: Viewer, rating: Rating | str) -> str:
+    _ = v.tr.gettext
+    labels = {"achieved": _("Achieved"), "partly": _("Partly achieved"),
+              "not_achieved": _("Not achieved")}
+    return labels.get(rating, rating)
+
+
+def day(v: Viewer, d: date) -> str:
+    """A calendar day in the person's language (noon in their zone keeps the same day)."""
+    return v.date(datetime.combine(d, time(12), tzinfo=v.tz), "medium")
+
+
+def moment(v: Viewer, when: datetime) -> str:
+    return f"{v.date(when, 'medium')} {v.time(when)}"
+
+
+def percent(v: Viewer, value: float) -> str:
+    """62.5% / 62,5 % with the locale's own spacing; at most one decimal."""
+    return format_percent(round(value, 3), locale=v.lang, decimal_quantization=False)
+
+
+def progress(v: Viewer, done: int, total: int) -> str:
+    if not total:
+        return v.tr.gettext("no action steps yet")
+    steps = v.tr.ngettext("{done} of {total} step done", "{done} of {total} steps done", total)
+    pct = percent(v, share(done, total))
+    return f"{bar(done, total)} {pct} · " + steps.format(done=done, total=total)
+
+
+FORMER = 0  # the id /forget leaves where a forgotten person acted
+
+
+def person(v: Viewer, name: str, user_id: int) -> str:
+    if name.strip():
+        return escape(name)
+    return v.tr.gettext("former participant") if user_id == FORMER else f"#{user_id}"
+
+
+def shorten(text: str, size: int) -> str:
+    return text if len(text) <= size else text[: size - 1].rstrip() + "…"
+
+
+def visible(html_text: str) -> int:
+    """Length as Telegram counts it: after entity parsing (tags gone, entities decoded)."""
+    return len(unescape(re.sub(r"<[^>]*>", "", html_text)))
+
+
+def fit(lines: list[str], limit: int = LIMIT) -> str:
+    """Join lines; drop whole lines from the end if too long (a line never splits a tag)."""
+    text = "\n".join(lines)
+    if visible(text) <= limit:
+        return text
+    kept: list[str] = []
+    size = 2
+    for line in lines:
+        size += visible(line) + 1
+        if size > limit:
+            break
+        kept.append(line)
+    return "\n".join(kept + ["…"])
+
+
+def country_title(v: Viewer, schedule: Schedule, code: str) -> str:
+    country = schedule.country(code)
+    name = country_name(country, v.lang) if country else code
+    return f"{flag(code)} {escape(name)}"
+
+
+def goal_list_text(v: Viewer, schedule: Schedule, country: str, goals: list[Goal],
+                   steps: dict[int, list[Step]], note: str | None) -> str:
+    _ = v.tr.gettext
+    lines = ["<b>" + _("Goals of the {country} core group").format(
+        country=country_title(v, schedule, country)) + "</b>"]
+    if not goals:
+        lines += ["", _("No goals yet.")]
+    else:
+        done, total = group_progress(goals, steps)
+        lines.append(_("Group progress: {progress}").format(progress=progress(v, done, total)))
+        for i, goal in enumerate(goals, start=1):
+            d, t = step_progress(steps.get(goal.id, []))
+            lines += ["", f"{i}. {STATUS_ICONS[goal.status]} <b>{escape(goal.title)}</b>"]
+            detail = [status_label(v, goal.status)]
+            if goal.target_date:
+                detail.append("🎯 " + day(v, goal.target_date))
+            lines.append("   " + " · ".join(detail))
+            lines.append("   " + progress(v, d, t))
+    if note:
+        lines += ["", f"<i>{note}</i>"]
+    return fit(lines)
+
+
+def goal_text(v: Viewer, schedule: Schedule, goal: Goal, steps: list[Step],
+              notes: list[HistoryEntry]) -> str:
+    lines = _goal_lines(v, schedule, goal, steps, notes, None)
+    if visible("\n".join(lines)) > LIMIT:  # very long texts: shorten each, keep every step
+        lines = _goal_lines(v, schedule, goal, steps, notes, 40)
+    return fit(lines)
+
+
+def _goal_lines(v: Viewer, schedule: Schedule, goal: Goal, steps: list[Step],
+                notes: list[HistoryEntry], size: int | None) -> list[str]:
+    _ = v.tr.gettext
+
+    def cut(text: str, factor: float = 1) -> str:
+        return escape(shorten(text, int(size * factor)) if size else text)
+
+    d, t = step_progress(steps)
+    lines = [
+        f"{country_title(v, schedule, goal.country)}",
+        f"<b>{escape(goal.title)}</b>",
+        _("Status: {status}").format(
+            status=f"{STATUS_ICONS[goal.status]} {status_label(v, goal.status)}"),
+    ]
+    if goal.target_date:
+        lines.append(_("Target date: {date}").format(date=day(v, goal.target_date)))
+    lines.append(_("Progress: {progress}").format(progress=progress(v, d, t)))
+    if goal.description:
+        lines += ["", cut(goal.description, 8)]
+    lines += ["", "<b>" + _("Action steps") + "</b>"]
+    if not steps:
+        lines.append(_("No action steps yet."))
+    for i, step in enumerate(steps, start=1):
+        extra = []
+        if step.responsible:
+            extra.append("👤 " + cut(step.responsible, 0.5))
+        if step.due_date:
+            extra.append(_("due {date}").format(date=day(v, step.due_date)))
+        mark = "✅" if step.done else "⬜"
+        lines.append(f"{mark} {i}. {cut(step.text)}"
+                     + (" — " + " · ".join(extra) if extra else ""))
+    if notes:
+        lines += ["", "<b>" + _("Latest progress notes") + "</b>"]
+        for note in notes:
+            who = person(v, note.actor_name, note.actor_id)
+            lines.append(f"🗒 {v.date(note.at, 'medium')} · {who}: {cut(note.detail or '', 4)}")
+    return lines
+
+
+def history_line(v: Viewer, entry: HistoryEntry) -> str:
+    _ = v.tr.gettext
+    who = person(v, entry.actor_name, entry.actor_id)
+    text = escape(shorten(entry.detail or "", 200))
+    if entry.action == "created":
+        what = _("{who} created the goal").format(who=who)
+    elif entry.action == "edited":
+        names = {"title": _("title"), "description": _("description"),
+                 "target_date": _("target date")}
+        fields = [names.get(f, f) for f in (entry.detail or "").split(",") if f]
+        what = _("{who} edited: {fields}").format(
+            who=who, fields=format_list(fields, locale=v.lang) if fields else "—")
+    elif entry.action == "status":
+        old, _sep, new = (entry.detail or "").partition(">")
+        what = _("{who} changed the status: {old} → {new}").format(
+            who=who, old=status_label(v, old), new=status_label(v, new))
+    elif entry.action == "step_added":
+        what = _("{who} added a step: {text}").format(who=who, text=text)
+    elif entry.action == "step_done":
+        what = _("{who} ticked a step as done: {text}").format(who=who, text=text)
+    elif entry.action == "step_undone":
+        what = _("{who} marked a step as not done: {text}").format(who=who, text=text)
+    elif entry.action == "note":
+        what = _("{who} added a note: {text}").format(who=who, text=text)
+    elif entry.action == "review":
+        what = _("{who} rated the goal: {rating}").format(
+            who=who, rating=rating_label(v, entry.detail or ""))
+    else:
+        what = f"{who}: {escape(entry.action)} {text}"
+    return f"• {moment(v, entry.at)} · {what}"
+
+
+def history_text(v: Viewer, goal: Goal, entries: list[HistoryEntry]) -> str:
+    """Newest first, as many as fit."""
+    _ = v.tr.gettext
+    lines = ["<b>" + _("History of: {title}").format(title=escape(goal.title)) + "</b>", ""]
+    lines += [history_line(v, e) for e in entries]
+    return fit(lines)
+
+
+def summary_text(v: Viewer, schedule: Schedule, goals: list[Goal],
+                 steps: dict[int, list[Step]]) -> str:
+    """All countries: goals by status and % of action steps done."""
+    _ = v.tr.gettext
+    lines = ["<b>" + _("Goals of all core groups") + "</b>"]
+    for country in schedule.countries:
+        mine = [g for g in goals if g.country == country.code]
+        lines += ["", f"<b>{country_title(v, schedule, country.code)}</b>"]
+        if not mine:
+            lines.append(_("No goals yet."))
+            continue
+        counts = " · ".join(
+            f"{STATUS_ICONS[s]} {sum(1 for g in mine if g.status == s)}"
+            for s in STATUS_ICONS
+        )
+        n = len(mine)
+        lines.append(v.tr.ngettext("{n} goal", "{n} goals", n).format(n=n) + ": " + counts)
+        done, total = group_progress(mine, steps)
+        lines.append(progress(v, done, total))
+    lines += ["", " · ".join(f"{icon} {status_label(v, s)}" for s, icon in STATUS_ICONS.items())]
+    return fit(lines)
+
+
+def result_line(v: Viewer, result: ReviewResult) -> str:
+    _ = v.tr.gettext
+    if result.score is None:
+        return _("not rated yet")
+    counts = " · ".join(f"{RATING_ICONS[r]} {n}" for r, n in (
+        ("achieved", result.achieved), ("partly", result.partly),
+        ("not_achieved", result.not_achieved)))
+    rated = v.tr.ngettext("{rated} of {goals} goal rated", "{rated} of {goals} goals rated",
+                          result.goals).format(rated=result.rated, goals=result.goals)
+    return _("{percent} achieved ({counts}; {rated})").format(
+        percent=percent(v, result.score), counts=counts, rated=rated)
+
+
+def rating_legend(v: Viewer) -> str:
+    return " · ".join(f"{icon} {rating_label(v, r)}" for r, icon in RATING_ICONS.items())
+
+
+def results_text(v: Viewer, schedule: Schedule, per_country: dict[str, ReviewResult],
+                 overall: ReviewResult) -> str:
+    _ = v.tr.gettext
+    lines = ["<b>" + _("Closing review: how much of their own goals each group achieved")
+             + "</b>", rating_legend(v) + ". " + _("Partly achieved counts half."), ""]
+    for code, result in per_country.items():
+        lines.append(_("{country}: {result}").format(
+            country=country_title(v, schedule, code), result=result_line(v, result)))
+    lines += ["", "<b>" + _("Overall: {result}").format(result=result_line(v, overall)) + "</b>"]
+    return fit(lines)
+
+
+def review_text(v: Viewer, schedule: Schedule, country: str, goals: list[Goal],
+                reviews: dict[int, Review], result: ReviewResult) -> str:
+    _ = v.tr.gettext
+    lines = [
+        "<b>" + _("Closing review: {country}").format(
+            country=country_title(v, schedule, country)) + "</b>",
+        _("For each goal, how much did your group achieve? One answer per goal; "
+          "a new answer replaces the old one."),
+        rating_legend(v),
+        "",
+    ]
+    rated = [g for g in goals if g.status != "dropped"]
+    if not rated:
+        lines.append(_("No goals to rate."))
+    for i, goal in enumerate(rated, start=1):
+        lines.append(f"{i}. <b>{escape(goal.title)}</b>")
+        review = reviews.get(goal.id)
+        if review is None:
+            lines.append("   " + _("not rated yet"))
+        else:
+            lines.append("   " + _("{icon} {rating} ({who}, {when})").format(
+                icon=RATING_ICONS[review.rating], rating=rating_label(v, review.rating),
+                who=person(v, review.rated_by_name, review.rated_by),
+                when=v.date(review.rated_at, "medium")))
+    lines += ["", _("Result: {result}").format(result=result_line(v, result))]
+    return fit(lines)
+
+
+def draft_text(v: Viewer, schedule: Schedule, country: str, draft: dict[str, object]) -> str:
+    """Preview of a goal before it is saved."""
+    _ = v.tr.gettext
+    target = draft.get("target_date")
+    lines = [
+        "<b>" + _("Preview") + "</b> · " + country_title(v, schedule, country),
+        _("Title: {title}").format(title=escape(str(draft.get("title") or ""))),
+        _("Description: {text}").format(text=escape(str(draft.get("description") or "—"))),
+        _("Target date: {date}").format(
+            date=day(v, target) if isinstance(target, date) else "—"),
+        "",
+        _("Save this goal?"),
+    ]
+    return fit(lines)
+
+
+def step_draft_text(v: Viewer, goal: Goal, draft: dict[str, object]) -> str:
+    _ = v.tr.gettext
+    due = draft.get("due_date")
+    lines = [
+        "<b>" + _("Preview") + "</b> · " + escape(shorten(goal.title, 80)),
+        _("Step: {text}").format(text=escape(str(draft.get("text") or ""))),
+        _("Responsible: {name}").format(name=escape(str(draft.get("responsible") or "—"))),
+        _("Due date: {date}").format(date=day(v, due) if isinstance(due, date) else "—"),
+        "",
+        _("Save this step?"),
+    ]
+    return fit(lines)
+
+
+def note_draft_text(v: Viewer, goal: Goal, text: str) -> str:
+    _ = v.tr.gettext
+    return fit([
+        "<b>" + _("Preview") + "</b> · " + escape(shorten(goal.title, 80)),
+        _("Progress note: {text}").format(text=escape(text)),
+        "",
+        _("Save this note?"),
+    ])

@@ -1,0 +1,54 @@
+"""Short notices to a few people (staff, one participant), rendered in each one's language.
+
+Handlers never send these inline: notify() hands them to the shared sender in the background,
+so the update that caused them is answered at once.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable
+
+from telegram.ext import Application
+
+from bot.models import Participant
+from bot.services import get_services
+from bot.viewer import Viewer
+
+Render = Callable[[Viewer, Participant], str]
+
+_ids = itertools.count(1)
+
+
+async def deliver(app: Application, people: Iterable[Participant], render: Render) -> int:
+    """Send render(viewer, person) to each person through the sender; returns how many got it."""
+    svc = get_services(app)
+    targets = {p.user_id: p for p in people}
+    reached = 0
+
+    async def one(user_id: int) -> None:
+        nonlocal reached
+        person = targets[user_id]
+        text = render(svc.viewer(person), person)
+        outcome = await svc.sender.send(user_id, lambda: app.bot.send_message(user_id, text))
+        if outcome.status == "sent":
+            reached += 1
+        elif outcome.status == "blocked":
+            await svc.repo.participants.update(user_id, svc.clock.now(), active=0)
+
+    await svc.sender.fan_out(list(targets), one)
+    return reached
+
+
+def notify(app: Application, people: Iterable[Participant], render: Render) -> None:
+    """deliver() in the background."""
+    get_services(app).spawn(f"notify:{next(_ids)}", deliver(app, list(people), render))
+
+
+async def staff(app: Application, exclude: int | None = None) -> list[Participant]:
+    """Facilitators and organizers who have started the bot (organizers from ORGANIZER_IDS)."""
+    svc = get_services(app)
+    people = {p.user_id: p for p in await svc.repo.participants.staff()}
+    organizers = await svc.repo.participants.many(svc.settings.organizer_ids)
+    people.update({k: v for k, v in organizers.items() if k not in people})
+    return [p for uid, p in sorted(people.items()) if uid != exclude]

@@ -1,0 +1,1 @@
+"""/start and /settings: language, country and time zone."""

@@ -1,0 +1,1 @@
+"""Who is in the program: invitations, registration, roles, profile, personal data."""

@@ -1,0 +1,182 @@
+"""Texts of the people features for one viewer: joining, invitations, /people, /profile."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+
+from bot.models import Participant
+from bot.people.rules import SECTORS, counts
+from bot.schedule import Schedule
+from bot.storage.invitations import Invitation
+from bot.viewer import Viewer, country_name, flag
+
+MAX_LISTED = 20  # invitation links listed by /invites
+
+
+def contact_line(v: Viewer, schedule: Schedule) -> str:
+    contact = schedule.program.contact
+    text = contact.get(v.lang) or contact.get("en")
+    return v.tr.gettext("Questions? {contact}").format(contact=escape(text)) if text else ""
+
+
+def privacy_notice(v: Viewer, privacy_url: str | None) -> str:
+    _ = v.tr.gettext
+    text = "🔒 " + _(
+        "<b>Your data</b>: I keep your Telegram name and username, language, country, time "
+        "zone and group, your organization and sector if you give them, and your attendance "
+        "and goals. The organizers see them; facilitators see who takes part in their "
+        "sessions. /mydata sends you a copy, /forget deletes it."
+    )
+    if privacy_url:
+        text += "\n" + _("Full privacy notice: {url}").format(url=escape(privacy_url))
+    return text
+
+
+def country_label(v: Viewer, schedule: Schedule, code: str | None) -> str | None:
+    found = schedule.country(code)
+    return f"{flag(found.code)} {escape(country_name(found, v.lang))}" if found else None
+
+
+def group_title(v: Viewer, schedule: Schedule, group: str | None, country: str | None) -> str:
+    """"Core group · 🇵🇪 Peru", for lists and headings."""
+    _ = v.tr.gettext
+    title = _("Core group") if group == "core" else _("Wider group")
+    where = country_label(v, schedule, country)
+    return f"{title} · {where}" if where else title
+
+
+def joining_note(v: Viewer, schedule: Schedule, group: str, country: str | None) -> str:
+    _ = v.tr.gettext
+    where = country_label(v, schedule, country)
+    if group == "core":
+        return (_("You are joining the core group for {country}.").format(country=where)
+                if where else _("You are joining the core group."))
+    return (_("You are joining the wider group for {country}.").format(country=where)
+            if where else _("You are joining the wider group."))
+
+
+# invitations
+
+
+def invite_usage(v: Viewer) -> str:
+    return v.tr.gettext(
+        "Usage: /invite core COUNTRY [USES] [DAYS] or /invite wider COUNTRY|any [USES] [DAYS], "
+        "e.g. /invite core PE 7 30. COUNTRY is a code (PE) or a name."
+    )
+
+
+def _until(v: Viewer, inv: Invitation) -> str:
+    return f"{v.date(inv.expires_at, 'medium')} {v.time(inv.expires_at)}"
+
+
+def invitation_text(v: Viewer, schedule: Schedule, inv: Invitation, link: str) -> str:
+    _ = v.tr.gettext
+    return "\n".join([
+        "✉️ " + _("Invitation: {group}").format(
+            group=group_title(v, schedule, inv.group, inv.country)),
+        escape(link),
+        v.tr.ngettext(
+            "Up to {count} person can join with it, until {date}.",
+            "Up to {count} people can join with it, until {date}.", inv.max_uses,
+        ).format(count=inv.max_uses, date=_until(v, inv)),
+        _("Send the link to the people you invite. /invites lists your links and withdraws "
+          "them."),
+    ])
+
+
+def invites_text(v: Viewer, schedule: Schedule, active: list[Invitation],
+                 link: Callable[[Invitation], str]) -> str:
+    _ = v.tr.gettext
+    if not active:
+        return _("No active invitation links. Create one with /invite.")
+    lines = ["<b>" + _("Active invitation links") + "</b>"]
+    for i, inv in enumerate(active[:MAX_LISTED], start=1):
+        lines.append("")
+        lines.append(f"{i}. " + group_title(v, schedule, inv.group, inv.country))
+        lines.append(_("{left} of {total} uses left · until {date}").format(
+            left=inv.uses_left, total=inv.max_uses, date=_until(v, inv)))
+        lines.append(escape(link(inv)))
+    if len(active) > MAX_LISTED:
+        lines += ["", _("… and {count} more.").format(count=len(active) - MAX_LISTED)]
+    return "\n".join(lines)
+
+
+# /people
+
+
+def group_names(v: Viewer) -> dict[str, str]:
+    _ = v.tr.gettext
+    return {"core": _("core"), "wider": _("wider"), "none": _("no group")}
+
+
+def sector_label(v: Viewer, key: str | None) -> str:
+    return v.tr.gettext(SECTORS[key]) if key in SECTORS else "—"
+
+
+def _country(v: Viewer, schedule: Schedule, code: str | None) -> str:
+    return country_label(v, schedule, code) or v.tr.gettext("No country")
+
+
+def _counts_line(v: Viewer, tally: dict[str, int]) -> str:
+    names = group_names(v)
+    return " · ".join(f"{tally[g]} {names[g]}" for g in ("core", "wider", "none") if tally.get(g))
+
+
+def people_summary(v: Viewer, schedule: Schedule, people: list[Participant]) -> str:
+    _ = v.tr.gettext
+    table = counts(people)
+    total: dict[str, int] = {}
+    for tally in table.values():
+        for group, n in tally.items():
+            total[group] = total.get(group, 0) + n
+    lines = ["<b>" + _("People: {count}").format(count=len(people)) + "</b>"]
+    if people:
+        lines.append(_counts_line(v, total))
+        lines.append("")
+    order = [c.code for c in schedule.countries]
+    for code in sorted(table, key=lambda c: order.index(c) if c in order else len(order)):
+        lines.append(f"{_country(v, schedule, code)}: {_counts_line(v, table[code])}")
+    return "\n".join(lines)
+
+
+def person_line(v: Viewer, schedule: Schedule, p: Participant) -> str:
+    names = group_names(v)
+    who = escape(p.name) + (f" (@{escape(p.username)})" if p.username else "")
+    parts = [f"• {who} · <code>{p.user_id}</code>", names[p.group or "none"]]
+    found = schedule.country(p.country)
+    if found is not None:
+        parts.append(flag(found.code))
+    if p.role != "participant":
+        parts.append(v.tr.gettext("facilitator") if p.role == "facilitator" else p.role)
+    if p.organization:
+        parts.append(escape(p.organization))
+    if p.sector:
+        parts.append(escape(sector_label(v, p.sector)))
+    return " · ".join(parts)
+
+
+# /profile
+
+
+def group_label(v: Viewer, schedule: Schedule, person: Participant) -> str:
+    _ = v.tr.gettext
+    group = {"core": _("Core group"), "wider": _("Wider group")}.get(
+        person.group or "", _("Not in a group yet"))
+    country = schedule.country(person.country)
+    if country is None:
+        return group
+    return f"{group} · {flag(country.code)} {escape(country_name(country, v.lang))}"
+
+
+def profile_text(v: Viewer, schedule: Schedule, p: Participant) -> str:
+    _ = v.tr.gettext
+    return "\n".join([
+        "<b>" + _("Your profile") + "</b>",
+        _("Name: {name}").format(name=escape(p.name)),
+        _("Organization: {organization}").format(organization=escape(p.organization or "—")),
+        _("Sector: {sector}").format(sector=escape(sector_label(v, p.sector))),
+        _("Group: {group}").format(group=group_label(v, schedule, p)),
+        "",
+        _("The organizers see this; your name is also the one on your certificate."),
+    ])

@@ -1,0 +1,1 @@
+"""Session reminders: before each session, to everyone in its audience."""

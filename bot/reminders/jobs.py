@@ -1,0 +1,171 @@
+"""Reminder jobs: rebuilt at every start, one per (session, offset); fan-out through the sender.
+
+One job per (session, offset) fans out to everyone in the audience at the moment it fires.
+Every message has a row in `deliveries` (unique key) written before it is sent, so a restart
+neither repeats nor loses one (see bot/sender.py for what happens to a send cut off mid-way).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from telegram import InlineKeyboardMarkup
+from telegram.ext import Application
+
+from bot.attendance.keyboards import checkin_keyboard
+from bot.context import BotContext
+from bot.jobs import cancel, due_at, schedule_at
+from bot.reminders import rules
+from bot.reminders.texts import moved_text, reminder_text
+from bot.schedule import Session
+from bot.services import FALLBACK_ZONE, Services, get_services
+from bot.storage.reminders import DeliveryKey
+from bot.viewer import Viewer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Target:
+    chat_id: int
+    language: str
+    zone: str
+    private: bool
+
+
+async def targets(svc: Services, session: Session, offset: int | None) -> dict[int, Target]:
+    """Recipients computed now: people (opt-outs unless offset is None) and linked groups."""
+    store = svc.repo.reminders
+    default = svc.settings.default_language
+    people = await (store.audience() if offset is None else store.candidates(offset))
+    organizers = set(svc.settings.organizer_ids)
+    out = {
+        p.chat_id: Target(p.chat_id, p.language or default, p.zone or FALLBACK_ZONE, True)
+        for p in people
+        if rules.in_audience(
+            session, p.group, staff=p.role != "participant" or p.chat_id in organizers
+        )
+    }
+    for group in await store.groups():
+        country = svc.schedule.country(group.country)
+        if country and rules.in_audience(session, group.group):
+            out[group.chat_id] = Target(group.chat_id, country.language, country.zone, False)
+    return out
+
+
+Render = Callable[[Viewer, Target], tuple[str, InlineKeyboardMarkup | None]]
+
+
+async def deliver(app: Application, key: DeliveryKey, recipients: dict[int, Target],
+                  render: Render) -> None:
+    svc = get_services(app)
+    store = svc.repo.reminders
+    await store.add_pending(key, recipients, svc.clock.now())
+    pending = await store.pending(key)
+
+    async def one(chat_id: int) -> None:
+        target = recipients.get(chat_id)
+        now = svc.clock.now()
+        if target is None:  # queued before a restart, no longer a recipient (opted out...)
+            await store.finish(key, chat_id, "skipped", now, error="no longer a recipient")
+            return
+        view = svc.viewer_for(target.language, target.zone)
+        text, markup = render(view, target)
+        outcome = await svc.sender.send(
+            chat_id,
+            lambda: app.bot.send_message(chat_id, text, reply_markup=markup),
+            claim=lambda: store.claim(key, chat_id, svc.clock.now()),
+        )
+        if outcome.status == "skipped":
+            return  # another fan-out took it
+        await store.finish(
+            key, chat_id, outcome.status, svc.clock.now(), outcome.message_id, outcome.error
+        )
+        if outcome.status == "blocked" and target.private:
+            await svc.repo.participants.update(chat_id, svc.clock.now(), active=0)
+
+    await svc.sender.fan_out(pending, one)
+
+
+def _lock(app: Application, name: str) -> asyncio.Lock:
+    locks: dict[str, asyncio.Lock] = app.bot_data.setdefault("fan_out_locks", {})
+    return locks.setdefault(name, asyncio.Lock())
+
+
+async def reminder_job(context: BotContext) -> None:
+    svc = context.svc
+    assert context.job is not None and isinstance(context.job.data, dict)
+    number, offset = context.job.data["session"], context.job.data["offset"]
+    session = svc.schedule.session(number)
+    due, now = due_at(context), svc.clock.now()
+    if session is None or rules.due_time(session, offset) != due:
+        return  # the schedule changed since this job was made; the rebuild made a new one
+    if not rules.still_sendable(session, due, now, rules.grace(svc.schedule)):
+        log.info("dropped reminder %s: due %s, now %s", context.job.name, due, now)
+        return
+    key = DeliveryKey("reminder", number, session.start, offset)
+    async with _lock(context.application, context.job.name or ""):
+        recipients = await targets(svc, session, offset)
+
+        def render(view: Viewer, target: Target) -> tuple[str, InlineKeyboardMarkup | None]:
+            # "Starting now" carries the one-tap check-in, bound to this person's id.
+            markup = (
+                checkin_keyboard(view, session.number, target.chat_id)
+                if offset == 0 and target.private
+                else None
+            )
+            return reminder_text(view, session, svc.clock.now()), markup
+
+        await deliver(context.application, key, recipients, render)
+
+
+async def moved_job(context: BotContext) -> None:
+    svc = context.svc
+    assert context.job is not None and isinstance(context.job.data, dict)
+    session = svc.schedule.session(context.job.data["session"])
+    old: datetime = context.job.data["old"]
+    if session is None:
+        return
+    key = DeliveryKey("moved", session.number, session.start, 0)
+    async with _lock(context.application, context.job.name or ""):
+        recipients = await targets(svc, session, None)
+
+        def render(view: Viewer, target: Target) -> tuple[str, InlineKeyboardMarkup | None]:
+            return moved_text(view, session, old), None
+
+        await deliver(context.application, key, recipients, render)
+        await svc.repo.reminders.set_known_start(session.number, session.start)
+
+
+async def build_jobs(app: Application) -> None:
+    """Rebuild every reminder job from schedule.json and the database (start, /reload)."""
+    svc = get_services(app)
+    store, schedule, now = svc.repo.reminders, svc.schedule, svc.clock.now()
+    interrupted = await store.settle_interrupted(now)
+    if interrupted:
+        log.warning("%d sends were cut off by a stop; not repeated", interrupted)
+    cancel(app, "reminder:")
+    late = rules.grace(schedule)
+    for planned in rules.plan(schedule, now):
+        if planned.action in ("schedule", "catch_up"):
+            schedule_at(
+                app, svc.clock, name=planned.job_name, due=planned.due, callback=reminder_job,
+                grace=late, data={"session": planned.session.number, "offset": planned.offset},
+            )
+        elif planned.action == "drop":
+            log.info("dropped missed reminder %s (due %s)", planned.job_name, planned.due)
+    known = await store.known_starts()
+    for session in rules.moved_sessions(known, schedule, now):
+        schedule_at(
+            app, svc.clock, name=f"moved:{session.number}", due=now, callback=moved_job,
+            grace=late, data={"session": session.number, "old": known[session.number]},
+        )
+    for session in schedule.sessions:
+        if session.number not in known or (
+            known[session.number] != session.start and session.end <= now
+        ):
+            await store.set_known_start(session.number, session.start)

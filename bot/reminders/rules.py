@@ -1,0 +1,82 @@
+"""Who gets which reminder, and when: plain functions of the schedule and "now"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from bot.models import Group
+from bot.schedule import Schedule, Session
+
+Action = Literal["schedule", "catch_up", "drop", "past"]
+RECENT = timedelta(days=1)  # missed reminders older than this are not even logged
+
+
+@dataclass(frozen=True)
+class Planned:
+    session: Session
+    offset: int
+    due: datetime
+    action: Action
+
+    @property
+    def job_name(self) -> str:
+        return f"reminder:{self.session.number}:{self.offset}"
+
+
+def grace(schedule: Schedule) -> timedelta:
+    return timedelta(minutes=schedule.reminders.grace_minutes)
+
+
+def due_time(session: Session, offset: int) -> datetime:
+    return session.start - timedelta(minutes=offset)
+
+
+def still_sendable(session: Session, due: datetime, now: datetime, late: timedelta) -> bool:
+    """A reminder goes out from its due time until `late` after it, never once the session ended."""
+    return due <= now and now - due <= late and now < session.end
+
+
+def plan(schedule: Schedule, now: datetime) -> list[Planned]:
+    """What to do with every (session, offset) at start-up."""
+    late = grace(schedule)
+    out = []
+    for session in schedule.sessions:
+        for offset in schedule.reminders.offsets_minutes:
+            due = due_time(session, offset)
+            action: Action
+            if due > now:
+                action = "schedule"
+            elif still_sendable(session, due, now, late):
+                action = "catch_up"
+            elif session.end > now or now - due < RECENT:
+                action = "drop"
+            else:
+                action = "past"
+            out.append(Planned(session, offset, due, action))
+    return out
+
+
+def in_audience(session: Session, group: str | None, staff: bool = False) -> bool:
+    """Core members get every session; the wider group only sessions open to all.
+
+    Facilitators and organizers get every session. People in no group yet (open registration
+    before the wider group starts, or turned away when it is closed) are not in the program.
+    """
+    if staff:
+        return True
+    if group not in ("core", "wider"):
+        return False
+    wanted: Group = "wider" if group == "wider" else "core"
+    return session.is_for(wanted)
+
+
+def moved_sessions(
+    known: dict[int, datetime], schedule: Schedule, now: datetime
+) -> list[Session]:
+    """Future sessions whose start differs from the one last announced."""
+    return [
+        s for s in schedule.sessions
+        if s.number in known and known[s.number] != s.start and s.end > now
+    ]

@@ -1,0 +1,65 @@
+"""Reminder texts: the reminder itself, "session moved", and the /reminders screen."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from html import escape
+
+from bot.schedule import Session
+from bot.viewer import Viewer, session_heading, when_line
+
+
+def offset_label(v: Viewer, offset: int) -> str:
+    _ = v.tr.gettext
+    if offset == 0:
+        return _("When it starts")
+    return _("{duration} before").format(duration=v.duration(timedelta(minutes=offset)))
+
+
+def reminder_text(v: Viewer, session: Session, now: datetime) -> str:
+    _ = v.tr.gettext
+    if session.start <= now + timedelta(minutes=1):
+        head = "🔔 " + _("Starting now!")
+    else:
+        head = "⏰ " + _("Reminder: the session starts {when}.").format(
+            when=v.until(session.start, now)
+        )
+    lines = [
+        f"<b>{head}</b>",
+        f"<b>{session_heading(v, session)}</b>",
+        f"📅 {v.date(session.start)}",
+        f"🕑 {when_line(v, session)}",
+    ]
+    if session.meeting_link:
+        lines.append(_("🔗 Join: {link}").format(link=escape(session.meeting_link)))
+    return "\n".join(lines)
+
+
+def moved_text(v: Viewer, session: Session, old_start: datetime) -> str:
+    _ = v.tr.gettext
+    return "\n".join(
+        [
+            "<b>📣 " + _("Session moved") + "</b>",
+            f"<b>{session_heading(v, session)}</b>",
+            _("New time: {date}, {time} ({zone}).").format(
+                date=v.date(session.start), time=v.time(session.start),
+                zone=escape(v.zone_name()),
+            ),
+            _("It was planned for {date}, {time}.").format(
+                date=v.date(old_start), time=v.time(old_start)
+            ),
+        ]
+    )
+
+
+def reminders_text(v: Viewer, offsets: list[int], off: set[int], all_off: bool) -> str:
+    _ = v.tr.gettext
+    lines = ["<b>" + _("Your session reminders") + "</b>"]
+    if all_off:
+        lines.append(_("All reminders are off."))
+    for offset in offsets:
+        mark = "🚫" if all_off or offset in off else "✅"
+        lines.append(f"{mark} {offset_label(v, offset)}")
+    lines.append("")
+    lines.append(_("Tap to turn a reminder on or off."))
+    return "\n".join(lines)

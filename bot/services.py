@@ -1,0 +1,128 @@
+"""What the bot's parts share at run time: settings, schedule, storage, clock, sender.
+
+One Services per Application, made by bot.app.setup_application() and kept in bot_data.
+Nothing here imports handlers or a feature.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.ext import Application
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.i18n import I18n, normalize_language
+from bot.models import Participant
+from bot.schedule import Schedule
+from bot.sender import Sender
+from bot.storage import Repository
+from bot.viewer import Viewer
+
+log = logging.getLogger(__name__)
+
+# Each feature that keeps scheduler jobs has a builder; all run at every start (and on
+# /reload), so jobs are always rebuilt from schedule.json and the database.
+JobBuilder = Callable[[Application], Awaitable[None]]
+
+FALLBACK_ZONE = "UTC"
+
+
+@dataclass
+class Services:
+    settings: Settings
+    schedule: Schedule
+    i18n: I18n
+    clock: Clock
+    sender: Sender = field(default_factory=Sender)
+    job_builders: list[JobBuilder] = field(default_factory=list)
+    _repo: Repository | None = field(default=None, repr=False)
+    _app: Application | None = field(default=None, repr=False)
+    status_interval: float = 2.0  # seconds between edits of a live status message
+    # Background work (fan-outs started by a handler or a job), by name.
+    _tasks: dict[str, asyncio.Task[Any]] = field(default_factory=dict, repr=False)
+    _halted: set[str] = field(default_factory=set, repr=False)
+
+    @property
+    def app(self) -> Application:
+        assert self._app is not None
+        return self._app
+
+    @property
+    def repo(self) -> Repository:
+        if self._repo is None:
+            raise RuntimeError("storage is not open: start_services() was not run")
+        return self._repo
+
+    def is_organizer(self, user_id: int) -> bool:
+        return user_id in self.settings.organizer_ids
+
+    # viewers: the one place a person's language and zone are decided
+
+    def viewer_for(self, lang: str | None, zone: str | None) -> Viewer:
+        lang = lang or self.settings.default_language
+        return Viewer(self.i18n.get(lang), lang, zone or FALLBACK_ZONE)
+
+    def viewer(self, person: Participant | None, language_code: str | None = None) -> Viewer:
+        """The stored language wins; Telegram's language_code is only the first guess."""
+        if person is None:
+            return self.viewer_for(
+                normalize_language(language_code, self.settings.default_language), None
+            )
+        lang = person.language or normalize_language(
+            language_code, self.settings.default_language
+        )
+        return self.viewer_for(lang, person.zone)
+
+    # background work
+
+    def spawn(self, name: str, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """Run work in the background (a fan-out must not hold up the update that started it).
+
+        ptb's Application.stop() waits for it; a second spawn under a running name waits its
+        turn behind the first.
+        """
+        previous = self._tasks.get(name)
+
+        async def run() -> Any:
+            if previous is not None and not previous.done():
+                await asyncio.gather(previous, return_exceptions=True)
+            try:
+                return await work
+            except Exception:
+                log.exception("background work %s failed", name)
+                return None
+
+        task = self.app.create_task(run(), name=name)
+        self._tasks[name] = task
+        task.add_done_callback(lambda t: self._tasks.get(name) is t and self._tasks.pop(name))
+        return task
+
+    def running(self, name: str) -> bool:
+        task = self._tasks.get(name)
+        return task is not None and not task.done()
+
+    def halt(self, name: str) -> None:
+        """Ask background work to stop taking new recipients (it checks halted())."""
+        self._halted.add(name)
+
+    def halted(self, name: str) -> bool:
+        """True once halt(name) was called, or while the bot is stopping."""
+        return name in self._halted or not self.app.running
+
+    def resume(self, name: str) -> None:
+        self._halted.discard(name)
+
+    async def join(self) -> None:
+        """Wait until all background work has finished (tests, benchmarks, shutdown)."""
+        while tasks := [t for t in self._tasks.values() if not t.done()]:
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def get_services(app: Application) -> Services:
+    svc: Services = app.bot_data["services"]
+    return svc

@@ -1,0 +1,1 @@
+"""When sessions take place: /next, /schedule, /session."""

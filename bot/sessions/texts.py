@@ -1,0 +1,94 @@
+"""/next, /schedule and /session texts for one viewer (no Telegram here)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+
+from bot.schedule import Schedule, Session
+from bot.viewer import Viewer, session_heading, when_line, world_times
+
+
+def next_text(v: Viewer, schedule: Schedule, session: Session | None, now: datetime) -> str:
+    _ = v.tr.gettext
+    if session is None:
+        return _(
+            "The program is over: all sessions have taken place. Thank you for taking part!"
+        )
+    head = _("Happening now") if session.start <= now else _("Next session")
+    lines = [
+        f"<b>{head}</b>",
+        f"<b>{session_heading(v, session)}</b>",
+        f"📅 {v.date(session.start)}",
+        f"🕑 {when_line(v, session)}",
+        f"⏳ {v.until(session.start, now)}",
+        f"🌍 {world_times(v, schedule, session.start)}",
+    ]
+    if session.meeting_link:
+        lines.append(_("🔗 Join: {link}").format(link=escape(session.meeting_link)))
+    lines.append(_("Details: /session {number}").format(number=session.number))
+    return "\n".join(lines)
+
+
+def schedule_text(
+    v: Viewer, schedule: Schedule, sessions: list[Session], now: datetime
+) -> str:
+    _ = v.tr.gettext
+    upcoming = next((s for s in sessions if s.end > now), None)
+    lines = [
+        f"<b>{escape(schedule.program.name.get(v.lang) or schedule.program.name['en'])}</b>",
+        _("Times in {zone}.").format(zone=escape(v.zone_name())),
+    ]
+    part = None
+    for s in sessions:
+        if s.part != part:
+            part = s.part
+            lines.append("")
+            lines.append("<b>" + _("Part {part}").format(part=part) + "</b>")
+        line = "{number}. {date} · {time} · {title}".format(
+            number=s.number,
+            date=v.date(s.start, "medium"),
+            time=v.time(s.start),
+            title=escape(s.text("title", v.lang)),
+        )
+        if s.end <= now:
+            lines.append("✓ <s>" + line + "</s> " + _("(past)"))
+        elif s is upcoming:
+            marker = _("now") if s.start <= now else _("next")
+            lines.append(f"▶️ <b>{line}</b> ← {marker}")
+        else:
+            lines.append("• " + line)
+    lines.append("")
+    lines.append(_("Details of one session: /session 3"))
+    return "\n".join(lines)
+
+
+def session_text(v: Viewer, schedule: Schedule, session: Session, now: datetime) -> str:
+    _ = v.tr.gettext
+    audience = (
+        _("Core group only") if session.audience == "core" else _("Open to all participants")
+    )
+    lines = [
+        f"<b>{session_heading(v, session)}</b>",
+        _("Part {part} · {audience}").format(part=session.part, audience=audience),
+        "",
+        f"📅 {v.date(session.start)}",
+        f"🕑 {when_line(v, session)}",
+        f"🌍 {world_times(v, schedule, session.start)}",
+    ]
+    if session.end <= now:
+        lines.append("✓ " + _("This session has taken place."))
+    else:
+        lines.append(f"⏳ {v.until(session.start, now)}")
+    goals = session.goal_list(v.lang)
+    if goals:
+        lines += ["", "<b>" + _("Goals") + "</b>"]
+        lines += [f"• {escape(g)}" for g in goals]
+    description = session.text("description", v.lang)
+    if description:
+        lines += ["", escape(description)]
+    if session.meeting_link:
+        lines += ["", _("🔗 Join: {link}").format(link=escape(session.meeting_link))]
+    return "\n".join(lines)
+
+

@@ -1,0 +1,212 @@
+"""Facilitators' and organizers' side of attendance: /attendance, /code, /correct, /export."""
+
+from __future__ import annotations
+
+import tempfile
+from html import escape
+from pathlib import Path
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import Application, CommandHandler
+
+from bot.attendance import rules
+from bot.attendance.export import write_attendance
+from bot.attendance.texts import corrected_notice, session_roll, status_label
+from bot.context import BotContext, Who
+from bot.notify import notify
+from bot.parsing import parse_int
+from handlers.common import restricted
+
+# Accepted status words in /correct, in the four languages.
+STATUS_WORDS = {
+    "present": "present", "presente": "present", "présent": "present",
+    "absent": "absent", "ausente": "absent",
+}
+
+
+def _session_arg(w: Who, args: list[str]) -> int | None:
+    number = parse_int(args[0]) if args else None
+    if number is not None and w.svc.schedule.session(number) is not None:
+        return number
+    return None
+
+
+async def _numbers_hint(update: Update, w: Who, example: str) -> None:
+    _ = w.view.tr.gettext
+    numbers = [s.number for s in w.svc.schedule.sessions]
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(
+        _("Please give a session number from {first} to {last}, for example {example}.")
+        .format(first=min(numbers), last=max(numbers), example=example)
+    )
+
+
+@restricted("facilitator")
+async def attendance_command(update: Update, context: BotContext) -> None:
+    w = await context.who()
+    args = context.args or []
+    svc = w.svc
+    if args:
+        number = _session_arg(w, args)
+        if number is None:
+            await _numbers_hint(update, w, "/attendance 3")
+            return
+        session = svc.schedule.session(number)
+    else:
+        session = rules.latest_started(svc.schedule, svc.clock.now())
+        if session is None:
+            await _numbers_hint(update, w, "/attendance 3")
+            return
+    assert session is not None and update.effective_message is not None
+    store = svc.repo.attendance
+    roster = [p for p in await store.roster() if p.user_id not in svc.settings.organizer_ids]
+    records = await store.for_session(session.number)
+    for text in session_roll(w.view, svc.schedule, session, roster, records):
+        await update.effective_message.reply_text(text)
+
+
+@restricted("facilitator")
+async def code_command(update: Update, context: BotContext) -> None:
+    w = await context.who()
+    _ = w.view.tr.gettext
+    message = update.effective_message
+    assert message is not None
+    if update.effective_chat is None or update.effective_chat.type != ChatType.PRIVATE:
+        await message.reply_text(_("Please use /code in a private chat with me."))
+        return
+    args = context.args or []
+    number = _session_arg(w, args)
+    if number is None or len(args) > 2:
+        await message.reply_text(
+            _("Usage: /code 3 (show or make the code for session 3), /code 3 new, "
+              "/code 3 1234 (your own code) or /code 3 off.")
+        )
+        return
+    store = w.svc.repo.attendance
+    now = w.svc.clock.now()
+    actor = w.user_id
+    word = args[1] if len(args) == 2 else ""
+    if word.lower() == "off":
+        await store.clear_code(number)
+        await w.svc.repo.participants.audit(actor, "checkin_code", now, target=f"session {number}",
+                               detail="off")
+        await message.reply_text(
+            _("Session {n} no longer needs a code to check in.").format(n=number)
+        )
+        return
+    code = await store.code(number)
+    if word.lower() == "new" or (not word and code is None):
+        code = rules.generate_code()
+        action = "generated"
+    elif word:
+        code = rules.normalize_code(word)
+        if not rules.valid_code(code):
+            await message.reply_text(_("A code has 3 to 12 letters or digits, e.g. 4821."))
+            return
+        action = "set"
+    else:
+        action = "shown"
+    assert code is not None
+    if action != "shown":
+        await store.set_code(number, code, actor, now)
+        await w.svc.repo.participants.audit(actor, "checkin_code", now, target=f"session {number}",
+                               detail=action)
+    await message.reply_text(
+        "\n".join(
+            [
+                _("🔑 Check-in code for Session {n}: <b>{code}</b>").format(
+                    n=number, code=escape(code)
+                ),
+                _("Read it out in the call. Participants send /checkin {code}, or press "
+                  "Check in and type it. Only facilitators see this code.").format(
+                    code=escape(code)
+                ),
+                _("/code {n} off removes it.").format(n=number),
+            ]
+        )
+    )
+
+
+@restricted("facilitator")
+async def correct_command(update: Update, context: BotContext) -> None:
+    w = await context.who()
+    _ = w.view.tr.gettext
+    svc = w.svc
+    message = update.effective_message
+    assert message is not None
+    args = context.args or []
+    number = _session_arg(w, args)
+    status = STATUS_WORDS.get(args[2].lower()) if len(args) >= 3 else None
+    reason = " ".join(args[3:]).strip()
+    if number is None or status is None or not reason:
+        await message.reply_text(
+            _("Usage: /correct 3 123456789 present|absent reason (session number, the "
+              "person's user id or @username, the status, and why).")
+        )
+        return
+    store = svc.repo.attendance
+    person = await svc.repo.participants.find(args[1])
+    if person is None:
+        await message.reply_text(
+            _("I don't know {who}: they must open the bot and press Start first.").format(
+                who=escape(args[1])
+            )
+        )
+        return
+    session = svc.schedule.session(number)
+    assert session is not None
+    now = svc.clock.now()
+    if not session.is_for(person.group):
+        await message.reply_text(
+            _("Session {n} is not part of this person's program.").format(n=number)
+        )
+        return
+    if rules.window_state(session, svc.schedule.checkin, now) == "early":
+        await message.reply_text(
+            _("Session {n} has not started yet: corrections are possible once check-in "
+              "opens.").format(n=number)
+        )
+        return
+    old = await store.correct(person.user_id, number, status, reason, w.user_id, now)
+    await svc.repo.participants.audit(
+        w.user_id, "attendance_correction", now, target=str(person.user_id),
+        detail=f"session {number}: {old or 'none'} -> {status}: {reason}",
+    )
+    was = status_label(w.view, old) if old else _("not checked in")
+    await message.reply_text(
+        _("Session {n}: {name} is now marked {status} (was: {was}). Reason: {reason}").format(
+            n=number,
+            name=escape(person.name or str(person.user_id)),
+            status=status_label(w.view, status),
+            was=was,
+            reason=escape(reason),
+        )
+    )
+    notify(context.application, [person], lambda v, _p: corrected_notice(v, number, status))
+
+
+@restricted("organizer")
+async def send_attendance_export(update: Update, context: BotContext) -> None:
+    w = await context.who()
+    message = update.effective_message
+    assert message is not None
+    svc = w.svc
+    now = svc.clock.now()
+    with tempfile.TemporaryDirectory() as folder:
+        files = []
+        for fmt in ("csv", "xlsx"):
+            path = Path(folder) / f"attendance.{fmt}"
+            await write_attendance(
+                svc.repo, svc.schedule, fmt, path, now=now, exclude=svc.settings.organizer_ids
+            )
+            files.append((path.name, path.read_bytes()))
+    await svc.repo.participants.audit(w.user_id, "export", now, target="attendance")
+    for name, content in files:
+        await message.reply_document(document=content, filename=name)
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("attendance", attendance_command))
+    app.add_handler(CommandHandler("code", code_command))
+    app.add_handler(CommandHandler("correct", correct_command))

@@ -1,0 +1,150 @@
+"""Private messages that belong to broadcasts: draft input, and the two-way reply relay.
+
+Runs in handler group -1, before the general text handlers: a message it takes is not also
+answered as "not understood" (ApplicationHandlerStop); anything else passes through untouched.
+
+Relay: a participant who replies to a broadcast (or to an answer relayed back) has the reply
+copied to every facilitator and organizer, under a header saying who wrote it. A facilitator
+who replies to that header or copy has the answer copied back to the participant, as a reply
+to their message. Every relayed message is mapped in relay_links, so it works after restarts.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import Message, ReplyParameters, Update
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    MessageHandler,
+    filters,
+)
+
+from bot.broadcasts.texts import relay_header
+from bot.context import BotContext
+from bot.roles import allows
+from bot.services import Services
+from bot.storage.broadcasts import RelayLink
+from handlers.broadcasts.compose import draft_input
+from handlers.common import Group
+
+
+async def relay_to_staff(svc: Services, message: Message, user_id: int, broadcast_id: int,
+                         context: BotContext) -> int:  # fmt: skip
+    """Copy a participant's reply to all staff; returns how many received it."""
+    store = svc.repo.broadcasts
+    bot = context.bot
+    person = await svc.repo.participants.get(user_id)
+    staff = [s for s in await store.staff_ids(svc.settings.organizer_ids) if s != user_id]
+    reached = 0
+
+    async def deliver(staff_id: int) -> None:
+        nonlocal reached
+        view = svc.viewer(await svc.repo.participants.get(staff_id))
+        header_text = relay_header(view, svc.schedule, person, user_id, broadcast_id)
+        header = await svc.sender.send(staff_id, lambda: bot.send_message(staff_id, header_text))
+        if header.message_id is None:
+            return
+        copy = await svc.sender.send(
+            staff_id,
+            lambda: bot.copy_message(
+                staff_id, message.chat_id, message.message_id,
+                reply_parameters=ReplyParameters(header.message_id or 0,
+                                                 allow_sending_without_reply=True),
+            ),
+        )  # fmt: skip
+        now = svc.clock.now()
+        for sent in (header.message_id, copy.message_id):
+            if sent is not None:
+                link = RelayLink(staff_id, sent, user_id, broadcast_id, message.message_id)
+                await store.add_link(link, now)
+        reached += copy.status == "sent"
+
+    await svc.sender.fan_out(staff, deliver)
+    return reached
+
+
+async def answer_participant(svc: Services, message: Message, link: RelayLink,
+                             context: BotContext) -> str:  # fmt: skip
+    """Copy a facilitator's answer to the participant; returns the outcome status."""
+    target = link.participant_id
+    reply = (
+        ReplyParameters(link.reply_to, allow_sending_without_reply=True) if link.reply_to else None
+    )
+    outcome = await svc.sender.send(
+        target,
+        lambda: context.bot.copy_message(
+            target, message.chat_id, message.message_id, reply_parameters=reply
+        ),
+    )
+    now = svc.clock.now()
+    if outcome.message_id is not None:
+        back = RelayLink(target, outcome.message_id, target, link.broadcast_id, None)
+        await svc.repo.broadcasts.add_link(back, now)
+    if outcome.status == "blocked":
+        await svc.repo.participants.update(target, now, active=0)
+    return outcome.status
+
+
+async def on_private_message(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None:
+        return
+    svc = context.svc
+    store = svc.repo.broadcasts
+    reply = message.reply_to_message
+    if reply is not None:
+        link = await store.link(message.chat_id, reply.message_id)
+        if link is not None and link.participant_id != user.id:
+            w = await context.who()
+            if allows(w.role, "facilitator"):
+                await _answer(update, context, link)
+                raise ApplicationHandlerStop
+        broadcast_id = link.broadcast_id if link else await store.delivery(user.id,
+                                                                          reply.message_id)
+        if broadcast_id is not None:
+            w = await context.who(refresh=True)
+            _ = w.view.tr.gettext
+            if await relay_to_staff(svc, message, user.id, broadcast_id, context):
+                text = _("✓ Thank you! Your message was passed on to the facilitators; their "
+                         "answer will come here.")  # fmt: skip
+            else:
+                text = _("Sorry, I could not pass your message on right now. Please try again "
+                         "later.")  # fmt: skip
+            await message.reply_text(text)
+            raise ApplicationHandlerStop
+    draft = await store.awaiting_draft(user.id)
+    if draft is not None:
+        w = await context.who(refresh=True)
+        if allows(w.role, "facilitator"):
+            await draft_input(update, context, w, draft)
+            raise ApplicationHandlerStop
+
+
+async def _answer(update: Update, context: BotContext, link: RelayLink) -> None:
+    message = update.effective_message
+    assert message is not None
+    w = await context.who()
+    _ = w.view.tr.gettext
+    status = await answer_participant(w.svc, message, link, context)
+    person = await w.svc.repo.participants.get(link.participant_id)
+    name = person.name if person else str(link.participant_id)
+    await w.svc.repo.participants.audit(w.user_id, "relay_answer", w.svc.clock.now(),
+                           target=str(link.participant_id),
+                           detail=f"broadcast {link.broadcast_id}")  # fmt: skip
+    if status == "sent":
+        text = _("✓ Your answer was sent to {name}.")
+    elif status == "blocked":
+        text = _("Not delivered: {name} has blocked the bot.")
+    else:
+        text = _("Your answer may not have reached {name}. Please try again later.")
+    await message.reply_text(text.format(name=escape(name)))
+
+
+def register(app: Application) -> None:
+    app.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, on_private_message),
+        group=Group.RELAY,
+    )

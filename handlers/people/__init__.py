@@ -1,0 +1,15 @@
+"""Roles, invitations, registration, /people, /profile and personal data."""
+
+from __future__ import annotations
+
+from telegram.ext import Application
+
+from handlers.people import invitations, listing, privacy, profile, roles
+
+
+def register(app: Application) -> None:
+    roles.register(app)
+    invitations.register(app)
+    listing.register(app)
+    profile.register(app)
+    privacy.register(app)

@@ -1,0 +1,83 @@
+"""/people: who is in the program, with counts; filters by country and group.
+
+Organizers and unlimited facilitators see everyone; a facilitator limited to some countries
+(a co-facilitator: their own) sees only those.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.context import BotContext, Who
+from bot.people import texts
+from bot.people.keyboards import PeopleList, people_filter_keyboard
+from bot.people.rules import PeopleFilter, pages, parse_people_args, select
+from handlers.common import facilitator_scope, may_act_on_country, not_understood, restricted
+
+
+async def _scope(w: Who) -> set[str] | None:
+    limited = await facilitator_scope(w)
+    return limited or None
+
+
+async def _send_list(update: Update, w: Who, f: PeopleFilter) -> None:
+    _ = w.view.tr.gettext
+    scope = await _scope(w)
+    chat = update.effective_chat
+    assert chat is not None
+    if f.country is not None and not await may_act_on_country(w, f.country):
+        await chat.send_message(_("You can see people of these countries only: {countries}.")
+                                .format(countries=", ".join(sorted(scope or ()))))
+        return
+    people = select(await w.svc.repo.people.registered(), f, scope)
+    lines = [texts.people_summary(w.view, w.svc.schedule, people), ""]
+    lines += [texts.person_line(w.view, w.svc.schedule, p) for p in people]
+    for page in pages(lines):
+        await chat.send_message(page)
+
+
+@restricted("facilitator")
+async def people_command(update: Update, context: BotContext) -> None:
+    w = await context.who()
+    _ = w.view.tr.gettext
+    assert update.effective_message is not None
+    args = context.args or []
+    if args:
+        f = parse_people_args(args, w.svc.schedule)
+        if f is None:
+            await update.effective_message.reply_text(_(
+                "Usage: /people [country] [core|wider|none], e.g. /people PE core. Without "
+                "filters: counts and buttons."))
+            return
+        await _send_list(update, w, f)
+        return
+    scope = await _scope(w)
+    people = select(await w.svc.repo.people.registered(), PeopleFilter(), scope)
+    await update.effective_message.reply_text(
+        texts.people_summary(w.view, w.svc.schedule, people),
+        reply_markup=people_filter_keyboard(w.view, w.svc.schedule, scope,
+                                            texts.group_names(w.view)))
+
+
+@restricted("facilitator")
+async def on_people_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    pressed = PeopleList.parse(query.data)
+    assert pressed is not None
+    await query.answer()
+    w = await context.who()
+    words: list[str] = [pressed.country, pressed.group]
+    if pressed.country == "all":
+        words = [pressed.group]
+    f = parse_people_args(words, w.svc.schedule)
+    if f is None:  # a country code not in schedule.json (any more)
+        await not_understood(update, context)
+        return
+    await _send_list(update, w, f)
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("people", people_command))
+    app.add_handler(CallbackQueryHandler(on_people_button, pattern=PeopleList.pattern()))

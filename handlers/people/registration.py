@@ -1,0 +1,100 @@
+"""Who may join at /start: invitation links, open or closed registration; the privacy notice.
+
+`/start <code>` carries an invitation code (deep link payload). Without one, REGISTRATION=open
+lets anyone in: into the wider group from its start date (the first session open to all),
+before that with no group yet (a job moves them into the wider group on that date).
+REGISTRATION=closed turns away people who are in no group and not staff (unless they joined
+while registration was open).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import Update
+
+from bot.context import BotContext, Who
+from bot.people import texts
+from bot.people.rules import open_registration_group, wider_group_start
+
+
+@dataclass(frozen=True)
+class Admission:
+    w: Who
+    note: str | None  # one paragraph for the welcome: which group they join
+    country_fixed: bool  # the invitation set the country: onboarding skips that question
+
+
+def privacy_notice(w: Who) -> str:
+    return texts.privacy_notice(w.view, w.svc.settings.privacy_url)
+
+
+async def _refuse(update: Update, w: Who, text: str) -> None:
+    lines = [text]
+    contact = texts.contact_line(w.view, w.svc.schedule)
+    if contact:
+        lines.append(contact)
+    assert update.effective_message is not None
+    await update.effective_message.reply_text("\n\n".join(lines))
+
+
+async def _with_code(update: Update, context: BotContext, w: Who, code: str) -> Admission | None:
+    _ = w.view.tr.gettext
+    now = w.svc.clock.now()
+    outcome, inv = await w.svc.repo.invitations.redeem(code, w.user_id, now)
+    if outcome == "already_core":
+        return Admission(await context.who(refresh=True), _(
+            "You are already in the core group, so you stay in it (this link was for the "
+            "wider group)."), country_fixed=False)
+    if outcome == "valid" and inv is not None:
+        fresh = await context.who(refresh=True)
+        note = texts.joining_note(fresh.view, fresh.svc.schedule, inv.group, inv.country)
+        return Admission(fresh, note, country_fixed=inv.country is not None)
+    problems = {
+        "expired": _("This invitation link has expired. Please ask the organizers for a "
+                     "new one."),
+        "used_up": _("This invitation link has been used as many times as it allows. Please "
+                     "ask the organizers for a new one."),
+        "revoked": _("This invitation link has been withdrawn. Please ask the organizers for "
+                     "a new one."),
+    }
+    text = problems.get(outcome) or _(
+        "This invitation link is not valid. Check that you opened the whole link, or ask "
+        "the organizers for a new one.")
+    if w.svc.settings.registration == "open":
+        text += "\n" + _("You can also send /start to join without an invitation.")
+    await _refuse(update, w, text)
+    return None
+
+
+async def admit(update: Update, context: BotContext, w: Who) -> Admission | None:
+    """None when the person was turned away (and told why)."""
+    args = context.args or []
+    if args:
+        return await _with_code(update, context, w, args[0])
+    person = w.person
+    if w.role != "participant" or person.group is not None:
+        return Admission(w, None, country_fixed=False)
+    _ = w.view.tr.gettext
+    if w.svc.settings.registration == "closed":
+        if person.joined_via == "open":  # registered while registration was open
+            return Admission(w, None, country_fixed=False)
+        await _refuse(update, w, _(
+            "Joining this program needs an invitation: the organizers send each participant "
+            "a personal link that opens this bot. If you should be taking part and have no "
+            "link, please contact the organizers."))
+        return None
+    now = w.svc.clock.now()
+    group = open_registration_group(w.svc.schedule, now)
+    await w.svc.repo.participants.update(person.user_id, now, grp=group, joined_via="open")
+    fresh = await context.who(refresh=True)
+    if group == "wider":
+        return Admission(fresh, texts.joining_note(fresh.view, fresh.svc.schedule, "wider", None),
+                         country_fixed=False)
+    start = wider_group_start(w.svc.schedule)
+    assert start is not None
+    note = _(
+        "The wider group starts on {date}. You are registered and will join it then; until "
+        "then you can follow the program here."
+    ).format(date=fresh.view.date(start, "long"))
+    return Admission(fresh, note, country_fixed=False)
