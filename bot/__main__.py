@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.config import SettingsError, load_settings
 from bot.i18n import CatalogError, I18n, catalog_problems
-from bot.schedule import ScheduleError, load_schedule
+from bot.schedule import ScheduleError, load_schedule, schedule_schema
 
 
 def _check() -> int:
@@ -74,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("run", help="run the bot with long polling (the default)")
     sub.add_parser("check", help="validate settings, schedule.json and the catalogs")
     sub.add_parser("console", help="chat with the bot in this terminal (no token needed)")
+    sub.add_parser("schema", help="print the JSON Schema of schedule.json")
     from bot.exports import EXPORTERS
 
     export = sub.add_parser("export", help="write an organizer export to a file")
@@ -84,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check()
+        if args.command == "schema":
+            print(schedule_schema())
+            return 0
         if args.command == "export":
             return _export(args.kind, args.format, args.output)
         return _run()

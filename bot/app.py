@@ -15,6 +15,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import LANGUAGES, Settings
 from bot.context import BotContext
 from bot.goals.jobs import build_goal_jobs
+from bot.help.texts import command_menu as menu_texts
 from bot.i18n import I18n
 from bot.people.jobs import build_jobs as people_jobs
 from bot.reminders.jobs import build_jobs as reminder_jobs
@@ -27,19 +28,7 @@ log = logging.getLogger(__name__)
 
 
 def command_menu(svc: Services, lang: str) -> list[BotCommand]:
-    _ = svc.i18n.get(lang).gettext
-    return [
-        BotCommand("next", _("When is the next session")),
-        BotCommand("schedule", _("The whole program")),
-        BotCommand("session", _("One session in full, e.g. /session 3")),
-        BotCommand("reminders", _("Turn session reminders on or off")),
-        BotCommand("checkin", _("Check in to the session running now")),
-        BotCommand("me", _("My attendance and certificate progress")),
-        BotCommand("goals", _("My group's goals and action plan")),
-        BotCommand("settings", _("Language, country and time zone")),
-        BotCommand("help", _("What this bot can do")),
-        BotCommand("start", _("Start again")),
-    ]
+    return [BotCommand(c, d) for c, d in menu_texts(svc.viewer_for(lang, None))]
 
 
 async def start_services(app: Application) -> None:

@@ -77,18 +77,9 @@ class I18n:
             po_path = localedir / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
             if not po_path.exists():
                 raise CatalogError(f"{po_path}: missing catalog")
+            # Compiled in memory: nothing is written next to the installed source.
             data = _compile(po_path)
-            self._write_mo(po_path.with_suffix(".mo"), data)
             self._translations[lang] = gettext.GNUTranslations(io.BytesIO(data))
-
-    @staticmethod
-    def _write_mo(path: Path, data: bytes) -> None:
-        # Kept on disk for gettext tools; the bot itself uses the in-memory copy.
-        try:
-            if not path.exists() or path.read_bytes() != data:
-                path.write_bytes(data)
-        except OSError as exc:
-            log.debug("cannot write %s: %s", path, exc)
 
     def get(self, lang: str | None) -> gettext.NullTranslations:
         return self._translations.get(lang or self.default) or self._translations[self.default]

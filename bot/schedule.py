@@ -271,3 +271,11 @@ def load_schedule(path: Path | str) -> Schedule:
     except json.JSONDecodeError as exc:
         raise ScheduleError(f"{path}: line {exc.lineno} column {exc.colno}: {exc.msg}") from None
     return parse_schedule(data, str(path))
+
+
+def schedule_schema() -> str:
+    """The JSON Schema of schedule.json (bot/schedule.schema.json is this, for editors)."""
+    schema = Schedule.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "schedule.json of the SSKE cocoa program bot"
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,13 +12,11 @@ import pytest
 from bot.app import running, setup_application
 from bot.clock import FakeClock
 from bot.config import Settings, load_settings
-from bot.emulator import BotAPIEmulator, BotMessage, FakeUser
+from bot.emulator import BotAPIEmulator
 from bot.i18n import I18n
 from bot.schedule import Schedule, load_schedule
 from bot.services import Services, get_services
-
-ROOT = Path(__file__).resolve().parent.parent
-ORGANIZER_ID = 900
+from tests.helpers import ORGANIZER_ID, ROOT, BotRunner
 
 
 @pytest.fixture(scope="session")
@@ -55,9 +53,6 @@ def settings(emulator: BotAPIEmulator, tmp_path: Path) -> Settings:
     )
 
 
-BotRunner = Callable[..., AbstractAsyncContextManager[Services]]
-
-
 @pytest.fixture
 def run_bot(settings: Settings, clock: FakeClock, schedule: Schedule, i18n: I18n) -> BotRunner:
     """Start the real Application with long polling; usable twice to test restarts.
@@ -82,19 +77,9 @@ async def bot(run_bot: BotRunner) -> AsyncIterator[Services]:
         yield svc
 
 
-async def onboard(user: FakeUser, lang_button: str, country_button: str,
-                  zone_button: str | None = None) -> None:
-    """Walk /start with button presses, as a person would."""
-    await user.send("/start")
-    await user.press(lang_button)
-    await user.press(country_button)
-    if zone_button is not None:
-        await user.press(zone_button)
-    await skip_profile_questions(user)
-
-
-async def skip_profile_questions(user: FakeUser) -> BotMessage:
-    """Onboarding's optional last questions (organization, then sector): skip both."""
-    await user.press("⏭")
-    (done,) = await user.press("⏭")
-    return done
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that start the real Application over the emulator are marked e2e:
+    `python -m pytest -m "not e2e"` runs the plain domain tests in seconds."""
+    for item in items:
+        if "emulator" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.e2e)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from bot.emulator import BotAPIEmulator, FakeUser
 from bot.services import Services
-from tests.conftest import onboard
+from tests.helpers import onboard
 
 LANG_BUTTONS = {"en": "English", "es": "Español", "fr": "Français", "pt": "Português"}
 

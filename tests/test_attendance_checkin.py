@@ -8,7 +8,7 @@ from bot.attendance.keyboards import checkin_keyboard
 from bot.clock import FakeClock
 from bot.emulator import BotAPIEmulator, FakeUser
 from bot.services import Services
-from tests.conftest import ORGANIZER_ID, onboard
+from tests.helpers import ORGANIZER_ID, onboard
 
 S3_START = datetime(2021, 3, 24, 14, 0, tzinfo=UTC)  # ends 17:00, check-in opens 13:45
 

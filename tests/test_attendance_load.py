@@ -10,7 +10,7 @@ from bot.clock import FakeClock
 from bot.emulator import BotAPIEmulator
 from bot.services import Services
 from bot.storage import Repository
-from tests.conftest import ORGANIZER_ID, BotRunner
+from tests.helpers import ORGANIZER_ID, BotRunner
 
 CONFIRMED = "✅ You are checked in for Session 3. Welcome!"
 ALREADY = "You are already checked in for Session 3"

@@ -16,7 +16,7 @@ from bot.clock import FakeClock
 from bot.config import Settings
 from bot.emulator import BotAPIEmulator, FakeUser
 from bot.services import Services
-from tests.conftest import ORGANIZER_ID, ROOT, onboard
+from tests.helpers import ORGANIZER_ID, ROOT, onboard
 
 FAC = 71
 S3 = datetime(2021, 3, 24, 14, 0, tzinfo=UTC)

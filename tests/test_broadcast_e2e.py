@@ -24,7 +24,7 @@ from bot.emulator import BotAPIEmulator, FakeUser
 from bot.i18n import I18n
 from bot.schedule import Schedule
 from bot.services import Services, get_services
-from tests.conftest import ORGANIZER_ID, ROOT, onboard
+from tests.helpers import ORGANIZER_ID, ROOT, onboard
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")
 

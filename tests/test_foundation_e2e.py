@@ -9,7 +9,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.emulator import BotAPIEmulator
 from bot.services import Services
-from tests.conftest import onboard, skip_profile_questions
+from tests.helpers import onboard, skip_profile_questions
 
 WORLD = "🇬🇭 14:00 · 🇨🇮 14:00 · 🇨🇴 09:00 · 🇵🇪 09:00 · 🇧🇷 11:00 · 🇩🇴 10:00"
 

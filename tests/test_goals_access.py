@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.emulator import BotAPIEmulator, FakeUser
 from bot.services import Services
-from tests.conftest import ORGANIZER_ID
 from tests.goal_helpers import member
+from tests.helpers import ORGANIZER_ID
 
 READ_ONLY_BUTTONS = ["🕓 History", "« Goals"]
 

@@ -20,7 +20,7 @@ from bot.goals.rules import (
 )
 from bot.schedule import Schedule, parse_schedule
 from bot.storage.goals import Goal, Review
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 T0 = datetime(2021, 1, 20, 16, tzinfo=UTC)
 

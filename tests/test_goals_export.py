@@ -18,8 +18,8 @@ from bot.exports import EXPORTERS
 from bot.schedule import Schedule
 from bot.services import Services
 from bot.storage import Repository
-from tests.conftest import ORGANIZER_ID, ROOT
 from tests.goal_helpers import member
+from tests.helpers import ORGANIZER_ID, ROOT
 
 T1 = datetime(2021, 1, 20, 16, 30, tzinfo=UTC)
 T2 = T1 + timedelta(days=1)

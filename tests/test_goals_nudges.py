@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from bot.clock import FakeClock
 from bot.emulator import BotAPIEmulator
 from bot.jobs import fire_due
-from tests.conftest import BotRunner
 from tests.goal_helpers import member
+from tests.helpers import BotRunner
 
 KICKOFF_NUDGE = "Your core group has no goals in the bot yet."
 

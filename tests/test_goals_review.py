@@ -8,8 +8,8 @@ from bot.clock import FakeClock
 from bot.emulator import BotAPIEmulator
 from bot.jobs import fire_due
 from bot.services import Services
-from tests.conftest import ORGANIZER_ID, BotRunner
 from tests.goal_helpers import member, wait_for
+from tests.helpers import ORGANIZER_ID, BotRunner
 
 CLOSING = datetime(2021, 10, 6, 14, tzinfo=UTC)
 

@@ -9,7 +9,7 @@ from bot.clock import FakeClock
 from bot.emulator import BotAPIEmulator
 from bot.jobs import fire_due
 from bot.services import Services
-from tests.conftest import ORGANIZER_ID, BotRunner, skip_profile_questions
+from tests.helpers import ORGANIZER_ID, BotRunner, skip_profile_questions
 
 LINK = re.compile(r"https://t\.me/sske_test_bot\?start=([\w-]+)")
 

@@ -11,7 +11,7 @@ from bot.emulator import BotAPIEmulator
 from bot.exports import EXPORTERS
 from bot.services import Services
 from bot.storage.personal_data import PERSONAL_DATA
-from tests.conftest import ORGANIZER_ID, onboard
+from tests.helpers import ORGANIZER_ID, onboard
 
 # Columns that name a person but are not personal data of that person, with the reason.
 NOT_PERSONAL: dict[str, str] = {

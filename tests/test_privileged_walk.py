@@ -39,7 +39,7 @@ from bot.i18n import I18n
 from bot.schedule import Schedule
 from bot.services import Services, get_services
 from handlers.common import restricted
-from tests.conftest import ORGANIZER_ID, onboard
+from tests.helpers import ORGANIZER_ID, onboard
 
 WALKER, OTHER, FACILITATOR = 5001, 5002, 5003
 

@@ -18,7 +18,7 @@ from bot.jobs import fire_due
 from bot.schedule import Schedule
 from bot.services import Services, get_services
 from bot.storage.reminders import DeliveryKey
-from tests.conftest import ORGANIZER_ID, ROOT, BotRunner, onboard
+from tests.helpers import ORGANIZER_ID, ROOT, BotRunner, onboard
 
 S3 = datetime(2021, 3, 24, 14, 0, tzinfo=UTC)  # session 3, core only, 3 hours
 S4 = datetime(2021, 4, 14, 14, 0, tzinfo=UTC)  # session 4, core only, 2 hours

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.emulator import BotAPIEmulator
 from bot.services import Services
-from tests.conftest import ORGANIZER_ID
+from tests.helpers import ORGANIZER_ID
 
 
 async def add_person(bot: Services, user_id: int, country: str | None, group: str | None,

@@ -1,27 +1,21 @@
-"""The Bot API methods, with Telegram's validation and error wording."""
+"""The Bot API methods about messages, with Telegram's validation and error wording."""
 
 from __future__ import annotations
 
-import asyncio
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
+from bot.emulator.account import AccountMethods
 from bot.emulator.entities import EntityParseError, parse_html, strip_text
 from bot.emulator.models import ApiError, BotMessage, ChatState, JsonDict, bad_request
-from bot.emulator.state import EmulatorState, Upload, now
+from bot.emulator.state import Upload, now
 
 Handler = Callable[[JsonDict], Awaitable[Any]]
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
-COMMAND_RE = re.compile(r"[a-z0-9_]{1,32}")
 # fmt: off
-SCOPE_TYPES = {
-    "default", "all_private_chats", "all_group_chats", "all_chat_administrators", "chat",
-    "chat_administrators", "chat_member",
-}
 CHAT_ACTIONS = {
     "typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
     "upload_document", "choose_sticker", "find_location", "record_video_note",
@@ -99,7 +93,7 @@ def format_text(
     return plain, found, html
 
 
-class BotMethods(EmulatorState):
+class BotMethods(AccountMethods):
     def method_table(self) -> dict[str, tuple[str, Handler]]:
         """Lower-cased name -> (canonical name, handler); Telegram ignores case."""
         table: dict[str, Handler] = {
@@ -204,62 +198,6 @@ class BotMethods(EmulatorState):
         new = replace(old, edited=True, raw=raw, **changes)
         self.add_message(chat, new)
         return raw
-
-    # --- updates -------------------------------------------------------------
-    async def get_me(self, p: JsonDict) -> JsonDict:
-        return {
-            **self.bot_user,
-            "can_join_groups": True,
-            "can_read_all_group_messages": False,
-            "supports_inline_queries": False,
-            "can_connect_to_business": False,
-            "has_main_web_app": False,
-        }
-
-    async def get_updates(self, p: JsonDict) -> list[JsonDict]:
-        offset = p.get("offset") or 0
-        limit = min(max(p.get("limit") or 100, 1), 100)
-        timeout = max(p.get("timeout") or 0, 0)
-        if isinstance(p.get("allowed_updates"), list):
-            self.allowed_updates = p["allowed_updates"]
-        # A newer getUpdates terminates a pending one with 409, as Telegram does.
-        self.poll_generation += 1
-        generation = self.poll_generation
-        self.notify()
-        if offset < 0:
-            self.updates = self.updates[offset:]
-        elif offset > 0:
-            self.updates = [u for u in self.updates if u["update_id"] >= offset]
-        deadline = asyncio.get_running_loop().time() + timeout
-        while True:
-            if self.closing:
-                return []
-            if generation != self.poll_generation:
-                raise ApiError(
-                    409,
-                    "Conflict: terminated by other getUpdates request; make sure that "
-                    "only one bot instance is running",
-                )
-            if self.updates:
-                batch = self.updates[:limit]
-                self.delivered_update_id = max(self.delivered_update_id, batch[-1]["update_id"])
-                self.notify()
-                return batch
-            remaining = deadline - asyncio.get_running_loop().time()
-            if not await self.wait_change(remaining):
-                return []
-
-    async def delete_webhook(self, p: JsonDict) -> bool:
-        if p.get("drop_pending_updates"):
-            self.updates.clear()
-        return True
-
-    async def get_webhook_info(self, p: JsonDict) -> JsonDict:
-        return {
-            "url": "",
-            "has_custom_certificate": False,
-            "pending_update_count": len(self.updates),
-        }
 
     # --- messages --------------------------------------------------------------
     async def send_message(self, p: JsonDict) -> JsonDict:
@@ -405,6 +343,12 @@ class BotMethods(EmulatorState):
         )
         return {"message_id": new_id}
 
+    async def send_chat_action(self, p: JsonDict) -> bool:
+        self.chat_for(p, sending=True)
+        if p.get("action") not in CHAT_ACTIONS:
+            raise bad_request("wrong parameter action in request")
+        return True
+
     async def edit_message_text(self, p: JsonDict) -> JsonDict:
         if p.get("inline_message_id"):
             raise bad_request("MESSAGE_ID_INVALID")  # inline messages are not emulated
@@ -471,99 +415,3 @@ class BotMethods(EmulatorState):
             raise bad_request("message to delete not found")
         chat.messages[message.message_id] = replace(message, deleted=True)
         return True
-
-    async def send_chat_action(self, p: JsonDict) -> bool:
-        self.chat_for(p, sending=True)
-        if p.get("action") not in CHAT_ACTIONS:
-            raise bad_request("wrong parameter action in request")
-        return True
-
-    async def answer_callback_query(self, p: JsonDict) -> bool:
-        user_id = self.open_queries.pop(str(p.get("callback_query_id", "")), None)
-        if user_id is None:
-            raise bad_request(
-                "query is too old and response timeout expired or query ID is invalid"
-            )
-        if len(str(p.get("text") or "")) > 200:
-            raise bad_request("MESSAGE_TOO_LONG")
-        self.callback_answers.setdefault(user_id, []).append(p)
-        return True
-
-    async def get_file(self, p: JsonDict) -> JsonDict:
-        stored = self.files.get(str(p.get("file_id", "")))
-        if stored is None:
-            raise bad_request("invalid file_id")
-        return {
-            "file_id": stored.file_id,
-            "file_unique_id": stored.file_unique_id,
-            "file_size": len(stored.content),
-            "file_path": stored.path,
-        }
-
-    # --- bot profile -----------------------------------------------------------
-    async def set_my_commands(self, p: JsonDict) -> bool:
-        commands = p.get("commands")
-        if not isinstance(commands, list) or not all(isinstance(c, dict) for c in commands):
-            raise bad_request("can't parse commands JSON object")
-        if len(commands) > 100:
-            raise bad_request("BOT_COMMANDS_TOO_MUCH")
-        cleaned = []
-        for command in commands:
-            name = str(command.get("command", ""))
-            description = str(command.get("description", "")).strip()
-            if not COMMAND_RE.fullmatch(name):
-                raise bad_request("BOT_COMMAND_INVALID")
-            if not 1 <= len(description) <= 256:
-                raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
-            cleaned.append({"command": name, "description": description})
-        key = (scope_key(p.get("scope")), str(p.get("language_code") or ""))
-        if cleaned:
-            self.my_commands[key] = cleaned
-        else:  # an empty list clears them, as on Telegram
-            self.my_commands.pop(key, None)
-        return True
-
-    async def get_my_commands(self, p: JsonDict) -> list[JsonDict]:
-        key = (scope_key(p.get("scope")), str(p.get("language_code") or ""))
-        return list(self.my_commands.get(key, []))
-
-    async def delete_my_commands(self, p: JsonDict) -> bool:
-        key = (scope_key(p.get("scope")), str(p.get("language_code") or ""))
-        self.my_commands.pop(key, None)
-        return True
-
-    def _set_text(self, kind: str, p: JsonDict, limit: int) -> bool:
-        text = str(p.get(kind) or "")
-        if len(text) > limit:
-            raise bad_request(f"{kind.replace('_', ' ')} is too long")
-        key = (kind, str(p.get("language_code") or ""))
-        if text:
-            self.my_texts[key] = text
-        else:
-            self.my_texts.pop(key, None)
-        return True
-
-    async def set_my_description(self, p: JsonDict) -> bool:
-        return self._set_text("description", p, 512)
-
-    async def set_my_short_description(self, p: JsonDict) -> bool:
-        return self._set_text("short_description", p, 120)
-
-    async def get_my_description(self, p: JsonDict) -> JsonDict:
-        return {
-            "description": self.my_texts.get(("description", str(p.get("language_code") or "")), "")
-        }
-
-    async def get_my_short_description(self, p: JsonDict) -> JsonDict:
-        key = ("short_description", str(p.get("language_code") or ""))
-        return {"short_description": self.my_texts.get(key, "")}
-
-
-def scope_key(scope: Any) -> str:
-    """'default', 'all_private_chats', 'chat:123', 'chat_member:123:42', ..."""
-    if scope is None:
-        return "default"
-    if not isinstance(scope, dict) or scope.get("type") not in SCOPE_TYPES:
-        raise bad_request("can't parse BotCommandScope JSON object")
-    parts = [str(scope["type"])] + [str(scope[k]) for k in ("chat_id", "user_id") if k in scope]
-    return ":".join(parts)

@@ -17,8 +17,9 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.emulator.account import scope_key
 from bot.emulator.limits import SEND_METHODS, Fault, RateLimits
-from bot.emulator.methods import BotMethods, scope_key
+from bot.emulator.methods import BotMethods
 from bot.emulator.models import ApiError, BotMessage, ChatState, JsonDict, bad_request
 from bot.emulator.state import Upload, now
 from bot.emulator.user import FakeUser

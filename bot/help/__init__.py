@@ -1,0 +1,1 @@
+"""/help and the command menu Telegram shows, in each language."""
