@@ -1,7 +1,6 @@
 """Broadcast rules: which version a person gets, and when a typed time is (no Telegram here).
 
-The records (Audience, Version, Report, Broadcast) live with their storage in
-bot/storage/broadcasts.py.
+The records (Audience, Version, Report, Broadcast) are in bot/storage/broadcast_records.py.
 """
 
 from __future__ import annotations
@@ -10,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from bot.storage.broadcasts import GROUPS, Audience, Report, Version
+from bot.storage.broadcast_records import GROUPS, Audience, Report, Version
 
 __all__ = ["GROUPS", "Audience", "Report", "Version", "WhenError", "parse_when",
            "pick_version"]

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from html import escape
 
 from babel.numbers import format_decimal
 
 from bot.models import Participant
 from bot.schedule import Schedule
-from bot.storage.broadcasts import Audience, Broadcast, Report, Undelivered
+from bot.storage.broadcast_records import AttendanceKind, Audience, Broadcast, Report, Undelivered
 from bot.viewer import LANGUAGE_NAMES, Viewer, country_name
 
 MAX_NAMES = 30  # per status in the details view, to stay far below 4096 characters
@@ -70,6 +70,112 @@ def matching_text(v: Viewer, active: int, inactive: int) -> str:
     return text
 
 
+# --- composing: audience, content, preview, time --------------------------------------
+def audience_screen(v: Viewer, schedule: Schedule, draft_id: int, a: Audience,
+                    active: int, inactive: int) -> str:  # fmt: skip
+    _ = v.tr.gettext
+    return "\n".join([
+        "📣 <b>" + _("New broadcast #{id}").format(id=draft_id) + "</b>",
+        _("Who should receive it? Tap to combine: groups, countries and languages add up "
+          "(for example core group + Ghana + Côte d'Ivoire)."),
+        "",
+        "👥 " + audience_text(v, schedule, a),
+        matching_text(v, active, inactive),
+    ])  # fmt: skip
+
+
+def session_question(v: Viewer, kind: AttendanceKind) -> str:
+    _ = v.tr.gettext
+    if kind == "absent":
+        return _("People who did not check in to which session?")
+    return _("People who checked in to which session?")
+
+
+def content_prompt(v: Viewer, schedule: Schedule, a: Audience, active: int) -> str:
+    """The audience is chosen (`a` is the effective one): now the message itself."""
+    _ = v.tr.gettext
+    return (
+        "👥 " + audience_text(v, schedule, a) + " · " + people(v, active) + "\n\n"
+        + _("Now send me the message to broadcast: text (with formatting), a photo, a "
+            "document, a video or a voice note, with a caption if you like. It is copied "
+            "exactly as you send it.")
+    )  # fmt: skip
+
+
+def preview_header(v: Viewer, language: str | None, active: int) -> str:
+    """Above the copy of what was sent: the main version (to `active` people) or one language."""
+    _ = v.tr.gettext
+    if language is not None:
+        return _("👀 Preview of the {language} version:").format(
+            language=LANGUAGE_NAMES[language])
+    return _("👀 Preview: exactly what {people} will receive:").format(people=people(v, active))
+
+
+def not_copyable(v: Viewer, error: str) -> str:
+    return v.tr.gettext(
+        "I cannot broadcast this kind of message ({error}). Please send text, a photo, a "
+        "document, a video or a voice note."
+    ).format(error=escape(error))
+
+
+def actions_text(v: Viewer, schedule: Schedule, draft: Broadcast, active: int,
+                 languages: list[str]) -> str:  # fmt: skip
+    """Under the preview; `languages`: those of the versions besides the main one."""
+    _ = v.tr.gettext
+    names = [_("main")] + [LANGUAGE_NAMES[code] for code in languages]
+    return "\n".join([
+        "📣 <b>" + _("Broadcast #{id}").format(id=draft.id) + "</b>",
+        "👥 " + audience_text(v, schedule, draft.audience.effective(schedule))
+        + " · " + people(v, active),
+        "🌐 " + _("Versions: {names}").format(names=", ".join(names)),
+        "",
+        _("Send it now, schedule it for later, or add a version in another language (each "
+          "person gets the version in their language, otherwise the main one)."),
+    ])  # fmt: skip
+
+
+def version_prompt(v: Viewer, language: str) -> str:
+    return v.tr.gettext(
+        "Send me the version in {language}. People whose language is {language} get it "
+        "instead of the main one."
+    ).format(language=LANGUAGE_NAMES[language])
+
+
+def when_examples(v: Viewer, now: datetime) -> str:
+    """Tomorrow 09:00 in the person's zone, in both accepted forms."""
+    day = (now.astimezone(v.tz) + timedelta(days=1)).date()
+    return v.tr.gettext("{first} or {second}").format(
+        first=f"{day:%Y-%m-%d} 09:00", second=f"{day:%d/%m/%Y} 09:00"
+    )
+
+
+def when_prompt(v: Viewer, now: datetime) -> str:
+    return v.tr.gettext(
+        "When should it go out? Type the date and time in your time zone ({zone}), for "
+        "example {examples}."
+    ).format(zone=zone_label(v), examples=when_examples(v, now))
+
+
+def when_refusal(v: Viewer, reason: str, now: datetime) -> str:
+    """Why a typed time was refused (a WhenError's reason)."""
+    _ = v.tr.gettext
+    texts = {
+        "format": _("I could not read that time. Please type it like {examples}."),
+        "past": _("That time has already passed. Please give a later time, like {examples}."),
+        "gap": _("That time does not exist in {zone} (the clocks change then). Please give "
+                 "another time."),
+    }  # fmt: skip
+    return texts[reason].format(examples=when_examples(v, now), zone=zone_label(v))
+
+
+def scheduled_text(v: Viewer, broadcast_id: int, when: datetime) -> str:
+    return "🕒 " + v.tr.gettext(
+        "Broadcast #{id} is scheduled for {when}. It goes to the people who match the audience "
+        "at that time. /broadcasts lists it and can cancel it."
+    ).format(id=broadcast_id, when=when_text(v, when))
+
+
+# --- delivery and /broadcasts ------------------------------------------------------------
 def progress_text(v: Viewer, broadcast_id: int, report: Report) -> str:
     _ = v.tr.gettext
     return "\n".join(

@@ -1,161 +1,26 @@
-"""Broadcast storage: drafts, versions, one row per recipient, and the reply relay."""
+"""Broadcast storage: drafts, versions, one row per recipient, and the reply relay.
+
+The records are in bot/storage/broadcast_records.py. A draft waiting for typed input (its
+content, a language version, a time) is pending input (handlers/input.py); the old
+`broadcasts.awaiting` column is left in the schema, unused.
+"""
 
 from __future__ import annotations
 
-import json
-from collections import Counter
-from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
-from bot.schedule import Schedule
 from bot.storage.base import Store, dt, dt_or_none, ts
+from bot.storage.broadcast_records import (
+    Audience,
+    Broadcast,
+    Recipient,
+    RelayLink,
+    Report,
+    Undelivered,
+    Version,
+)
 from bot.storage.db import Row
-
-GROUPS = ("core", "wider")
-# "absent": did not check in to session N; "present": did (present or late).
-AttendanceKind = Literal["absent", "present"]
-BroadcastStatus = Literal["draft", "scheduled", "sending", "done", "cancelled", "missed"]
-# pending -> sending (claimed, the call is under way) -> sent/blocked/failed/unknown.
-RecipientStatus = Literal[
-    "pending", "sending", "sent", "blocked", "failed", "unknown", "skipped", "cancelled"
-]
-
-
-@dataclass(frozen=True)
-class Audience:
-    """Filters combined with AND across kinds and OR within one kind; none = everyone."""
-
-    groups: frozenset[str] = frozenset()
-    countries: frozenset[str] = frozenset()
-    languages: frozenset[str] = frozenset()
-    attendance: tuple[AttendanceKind, int] | None = None
-
-    @property
-    def everyone(self) -> bool:
-        return self == Audience()
-
-    def toggle(self, kind: Literal["groups", "countries", "languages"], value: str) -> Audience:
-        current: frozenset[str] = getattr(self, kind)
-        changed = current - {value} if value in current else current | {value}
-        if kind == "groups":
-            return replace(self, groups=changed)
-        if kind == "countries":
-            return replace(self, countries=changed)
-        return replace(self, languages=changed)
-
-    def with_attendance(self, kind: AttendanceKind, session: int) -> Audience:
-        """Choosing the same criterion again removes it."""
-        chosen = (kind, session)
-        return replace(self, attendance=None if self.attendance == chosen else chosen)
-
-    def effective(self, schedule: Schedule) -> Audience:
-        """'Did not check in' to a core-only session means core members who did not."""
-        if self.attendance and self.attendance[0] == "absent":
-            session = schedule.session(self.attendance[1])
-            if session is not None and session.audience == "core" and not self.groups:
-                return replace(self, groups=frozenset({"core"}))
-        return self
-
-    def to_json(self) -> str:
-        return json.dumps(
-            {
-                "groups": sorted(self.groups),
-                "countries": sorted(self.countries),
-                "languages": sorted(self.languages),
-                "attendance": list(self.attendance) if self.attendance else None,
-            },
-            sort_keys=True,
-        )
-
-    @classmethod
-    def from_json(cls, text: str | None) -> Audience:
-        data = json.loads(text or "{}")
-        attendance = data.get("attendance")
-        return cls(
-            groups=frozenset(data.get("groups") or ()),
-            countries=frozenset(data.get("countries") or ()),
-            languages=frozenset(data.get("languages") or ()),
-            attendance=(attendance[0], int(attendance[1])) if attendance else None,
-        )
-
-
-@dataclass(frozen=True)
-class Version:
-    """One copy source: a message in the author's chat, for one language (None: default)."""
-
-    position: int
-    language: str | None
-    chat_id: int
-    message_id: int
-
-
-def pick_version(versions: list[Version], language: str | None) -> Version:
-    """The recipient's language if there is a version in it, else the first one."""
-    for version in versions:
-        if version.language is not None and version.language == language:
-            return version
-    return versions[0]
-
-
-@dataclass
-class Report:
-    counts: Counter[str] = field(default_factory=Counter)
-    reasons: Counter[str] = field(default_factory=Counter)  # failed: error -> how many
-
-    def __getitem__(self, status: str) -> int:
-        return self.counts[status]
-
-    @property
-    def total(self) -> int:
-        """Everyone the broadcast is addressed to (skipped inactive people not included)."""
-        return sum(n for status, n in self.counts.items() if status != "skipped")
-
-    @property
-    def done(self) -> int:
-        return sum(self.counts[s] for s in ("sent", "blocked", "failed", "unknown", "cancelled"))
-
-
-
-
-@dataclass(frozen=True)
-class Broadcast:
-    id: int
-    author_id: int
-    status: BroadcastStatus
-    audience: Audience
-    awaiting: str | None  # draft waiting for: "content", "content:<lang>" or "when"
-    created_at: datetime
-    scheduled_for: datetime | None
-    started_at: datetime | None
-    finished_at: datetime | None
-    status_chat_id: int | None
-    status_message_id: int | None
-
-
-@dataclass(frozen=True)
-class Recipient:
-    user_id: int
-    language: str | None
-
-
-@dataclass(frozen=True)
-class RelayLink:
-    """A message in some chat that belongs to one participant's reply thread."""
-
-    chat_id: int
-    message_id: int
-    participant_id: int
-    broadcast_id: int
-    reply_to: int | None  # in a staff chat: the participant's own message to answer under
-
-
-@dataclass(frozen=True)
-class Undelivered:
-    user_id: int
-    name: str
-    status: str
-    error: str | None
 
 
 def _broadcast(row: Row) -> Broadcast:
@@ -164,7 +29,6 @@ def _broadcast(row: Row) -> Broadcast:
         author_id=row["author_id"],
         status=row["status"],
         audience=Audience.from_json(row["audience"]),
-        awaiting=row["awaiting"],
         created_at=dt(row["created_at"]),
         scheduled_for=dt_or_none(row["scheduled_for"]),
         started_at=dt_or_none(row["started_at"]),
@@ -198,20 +62,6 @@ class BroadcastStore(Store):
             (audience.to_json(), broadcast_id),
         )
 
-    async def set_awaiting(self, broadcast_id: int, awaiting: str | None) -> None:
-        await self.db.write(
-            "UPDATE broadcasts SET awaiting = ? WHERE id = ? AND status = 'draft'",
-            (awaiting, broadcast_id),
-        )
-
-    async def awaiting_draft(self, author_id: int) -> Broadcast | None:
-        row = await self.db.fetchone(
-            "SELECT * FROM broadcasts WHERE author_id = ? AND status = 'draft' "
-            "AND awaiting IS NOT NULL ORDER BY id DESC LIMIT 1",
-            (author_id,),
-        )
-        return _broadcast(row) if row else None
-
     async def add_version(
         self, broadcast_id: int, language: str | None, chat_id: int, message_id: int
     ) -> None:
@@ -238,7 +88,6 @@ class BroadcastStore(Store):
                 "chat_id = excluded.chat_id, message_id = excluded.message_id",
                 (broadcast_id, position, language, chat_id, message_id),
             )
-            await db.write("UPDATE broadcasts SET awaiting = NULL WHERE id = ?", (broadcast_id,))
 
     async def versions(self, broadcast_id: int) -> list[Version]:
         rows = await self.db.fetch(
@@ -254,7 +103,7 @@ class BroadcastStore(Store):
 
     async def schedule(self, broadcast_id: int, when: datetime) -> bool:
         return await self.db.write(
-            "UPDATE broadcasts SET status = 'scheduled', scheduled_for = ?, awaiting = NULL "
+            "UPDATE broadcasts SET status = 'scheduled', scheduled_for = ? "
             "WHERE id = ? AND status = 'draft'",
             (ts(when), broadcast_id),
         ) > 0
@@ -308,7 +157,7 @@ class BroadcastStore(Store):
         where, args = await self._where(audience, broadcast.author_id)
         async with self.db.transaction() as db:
             changed = await db.write(
-                "UPDATE broadcasts SET status = 'sending', started_at = ?, awaiting = NULL "
+                "UPDATE broadcasts SET status = 'sending', started_at = ? "
                 "WHERE id = ? AND status IN ('draft', 'scheduled')",
                 (ts(now), broadcast_id),
             )

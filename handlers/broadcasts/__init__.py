@@ -1,12 +1,15 @@
-"""/broadcast, /broadcasts, and the two-way reply relay."""
+"""/broadcast (audience, content, preview, send or schedule), /broadcasts, and the two-way
+reply relay."""
 
 from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers.broadcasts import compose, relay
+from handlers.broadcasts import audience, listing, preview, relay
 
 
 def register(app: Application) -> None:
-    compose.register(app)
+    audience.register(app)
+    preview.register(app)
+    listing.register(app)
     relay.register(app)

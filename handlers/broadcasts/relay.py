@@ -1,7 +1,10 @@
-"""Private messages that belong to broadcasts: draft input, and the two-way reply relay.
+"""Private messages that belong to broadcasts: the two-way reply relay.
 
-Runs in handler group -1, before the general text handlers: a message it takes is not also
-answered as "not understood" (ApplicationHandlerStop); anything else passes through untouched.
+Runs in handler group RELAY, before typed input and the general text handlers: a message it
+takes is not also answered as "not understood" (ApplicationHandlerStop); anything else passes
+through untouched. A draft's content, versions and time are typed input (handlers/input.py,
+handlers/broadcasts/preview.py); only a forwarded message is handed to the draft from here,
+so that it is content and not an organizer's "whose message is this?" (group FORWARD).
 
 Relay: a participant who replies to a broadcast (or to an answer relayed back) has the reply
 copied to every facilitator and organizer, under a header saying who wrote it. A facilitator
@@ -25,8 +28,10 @@ from bot.broadcasts.texts import relay_header
 from bot.context import BotContext
 from bot.roles import allows
 from bot.services import Services
-from bot.storage.broadcasts import RelayLink
-from handlers.broadcasts.compose import draft_input
+from bot.storage.broadcast_records import RelayLink
+from handlers import input
+from handlers.broadcasts import preview
+from handlers.broadcasts.drafts import KIND
 from handlers.common import Group
 
 
@@ -115,11 +120,10 @@ async def on_private_message(update: Update, context: BotContext) -> None:
                          "later.")  # fmt: skip
             await message.reply_text(text)
             raise ApplicationHandlerStop
-    draft = await store.awaiting_draft(user.id)
-    if draft is not None:
-        w = await context.who(refresh=True)
-        if allows(w.role, "facilitator"):
-            await draft_input(update, context, w, draft)
+    if message.forward_origin is not None:
+        pending = await input.waiting(update, context)
+        if pending is not None and pending.kind == KIND:
+            await preview.on_input(update, context, pending)
             raise ApplicationHandlerStop
 
 

@@ -1,0 +1,148 @@
+"""Broadcast records: audiences, versions, reports, the broadcasts themselves, relay links.
+
+Stored by bot/storage/broadcasts.py; the rules that use them are in bot/broadcasts/rules.py.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Literal
+
+from bot.schedule import Schedule
+
+GROUPS = ("core", "wider")
+# "absent": did not check in to session N; "present": did (present or late).
+AttendanceKind = Literal["absent", "present"]
+BroadcastStatus = Literal["draft", "scheduled", "sending", "done", "cancelled", "missed"]
+# pending -> sending (claimed, the call is under way) -> sent/blocked/failed/unknown.
+RecipientStatus = Literal[
+    "pending", "sending", "sent", "blocked", "failed", "unknown", "skipped", "cancelled"
+]
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Filters combined with AND across kinds and OR within one kind; none = everyone."""
+
+    groups: frozenset[str] = frozenset()
+    countries: frozenset[str] = frozenset()
+    languages: frozenset[str] = frozenset()
+    attendance: tuple[AttendanceKind, int] | None = None
+
+    @property
+    def everyone(self) -> bool:
+        return self == Audience()
+
+    def toggle(self, kind: Literal["groups", "countries", "languages"], value: str) -> Audience:
+        current: frozenset[str] = getattr(self, kind)
+        changed = current - {value} if value in current else current | {value}
+        if kind == "groups":
+            return replace(self, groups=changed)
+        if kind == "countries":
+            return replace(self, countries=changed)
+        return replace(self, languages=changed)
+
+    def with_attendance(self, kind: AttendanceKind, session: int) -> Audience:
+        """Choosing the same criterion again removes it."""
+        chosen = (kind, session)
+        return replace(self, attendance=None if self.attendance == chosen else chosen)
+
+    def effective(self, schedule: Schedule) -> Audience:
+        """'Did not check in' to a core-only session means core members who did not."""
+        if self.attendance and self.attendance[0] == "absent":
+            session = schedule.session(self.attendance[1])
+            if session is not None and session.audience == "core" and not self.groups:
+                return replace(self, groups=frozenset({"core"}))
+        return self
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "groups": sorted(self.groups),
+                "countries": sorted(self.countries),
+                "languages": sorted(self.languages),
+                "attendance": list(self.attendance) if self.attendance else None,
+            },
+            sort_keys=True,
+        )
+
+    @classmethod
+    def from_json(cls, text: str | None) -> Audience:
+        data = json.loads(text or "{}")
+        attendance = data.get("attendance")
+        return cls(
+            groups=frozenset(data.get("groups") or ()),
+            countries=frozenset(data.get("countries") or ()),
+            languages=frozenset(data.get("languages") or ()),
+            attendance=(attendance[0], int(attendance[1])) if attendance else None,
+        )
+
+
+@dataclass(frozen=True)
+class Version:
+    """One copy source: a message in the author's chat, for one language (None: default)."""
+
+    position: int
+    language: str | None
+    chat_id: int
+    message_id: int
+
+
+@dataclass
+class Report:
+    counts: Counter[str] = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)  # failed: error -> how many
+
+    def __getitem__(self, status: str) -> int:
+        return self.counts[status]
+
+    @property
+    def total(self) -> int:
+        """Everyone the broadcast is addressed to (skipped inactive people not included)."""
+        return sum(n for status, n in self.counts.items() if status != "skipped")
+
+    @property
+    def done(self) -> int:
+        return sum(self.counts[s] for s in ("sent", "blocked", "failed", "unknown", "cancelled"))
+
+
+@dataclass(frozen=True)
+class Broadcast:
+    id: int
+    author_id: int
+    status: BroadcastStatus
+    audience: Audience
+    created_at: datetime
+    scheduled_for: datetime | None
+    started_at: datetime | None
+    finished_at: datetime | None
+    status_chat_id: int | None
+    status_message_id: int | None
+
+
+@dataclass(frozen=True)
+class Recipient:
+    user_id: int
+    language: str | None
+
+
+@dataclass(frozen=True)
+class RelayLink:
+    """A message in some chat that belongs to one participant's reply thread."""
+
+    chat_id: int
+    message_id: int
+    participant_id: int
+    broadcast_id: int
+    reply_to: int | None  # in a staff chat: the participant's own message to answer under
+
+
+@dataclass(frozen=True)
+class Undelivered:
+    user_id: int
+    name: str
+    status: str
+    error: str | None
