@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.broadcasts.keyboards import AudiencePress, ListAction, PreviewAction
 from bot.emulator import BotAPIEmulator
 from bot.services import Services
-from tests.conftest import ORGANIZER_ID, BotRunner, onboard
+from tests.helpers import ORGANIZER_ID, BotRunner, onboard
 
 
 async def test_a_draft_waiting_for_content_survives_a_restart(

@@ -72,7 +72,7 @@ class InvitationStore(Store):
     async def active(self, now: datetime) -> list[Invitation]:
         rows = await self.db.fetch(
             "SELECT * FROM invitations WHERE revoked_at IS NULL AND uses < max_uses "
-            "AND expires_at > ? ORDER BY created_at, code",
+            "AND expires_at > ? ORDER BY created_at, rowid",
             (ts(now),),
         )
         return [_invitation(row) for row in rows]
