@@ -19,7 +19,6 @@ class Group(IntEnum):
     """Handler groups, in the order ptb runs them (lowest first). Within one group only the
     first matching handler runs; ApplicationHandlerStop keeps later groups from seeing it."""
 
-    FORMS = -4  # the goal forms' ConversationHandler (handlers/goals/flows.py)
     RELAY = -3  # replies to broadcasts and to relayed messages (handlers/broadcasts/relay.py)
     FORWARD = -2  # an organizer's forwarded message: whose is it? (handlers/people/roles.py)
     INPUT = -1  # typed answers to a pending question, for every feature (handlers/input.py)

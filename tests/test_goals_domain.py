@@ -165,3 +165,24 @@ def test_long_goal_screens_stay_within_telegram_limits(schedule: Schedule) -> No
     assert "&amp;" * 300 in normal and "&lt;d&gt;" * 666 in normal  # short enough: in full
     many = gv.history_text(v, big, [])
     assert gv.fit(["x" * 3000, "y" * 3000]) == "x" * 3000 + "\n…" and many
+
+
+def test_goal_callback_data_keeps_its_documented_format() -> None:
+    from bot.goals import keyboards as kb
+
+    packed = {
+        kb.GoalList("PE"): "g:l:PE", kb.OpenGoal(12): "g:o:12", kb.StatusMenu(12): "g:s:12",
+        kb.SetStatus(12, "d"): "g:st:12:d", kb.TickStep(12, 7): "g:t:12:7",
+        kb.GoalHistory(12): "g:h:12", kb.CountryPicker(): "g:c", kb.AllCountries(): "g:all",
+        kb.ReviewCountry("GH"): "g:rv:GH", kb.Rate(12, "p"): "g:r:12:p",
+        kb.Results(): "g:res", kb.OpenReview(): "g:ro", kb.AddGoal("CO"): "g:add:CO",
+        kb.EditGoal(12): "g:e:12", kb.AddStep(12): "g:as:12", kb.AddNote(12): "g:n:12",
+        kb.FormButton("keep"): "gf:keep", kb.FormButton("cancel"): "gf:cancel",
+        kb.PickResponsible(21): "gf:who:21",
+    }
+    for data, text in packed.items():
+        assert data.pack() == text
+        assert type(data).parse(text) == data
+    assert kb.SetStatus.parse("g:st:12:z") is None
+    assert kb.Rate.parse("g:ro") is None and kb.OpenReview.parse("g:r:1:a") is None
+    assert kb.FormButton.parse("gf:who:21") is None

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from bot.clock import FakeClock
 from bot.emulator import BotAPIEmulator
 from bot.services import Services
+from tests.conftest import BotRunner
 from tests.goal_helpers import add_goal, member
 
 
@@ -256,3 +257,31 @@ async def test_limits_unexpected_input_and_cancel(
     assert chatter.text.startswith("Sorry, I did not understand that.")
     assert await user.press("Save", message=preview, expect=0) == []
     assert user.callback_answers[-1]["text"].startswith("This form is no longer open.")
+
+
+async def test_a_goal_form_survives_a_restart(run_bot: BotRunner,
+                                              emulator: BotAPIEmulator) -> None:
+    async with run_bot() as svc:
+        ana = await member(svc, emulator, 81, "en", "Peru", first_name="Ana")
+        (ask_title,) = await ana.send("/addgoal")
+        assert ask_title.text.startswith("New goal for 🇵🇪 Peru.")
+        (ask_description,) = await ana.send("Certified cocoa for 200 farms")
+        assert ask_description.text.startswith("Now a short description")
+    async with run_bot() as svc:  # a new Application on the same database
+        (ask_target,) = await ana.send("With the regional cooperative.")
+        assert ask_target.text.startswith("By when should the goal be reached?")
+        (preview,) = await ana.send("30/09/2021")
+        assert preview.text.splitlines()[1:4] == [
+            "Title: Certified cocoa for 200 farms",
+            "Description: With the regional cooperative.",
+            "Target date: Sep 30, 2021",
+        ]
+        saved, screen = await ana.press("Save", expect=2)
+        assert saved.text == "✅ Goal saved."
+        assert screen.text.splitlines()[1] == "Certified cocoa for 200 farms"
+        (goal,) = await svc.repo.goals.goals("PE")
+        assert (goal.title, goal.description, goal.target_date, goal.created_by) == (
+            "Certified cocoa for 200 farms", "With the regional cooperative.",
+            date(2021, 9, 30), 81)
+        assert await ana.press("Save", message=preview, expect=0) == []
+        assert ana.callback_answers[-1]["text"].startswith("This form is no longer open.")

@@ -9,12 +9,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 from telegram.ext import Application
 
 from bot import jobs
 from bot.context import BotContext
 from bot.goals import texts as gv
+from bot.goals.keyboards import kickoff_keyboard, open_list_keyboard, rate_keyboard
 from bot.goals.rules import closing_session, nudge_plan, review_results
 from bot.models import Participant
 from bot.services import get_services
@@ -68,11 +69,10 @@ async def send_once(app: Application, kind: str, session: int, people: list[Part
     return sent
 
 
-def _open_list(v: Viewer, person: Participant) -> InlineKeyboardMarkup:
-    _ = v.tr.gettext
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton("📋 " + _("Open our goals"), callback_data=f"g:l:{person.country}")]]
-    )
+def _country(person: Participant) -> str:
+    """Nudges go to core members of a country in the schedule only."""
+    assert person.country is not None
+    return person.country
 
 
 async def run_nudge(context: BotContext) -> None:
@@ -99,13 +99,7 @@ async def run_nudge(context: BotContext) -> None:
             text = _("Your core group has no goals in the bot yet. At the kick-off each group "
                      "drafts its goals and action plan: add them here so the whole group can "
                      "follow them.")
-            keyboard = InlineKeyboardMarkup([
-                [InlineKeyboardButton("➕ " + _("Add a goal"),
-                                      callback_data=f"g:add:{person.country}")],
-                [InlineKeyboardButton("📋 " + _("Open our goals"),
-                                      callback_data=f"g:l:{person.country}")],
-            ])
-            return text, keyboard
+            return text, kickoff_keyboard(v, _country(person))
     else:
         assert session is not None
 
@@ -115,7 +109,7 @@ async def run_nudge(context: BotContext) -> None:
                      "group's goals?").format(
                 number=session.number, when=v.until(session.start, now),
                 date=v.date(session.start, "medium"))
-            return text, _open_list(v, person)
+            return text, open_list_keyboard(v, _country(person))
 
     sent = await send_once(context.application, kind, number, members, render)
     log.info("goal nudge %s for session %s: %d sent", kind, number, sent)
@@ -131,9 +125,7 @@ async def invite_to_review(app: Application) -> int:
         _ = v.tr.gettext
         text = _("The closing review is open. For each of your group's goals, say whether it "
                  "was achieved, partly achieved or not achieved.")
-        keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(
-            "🏁 " + _("Rate our goals"), callback_data=f"g:rv:{person.country}")]])
-        return text, keyboard
+        return text, rate_keyboard(v, _country(person))
 
     return await send_once(app, "review", closing_session(svc.schedule).number, members, render)
 

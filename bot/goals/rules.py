@@ -21,10 +21,12 @@ from bot.storage.goals import (
     Step,
 )
 
-# Short codes keep callback data well under Telegram's 64 bytes.
-STATUS_CODES: dict[str, Status] = {"n": "not_started", "p": "in_progress", "d": "done",
-                                   "x": "dropped"}
-RATING_CODES: dict[str, Rating] = {"a": "achieved", "p": "partly", "n": "not_achieved"}
+# Short codes keep callback data well under Telegram's 64 bytes (bot/goals/keyboards.py).
+StatusCode = Literal["n", "p", "d", "x"]
+RatingCode = Literal["a", "p", "n"]
+STATUS_CODES: dict[StatusCode, Status] = {"n": "not_started", "p": "in_progress", "d": "done",
+                                          "x": "dropped"}
+RATING_CODES: dict[RatingCode, Rating] = {"a": "achieved", "p": "partly", "n": "not_achieved"}
 SCORES: dict[Rating, float] = {"achieved": 1.0, "partly": 0.5, "not_achieved": 0.0}
 
 TITLE_MAX = 200

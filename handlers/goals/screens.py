@@ -1,22 +1,21 @@
-"""Goal screens (text + buttons) and the per-goal rights check shared by the goal handlers.
+"""Goal screens (load the data, render text + keyboard) and the per-goal rights checks.
 
-Callback data (all under 64 bytes): "g:l:CC" list, "g:o:ID" open, "g:s:ID" status picker,
-"g:st:ID:c" set status, "g:t:ID:STEP" tick a step, "g:h:ID" history, "g:c" pick a country,
-"g:all" all countries, "g:rv:CC" review, "g:r:ID:c" rate, "g:res" results, "g:ro" open review;
-the guided flows start from "g:add:CC", "g:e:ID", "g:as:ID", "g:n:ID" and use "gf:*".
+Texts come from bot/goals/texts.py, buttons and their callback data from
+bot/goals/keyboards.py; this module only puts them together for one person.
 """
 
 from __future__ import annotations
 
 from html import escape
+from typing import TypeVar
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup, Update
 
+from bot.callbacks import CallbackData
 from bot.context import Who
+from bot.goals import keyboards as kb
 from bot.goals import texts as gv
 from bot.goals.rules import (
-    STATUS_CODES,
-    STEPS_MAX,
     Goal,
     can_edit_goals,
     can_read_goals,
@@ -24,7 +23,11 @@ from bot.goals.rules import (
     review_is_open,
     review_result,
 )
-from bot.viewer import country_name, flag
+from bot.viewer import country_name
+from handlers.common import alert
+
+Screen = tuple[str, InlineKeyboardMarkup]
+Data = TypeVar("Data", bound=CallbackData)
 
 
 def may_read(w: Who, country: str) -> bool:
@@ -50,20 +53,51 @@ def read_refusal(w: Who) -> str:
     return w.view.tr.gettext("Sorry, you can only see your own country's goals.")
 
 
-def _button(text: str, data: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text, callback_data=data)
+def pressed(update: Update, codec: type[Data]) -> Data:
+    """The pressed button's data (the handler was registered with pattern=codec.pattern())."""
+    assert update.callback_query is not None
+    data = codec.parse(update.callback_query.data)
+    assert data is not None
+    return data
 
 
-def _back_to_countries(w: Who) -> list[InlineKeyboardButton]:
-    _ = w.view.tr.gettext
+async def stale(update: Update, w: Who) -> None:
+    """Goal button data that matches no goal action (old or forged)."""
+    await alert(update, w.view.tr.gettext("This button no longer works. Open /goals again."))
+
+
+async def load_goal(update: Update, w: Who, goal_id: int, *, edit: bool) -> Goal | None:
+    """The goal of a pressed button, if it exists and this person may read (or edit) it;
+    else a refusal pop-up and None."""
+    goal = await w.svc.repo.goals.get_goal(goal_id)
+    if goal is None:
+        await alert(update, w.view.tr.gettext("This goal no longer exists."))
+        return None
+    if edit and not may_edit(w, goal.country):
+        await alert(update, edit_refusal(w, goal.country))
+        return None
+    if not may_read(w, goal.country):
+        await alert(update, read_refusal(w))
+        return None
+    return goal
+
+
+async def audit(w: Who, action: str, goal_id: int, detail: str | None = None) -> None:
+    """Changes made with facilitator/organizer rights go to the audit log too."""
     if privileged(w):
-        return [_button("🌍 " + _("All countries"), "g:all")]
+        await w.svc.repo.participants.audit(w.user_id, action, w.svc.clock.now(),
+                                            target=f"goal:{goal_id}", detail=detail)
+
+
+def _nav(w: Who) -> kb.Nav:
+    if privileged(w):
+        return "all"
     if reads_all(w.role, w.person.group):
-        return [_button("🌍 " + _("Other countries"), "g:c")]
-    return []
+        return "other"
+    return None
 
 
-async def list_screen(w: Who, country: str) -> tuple[str, InlineKeyboardMarkup]:
+async def list_screen(w: Who, country: str) -> Screen:
     _ = w.view.tr.gettext
     store = w.svc.repo.goals
     goals = await store.goals(country)
@@ -75,91 +109,51 @@ async def list_screen(w: Who, country: str) -> tuple[str, InlineKeyboardMarkup]:
         note = (_("You can read your country's goals. Only core group members can change them.")
                 if own else _("Read only: only this country's core group can change its goals."))
     text = gv.goal_list_text(w.view, w.svc.schedule, country, goals, steps, note)
-    rows = [[_button(f"{i}. {gv.shorten(g.title, 40)}", f"g:o:{g.id}")]
-            for i, g in enumerate(goals, start=1)]
-    if editable:
-        rows.append([_button("➕ " + _("Add a goal"), f"g:add:{country}")])
+    review_open = False
+    if editable and goals:
         opened = await store.review_opened_at()
-        if goals and review_is_open(w.svc.schedule, w.svc.clock.now(), opened):
-            rows.append([_button("🏁 " + _("Closing review"), f"g:rv:{country}")])
-    nav = _back_to_countries(w)
-    if nav:
-        rows.append(nav)
-    return text, InlineKeyboardMarkup(rows)
+        review_open = review_is_open(w.svc.schedule, w.svc.clock.now(), opened)
+    return text, kb.list_keyboard(w.view, country, goals, editable=editable,
+                                  review_open=review_open, nav=_nav(w))
 
 
-async def goal_screen(w: Who, goal: Goal) -> tuple[str, InlineKeyboardMarkup]:
-    _ = w.view.tr.gettext
+async def goal_screen(w: Who, goal: Goal) -> Screen:
     store = w.svc.repo.goals
     steps = (await store.steps([goal.id])).get(goal.id, [])
     notes = list(reversed(await store.history(goal.id, action="note", newest_first=True,
                                               limit=3)))
     text = gv.goal_text(w.view, w.svc.schedule, goal, steps, notes)
-    rows: list[list[InlineKeyboardButton]] = []
-    if may_edit(w, goal.country):
-        ticks = [_button(f"{'✅' if s.done else '⬜'} {i}", f"g:t:{goal.id}:{s.id}")
-                 for i, s in enumerate(steps[:STEPS_MAX], start=1)]
-        rows += [ticks[i:i + 5] for i in range(0, len(ticks), 5)]
-        rows += [
-            [_button("🔄 " + _("Status"), f"g:s:{goal.id}"),
-             _button("➕ " + _("Add a step"), f"g:as:{goal.id}")],
-            [_button("🗒 " + _("Progress note"), f"g:n:{goal.id}"),
-             _button("✏️ " + _("Edit goal"), f"g:e:{goal.id}")],
-        ]
-    rows.append([_button("🕓 " + _("History"), f"g:h:{goal.id}"),
-                 _button("« " + _("Goals"), f"g:l:{goal.country}")])
-    return text, InlineKeyboardMarkup(rows)
+    return text, kb.goal_keyboard(w.view, goal, steps, editable=may_edit(w, goal.country))
 
 
-def status_screen(w: Who, goal: Goal) -> tuple[str, InlineKeyboardMarkup]:
-    _ = w.view.tr.gettext
-    text = _("New status for: {title}").format(title=f"<b>{escape(goal.title)}</b>")
-    rows = [[_button(f"{gv.STATUS_ICONS[s]} {gv.status_label(w.view, s)}"
-                     + (" ←" if s == goal.status else ""), f"g:st:{goal.id}:{code}")]
-            for code, s in STATUS_CODES.items()]
-    rows.append([_button("« " + _("Back"), f"g:o:{goal.id}")])
-    return text, InlineKeyboardMarkup(rows)
+def status_screen(w: Who, goal: Goal) -> Screen:
+    text = w.view.tr.gettext("New status for: {title}").format(
+        title=f"<b>{escape(goal.title)}</b>")
+    return text, kb.status_keyboard(w.view, goal)
 
 
-async def history_screen(w: Who, goal: Goal) -> tuple[str, InlineKeyboardMarkup]:
-    _ = w.view.tr.gettext
+async def history_screen(w: Who, goal: Goal) -> Screen:
     entries = await w.svc.repo.goals.history(goal.id, newest_first=True, limit=60)
-    text = gv.history_text(w.view, goal, entries)
-    return text, InlineKeyboardMarkup([[_button("« " + _("Back"), f"g:o:{goal.id}")]])
+    return gv.history_text(w.view, goal, entries), kb.back_to_goal_keyboard(w.view, goal)
 
 
-def country_picker(w: Who) -> tuple[str, InlineKeyboardMarkup]:
-    _ = w.view.tr.gettext
-    buttons = [_button(f"{flag(c.code)} {country_name(c, w.view.lang)}", f"g:l:{c.code}")
-               for c in w.svc.schedule.countries]
-    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
-    return _("Which country's goals?"), InlineKeyboardMarkup(rows)
+def country_picker(w: Who) -> Screen:
+    return (w.view.tr.gettext("Which country's goals?"),
+            kb.country_keyboard(w.view, w.svc.schedule))
 
 
-async def summary_screen(w: Who) -> tuple[str, InlineKeyboardMarkup]:
-    _ = w.view.tr.gettext
+async def summary_screen(w: Who) -> Screen:
     store = w.svc.repo.goals
     goals = await store.goals()
     steps = await store.steps([g.id for g in goals])
     text = gv.summary_text(w.view, w.svc.schedule, goals, steps)
-    buttons = [_button(f"{flag(c.code)} {country_name(c, w.view.lang)}", f"g:l:{c.code}")
-               for c in w.svc.schedule.countries]
-    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
-    rows.append([_button("🏁 " + _("Closing review"), "g:res")])
-    return text, InlineKeyboardMarkup(rows)
+    return text, kb.summary_keyboard(w.view, w.svc.schedule)
 
 
-async def review_screen(w: Who, country: str) -> tuple[str, InlineKeyboardMarkup]:
-    _ = w.view.tr.gettext
+async def review_screen(w: Who, country: str) -> Screen:
     store = w.svc.repo.goals
     goals = await store.goals(country)
     reviews = await store.reviews()
     text = gv.review_text(w.view, w.svc.schedule, country, goals, reviews,
                           review_result(goals, reviews))
-    rows = []
-    for i, goal in enumerate([g for g in goals if g.status != "dropped"], start=1):
-        rows.append([_button(f"{i} {gv.RATING_ICONS[r]}", f"g:r:{goal.id}:{code}")
-                     for code, r in (("a", "achieved"), ("p", "partly"), ("n", "not_achieved"))])
-    rows.append([_button("📊 " + _("All results"), "g:res"),
-                 _button("« " + _("Goals"), f"g:l:{country}")])
-    return text, InlineKeyboardMarkup(rows)
+    return text, kb.review_keyboard(w.view, country, goals)
