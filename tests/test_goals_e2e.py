@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from bot.clock import FakeClock
 from bot.emulator import BotAPIEmulator
 from bot.services import Services
-from tests.conftest import BotRunner
 from tests.goal_helpers import add_goal, member
+from tests.helpers import BotRunner
 
 
 async def test_add_goal_with_steps_in_english(bot: Services, emulator: BotAPIEmulator) -> None:
