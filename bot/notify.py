@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 
 from telegram.ext import Application
 
+from bot.membership import covers
 from bot.models import Participant
 from bot.services import get_services
 from bot.viewer import Viewer
@@ -45,10 +46,13 @@ def notify(app: Application, people: Iterable[Participant], render: Render) -> N
     get_services(app).spawn(f"notify:{next(_ids)}", deliver(app, list(people), render))
 
 
-async def staff(app: Application, exclude: int | None = None) -> list[Participant]:
-    """Facilitators and organizers who have started the bot (organizers from ORGANIZER_IDS)."""
+async def staff(app: Application, country: str | None, exclude: int | None = None
+                ) -> list[Participant]:
+    """The facilitators and organizers who look after people of `country` (bot.membership:
+    organizers and unlimited facilitators look after everyone), who have started the bot."""
     svc = get_services(app)
     people = {p.user_id: p for p in await svc.repo.participants.staff()}
     organizers = await svc.repo.participants.many(svc.settings.organizer_ids)
     people.update({k: v for k, v in organizers.items() if k not in people})
-    return [p for uid, p in sorted(people.items()) if uid != exclude]
+    return [p for uid, p in sorted(people.items())
+            if uid != exclude and covers(await svc.member(p), country)]

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.config import LANGUAGES
-from bot.models import Group
 
 Audience = Literal["core", "all"]
 
@@ -160,10 +159,6 @@ class Session(_Model):
     def duration(self) -> timedelta:
         return timedelta(minutes=self.duration_minutes)
 
-    def is_for(self, group: Group | None) -> bool:
-        """Core members attend everything; the wider group only sessions open to all."""
-        return self.audience == "all" or group != "wider"
-
     def text(self, field: Literal["title", "description"], lang: str) -> str:
         texts: dict[str, str] = getattr(self, field)
         return texts.get(lang) or texts.get("en") or ""
@@ -229,12 +224,12 @@ class Schedule(_Model):
     def country(self, code: str | None) -> Country | None:
         return next((c for c in self.countries if c.code == code), None)
 
-    def sessions_for(self, group: Group | None) -> list[Session]:
-        return [s for s in self.sessions if s.is_for(group)]
-
-    def next_session(self, now: datetime, group: Group | None = None) -> Session | None:
-        """The session running now, or else the next one to start; None when all are over."""
-        return next((s for s in self.sessions_for(group) if s.end > now), None)
+    def next_session(self, now: datetime, among: list[Session] | None = None
+                     ) -> Session | None:
+        """The session running now, or else the next one to start (of `among`, default all);
+        None when all are over. Whose sessions are whose: bot/membership.py."""
+        sessions = self.sessions if among is None else among
+        return next((s for s in sessions if s.end > now), None)
 
     @property
     def total_minutes(self) -> int:

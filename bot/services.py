@@ -17,7 +17,9 @@ from telegram.ext import Application
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import I18n, normalize_language
+from bot.membership import Member, member
 from bot.models import Participant
+from bot.roles import effective_role
 from bot.schedule import Schedule
 from bot.sender import Sender
 from bot.storage import Repository
@@ -77,6 +79,13 @@ class Services:
             language_code, self.settings.default_language
         )
         return self.viewer_for(lang, person.zone)
+
+    async def member(self, person: Participant) -> Member:
+        """Anyone's place in the program (for people other than the one writing)."""
+        role = effective_role(person.user_id, person, self.settings.organizer_ids)
+        countries = (await self.repo.people.facilitator_countries(person.user_id)
+                     if role == "facilitator" else set())
+        return member(person, role, countries)
 
     # background work
 

@@ -97,3 +97,17 @@ def when_line(v: Viewer, session: Session) -> str:
     return _("{time} ({zone}) · {length}").format(
         time=v.time(session.start), zone=escape(v.zone_name()), length=v.duration(session.duration)
     )
+
+
+def scope_refusal(v: Viewer, schedule: Schedule, scope: frozenset[str] | None) -> str:
+    """To a staff member limited to some countries who tried to act beyond them."""
+    names = [country_name(c, v.lang) for c in schedule.countries if scope and c.code in scope]
+    return v.tr.gettext("Sorry, you can only act on people and goals of {countries}.").format(
+        countries=escape(", ".join(names) or "—"))
+
+
+def program_wide_refusal(v: Viewer) -> str:
+    """To a limited staff member trying something that affects the whole program."""
+    return v.tr.gettext(
+        "Sorry, only organizers and facilitators for every country can do that: it affects "
+        "the whole program.")

@@ -12,6 +12,7 @@ from handlers import (
     broadcasts,
     errors,
     exports,
+    gate,
     goals,
     help,
     input,
@@ -23,6 +24,7 @@ from handlers import (
 
 
 def register(app: Application) -> None:
+    gate.register(app)
     input.register(app)
     onboarding.register(app)
     sessions.register(app)

@@ -10,15 +10,16 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
-from bot.context import BotContext, Who
+from bot.context import BotContext
 from bot.models import Role
-from bot.roles import allows, can_act_on_country
+from bot.roles import allows
 
 
 class Group(IntEnum):
     """Handler groups, in the order ptb runs them (lowest first). Within one group only the
     first matching handler runs; ApplicationHandlerStop keeps later groups from seeing it."""
 
+    GATE = -4  # REGISTRATION=closed: no invitation, only /start (handlers/gate.py)
     RELAY = -3  # replies to broadcasts and to relayed messages (handlers/broadcasts/relay.py)
     FORWARD = -2  # an organizer's forwarded message: whose is it? (handlers/people/roles.py)
     INPUT = -1  # typed answers to a pending question, for every feature (handlers/input.py)
@@ -66,16 +67,6 @@ def restricted(minimum: Role) -> Callable[[Callback], Callback]:
     return decorate
 
 
-async def facilitator_scope(w: Who) -> set[str]:
-    """The countries a facilitator is limited to; empty: not limited (or not a facilitator)."""
-    if w.role != "facilitator":
-        return set()
-    return await w.svc.repo.people.facilitator_countries(w.person.user_id)
-
-
-async def may_act_on_country(w: Who, country: str | None) -> bool:
-    """For privileged handlers that touch one country (attendance, broadcasts, people)."""
-    return can_act_on_country(w.role, await facilitator_scope(w), country)
 
 
 async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:

@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler
 
 from bot.context import BotContext
+from bot.membership import shown
 from bot.parsing import parse_int
 from bot.sessions import texts
 
@@ -13,7 +14,7 @@ from bot.sessions import texts
 async def next_session(update: Update, context: BotContext) -> None:
     w = await context.who()
     now = w.svc.clock.now()
-    session = w.svc.schedule.next_session(now, w.person.group)
+    session = w.svc.schedule.next_session(now, shown(w.svc.schedule, w.member))
     text = texts.next_text(w.view, w.svc.schedule, session, now)
     if w.person.zone is None:
         text += "\n\n" + w.view.tr.gettext(
@@ -25,7 +26,7 @@ async def next_session(update: Update, context: BotContext) -> None:
 
 async def full_schedule(update: Update, context: BotContext) -> None:
     w = await context.who()
-    sessions = w.svc.schedule.sessions_for(w.person.group)
+    sessions = shown(w.svc.schedule, w.member)
     text = texts.schedule_text(w.view, w.svc.schedule, sessions, w.svc.clock.now())
     assert update.effective_message is not None
     await update.effective_message.reply_text(text)

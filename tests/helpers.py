@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.emulator import BotMessage, FakeUser
@@ -31,3 +32,25 @@ async def skip_profile_questions(user: FakeUser) -> BotMessage:
     await user.press("⏭")
     (done,) = await user.press("⏭")
     return done
+
+
+PROGRAM_START = datetime(2021, 1, 1, tzinfo=UTC)
+
+
+async def as_core(bot: Services, *users: FakeUser | int, since: datetime = PROGRAM_START,
+                  group: str = "core") -> None:
+    """Put people in a group, as their invitation would have (since the program's start,
+    unless said otherwise): tests that onboard openly and need core members."""
+    for user in users:
+        user_id = user if isinstance(user, int) else user.id
+        await bot.repo.participants.update(user_id, bot.clock.now(), grp=group,
+                                           joined_via="invite", joined_at=since)
+
+
+async def core_members(bot: Services, user_ids: list[int], since: datetime = PROGRAM_START
+                       ) -> None:
+    """People already in the core group who have not written to the bot yet."""
+    for user_id in user_ids:
+        await bot.repo.participants.ensure(user_id, first_name=f"P{user_id}", last_name=None,
+                                           username=None, now=bot.clock.now())
+    await as_core(bot, *user_ids, since=since)

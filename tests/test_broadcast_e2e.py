@@ -36,7 +36,7 @@ PEOPLE = [
     (204, "fr", "CI", "wider", 1),
     (205, "es", "CO", "core", 1),
     (206, "es", "PE", "core", 1),
-    (207, "es", "PE", None, 1),
+    (207, "es", "PE", "wider", 1),  # registered openly: the wider group (bot.membership)
     (208, "pt", "BR", "core", 1),
     (209, "pt", "BR", "wider", 1),
     (210, "es", "DO", "wider", 1),
@@ -161,7 +161,7 @@ async def test_participants_are_refused(app: Application, emulator: BotAPIEmulat
     [
         ([], ACTIVE),
         (["Core group"], {201, 203, 205, 206, 208}),
-        (["Wider group"], {202, 204, 209, 210}),
+        (["Wider group"], {202, 204, 207, 209, 210}),
         (["Ghana"], {201, 202}),
         (["Ghana", "Côte d'Ivoire"], {201, 202, 203, 204}),
         (["Español"], {205, 206, 207, 210}),
@@ -257,11 +257,12 @@ async def test_preview_cancel_then_confirm(app: Application, emulator: BotAPIEmu
     await send_now(app, organizer)
     status = emulator.chats[ORGANIZER_ID].events
     edits = [e.text for e in status if e.message_id == actions.message_id]
-    assert any("Sending… 0 / 4" in t for t in edits)
+    assert any("Sending… 0 / 5" in t for t in edits)
     final = organizer.messages[-1]
     assert final.message_id == actions.message_id and final.reply_markup is None
-    assert final.text.splitlines()[:2] == ["📣 Broadcast #2: finished", "✅ Delivered: 4"]
-    assert {uid for uid, t in received(emulator, ACTIVE).items() if t} == {202, 204, 209, 210}
+    assert final.text.splitlines()[:2] == ["📣 Broadcast #2: finished", "✅ Delivered: 5"]
+    assert {uid for uid, t in received(emulator, ACTIVE).items() if t} == {202, 204, 207, 209,
+                                                                          210}
     audit = await svc_of(app).repo.participants.audit_entries()
     assert [(e["action"], e["target"]) for e in audit] == [("broadcast", "2")]
 

@@ -9,7 +9,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.emulator import BotAPIEmulator
 from bot.services import Services
-from tests.helpers import onboard, skip_profile_questions
+from tests.helpers import as_core, onboard, skip_profile_questions
 
 WORLD = "🇬🇭 14:00 · 🇨🇮 14:00 · 🇨🇴 09:00 · 🇵🇪 09:00 · 🇧🇷 11:00 · 🇩🇴 10:00"
 
@@ -61,6 +61,7 @@ async def test_next_schedule_and_session_in_local_time(
 ) -> None:
     user = emulator.user(202, "en")
     await onboard(user, lang, country, zone_button)
+    await as_core(bot, user)
     person = await bot.repo.participants.get(202)
     assert person is not None and person.zone is not None
 
@@ -94,7 +95,9 @@ async def test_dst_zone_follows_each_sessions_own_date(
     assert "Europe/Paris" in prompt.text
     (bad,) = await user.send("Mars/Olympus")
     assert bad.text.startswith("I don't know that time zone")
-    await user.send("Europe/Amsterdam")
+    (home,) = await user.send("Europe/Amsterdam")
+    assert home.text == "Which of the program's countries are you part of?"
+    await user.press("None of these")  # a guest: any zone, no program country
     done = await skip_profile_questions(user)
     assert "Netherlands Time" in done.text
     (march,) = await user.send("/session 3")
@@ -109,6 +112,7 @@ async def test_changing_language_in_settings_changes_the_next_reply(
 ) -> None:
     user = emulator.user(404, "es")
     await onboard(user, "Español", "Colombia")
+    await as_core(bot, user)
     (summary,) = await user.send("/settings")
     assert "Idioma: Español" in summary.text
     await user.press("Cambiar idioma")
@@ -136,6 +140,7 @@ async def test_changing_zone_in_settings(bot: Services, emulator: BotAPIEmulator
 async def test_program_over(bot: Services, emulator: BotAPIEmulator, clock: FakeClock) -> None:
     user = emulator.user(505, "es")
     await onboard(user, "Español", "Perú")
+    await as_core(bot, user)
     clock.set(datetime(2021, 10, 6, 15, 0, tzinfo=UTC))
     (during,) = await user.send("/next")
     assert during.text.startswith("En curso ahora")

@@ -102,6 +102,7 @@ async def test_no_group_reads_own_country_only(bot: Services, emulator: BotAPIEm
     assert guest.callback_answers[-1]["text"] == other.text
     nowhere = emulator.user(74, "en")
     await nowhere.send("/start")
+    await bot.repo.participants.update(74, bot.clock.now(), grp=None)
     (hint,) = await nowhere.send("/goals")
     assert hint.text.startswith("Choose your country in /settings first")
 

@@ -18,6 +18,7 @@ from bot.goals.rules import (
     review_result,
     review_results,
 )
+from bot.membership import Member
 from bot.schedule import Schedule, parse_schedule
 from bot.storage.goals import Goal, Review
 from tests.helpers import ROOT
@@ -51,8 +52,20 @@ def review(goal_id: int, rating: str) -> Review:
 )
 def test_rights(role: str, group: str | None, country: str | None, goal_country: str,
                 edit: bool, read: bool) -> None:
-    assert can_edit_goals(role, group, country, goal_country) is edit  # type: ignore[arg-type]
-    assert can_read_goals(role, group, country, goal_country) is read  # type: ignore[arg-type]
+    m = Member(7, group, country, role, None if role != "participant" else frozenset(), None)  # type: ignore[arg-type]
+    assert can_edit_goals(m, goal_country) is edit
+    assert can_read_goals(m, goal_country) is read
+
+
+@pytest.mark.parametrize(
+    ("scope", "goal_country", "edit"),
+    [({"GH"}, "GH", True), ({"GH"}, "CI", False), (None, "CI", True)],
+)
+def test_facilitator_rights_follow_their_countries(scope: set[str] | None, goal_country: str,
+                                                   edit: bool) -> None:
+    m = Member(8, None, None, "facilitator", frozenset(scope) if scope else None, None)
+    assert can_edit_goals(m, goal_country) is edit
+    assert can_read_goals(m, goal_country)
 
 
 @pytest.mark.parametrize(

@@ -164,17 +164,25 @@ async def test_open_registration_before_and_after_the_wider_group_starts(
         app = svc.app
         early = emulator.user(61, "en")
         (welcome,) = await early.send("/start")
-        assert "The wider group starts on June 17, 2021. You are registered" in welcome.text
+        # In the wider group at once (its reminders reach them), told when it starts.
+        assert ("You are joining the wider group. Its first session is on June 17, 2021; I "
+                "will remind you before it.") in welcome.text
         await early.press("English")
         await early.press("Ghana")
         await skip_profile_questions(early)
         person = await svc.repo.participants.get(61)
-        assert person is not None and (person.group, person.joined_via) == (None, "open")
+        assert person is not None and (person.group, person.joined_via) == ("wider", "open")
 
         clock.set(datetime(2021, 6, 17, 14, 0, tzinfo=UTC))
+        mark = len(early.messages)
         assert "registration:wider-start" in await fire_due(app, clock)
-        person = await svc.repo.participants.get(61)
-        assert person is not None and person.group == "wider"
+        welcomed = [m.text for m in early.messages[mark:] if m.text.startswith("🎉")]
+        assert welcomed == [
+            "🎉 You are now part of the wider group of the South-South Knowledge Exchange on "
+            "Sustainable Cocoa (SSKE).\nIts first session starts now: Cocoa context in Africa "
+            "and Latin America. /next shows it, /schedule the sessions ahead."]
+        await fire_due(app, clock)  # a second run sends nothing again
+        assert len([m for m in early.messages if m.text.startswith("🎉")]) == 1
 
         late = emulator.user(62, "es")
         (joined,) = await late.send("/start")
@@ -203,9 +211,16 @@ async def test_closed_registration_needs_an_invitation(
         assert refused.text.startswith("Pour rejoindre ce programme, il faut une invitation")
         assert "Des questions ? Contactez les organisateurs" in refused.text
         assert refused.reply_markup is None
-        # Forged onboarding buttons do not open the door either.
-        await stranger.press_data("lang:ob:fr")
-        await stranger.press_data("country:ob:PE")
+        # Forged onboarding buttons, /settings and /goals do not open the door either.
+        for data in ("lang:ob:fr", "country:ob:PE", "country:st:PE"):
+            assert await stranger.press_data(data, expect=0) == []
+            assert stranger.callback_answers[-1]["text"].startswith(
+                "Ce programme nécessite une invitation")
+        for command in ("/settings", "/goals PE", "/next"):
+            (gated,) = await stranger.send(command)
+            assert gated.text == refused.text
+        person = await svc.repo.participants.get(71)
+        assert person is not None and not person.onboarded and person.country is None
         (still,) = await stranger.send("/start")
         assert still.text == refused.text
         (bad,) = await stranger.send("/start nope")

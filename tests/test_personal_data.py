@@ -62,6 +62,7 @@ async def test_profile_shows_and_edits_name_organization_and_sector(
 ) -> None:
     user = emulator.user(302, "en", first_name="Kwame")
     await onboard(user, "English", "Ghana")
+    await bot.repo.participants.update(302, bot.clock.now(), grp=None)  # in no group
     (profile,) = await user.send("/profile")
     assert profile.text.splitlines()[:5] == [
         "Your profile", "Name: Kwame", "Organization: —", "Sector: —",
@@ -169,8 +170,9 @@ async def test_forget_deletes_the_person_everywhere(
     (fresh,) = await user.send("/start")  # writing again: a new, empty profile
     assert fresh.text.startswith("Welcome!")
     again = await bot.repo.participants.get(person_id)
+    # Their old group and role are gone; like anyone registering openly, the wider group.
     assert again is not None and (again.group, again.organization, again.role) == (
-        None, None, "participant")
+        "wider", None, "participant")
 
 
 async def test_every_person_column_is_in_the_registry(bot: Services) -> None:

@@ -145,6 +145,7 @@ async def test_dst_zone_shows_the_right_hour_on_both_sides_of_the_change(
     await user.press("English")
     await user.press("Another country or time zone")
     await user.send("Europe/Amsterdam")
+    await user.press("None of these")
     await bot.repo.participants.update(40, clock.now(), grp="core")
     mark = len(user.messages)
     await fire(bot, clock, S3 - timedelta(days=1))  # Amsterdam on CET (UTC+1)

@@ -16,17 +16,21 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from bot.attendance.rules import CHECKED_IN, cell, needed
+from bot.attendance.rules import progress
 from bot.clock import SystemClock
+from bot.membership import member
 from bot.models import Participant
+from bot.people.rules import SECTORS
 from bot.schedule import Schedule
 from bot.storage import Repository
+from bot.storage.attendance import Record
 
 CELL_TEXT = {
     "present": "present",
     "late": "late",
     "absent": "absent",
     "not_in_audience": "not in audience",
+    "before_joined": "before joining",
     "open": "",  # not decided yet: check-in is open or the session is still to come
     "upcoming": "",
 }
@@ -72,22 +76,19 @@ async def build_tables(
         key=lambda p: _sort_key(schedule, p),
     )
     records = await store.all_records()
-    by_key = {(r.user_id, r.session_number): r for r in records}
-    threshold = schedule.checkin.certificate_threshold_percent
 
     header = ["user_id", "name", "username", "country", "group", "organization", "sector"]
     header += [f"session {s.number}" for s in schedule.sessions]
     header += ["attended", "sessions", "percent", "certificate"]
     summary: list[list[Any]] = []
+    by_person: dict[int, list[Record]] = {}
+    for r in records:
+        by_person.setdefault(r.user_id, []).append(r)
     for person in roster:
-        cells = [
-            cell(s, person.group, by_key.get((person.user_id, s.number)), schedule.checkin, now)
-            for s in schedule.sessions
-        ]
-        total = sum(1 for c in cells if c != "not_in_audience")
-        attended = sum(1 for c in cells if c in CHECKED_IN)
-        percent = round(100 * attended / total, 1) if total else 0.0
-        eligible = total > 0 and attended >= needed(total, threshold)
+        # The same rules as /me: one answer for the certificate.
+        p = progress(schedule, member(person, person.role, set()),
+                     by_person.get(person.user_id, []), now)
+        cells = {s.number: c for s, c in p.cells}
         summary.append(
             [
                 person.user_id,
@@ -95,14 +96,13 @@ async def build_tables(
                 safe(person.username),
                 _country(schedule, person.country),
                 person.group or "",
-                # organization and sector come with the roles issue; left empty until then.
-                "",
-                "",
-                *[CELL_TEXT[c] for c in cells],
-                attended,
-                total,
-                percent,
-                "yes" if eligible else "no",
+                safe(person.organization),
+                SECTORS.get(person.sector or "", ""),
+                *[CELL_TEXT[cells.get(s.number, "not_in_audience")] for s in schedule.sessions],
+                p.attended,
+                p.total,
+                p.percent,
+                "yes" if p.eligible else "no",
             ]
         )
 

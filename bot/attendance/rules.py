@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from bot.models import Group
+from bot.membership import Member, before_joining, in_program, may_check_in, program
 from bot.schedule import Checkin, Schedule, Session
 from bot.storage.attendance import AttendanceStore, Record
 
@@ -27,7 +27,8 @@ CODE_LENGTH = 4
 
 WindowState = Literal["early", "open", "closed"]
 # What one person's row shows for one session.
-Cell = Literal["present", "late", "absent", "open", "upcoming", "not_in_audience"]
+Cell = Literal["present", "late", "absent", "open", "upcoming", "not_in_audience",
+               "before_joined"]
 
 
 def window(session: Session, rules: Checkin) -> tuple[datetime, datetime]:
@@ -48,26 +49,15 @@ def status_at(session: Session, rules: Checkin, now: datetime) -> str:
     return "late" if now > late_from else "present"
 
 
-def open_session(schedule: Schedule, group: Group | None, now: datetime) -> Session | None:
-    return next(
-        (
-            s
-            for s in schedule.sessions_for(group)
-            if window_state(s, schedule.checkin, now) == "open"
-        ),
-        None,
-    )
+def open_session(schedule: Schedule, m: Member, now: datetime) -> Session | None:
+    """The session of the person's program whose check-in is open now."""
+    return next((s for s in program(schedule, m)
+                 if window_state(s, schedule.checkin, now) == "open"), None)
 
 
-def next_opening(schedule: Schedule, group: Group | None, now: datetime) -> Session | None:
-    return next(
-        (
-            s
-            for s in schedule.sessions_for(group)
-            if window_state(s, schedule.checkin, now) == "early"
-        ),
-        None,
-    )
+def next_opening(schedule: Schedule, m: Member, now: datetime) -> Session | None:
+    return next((s for s in program(schedule, m)
+                 if window_state(s, schedule.checkin, now) == "early"), None)
 
 
 def latest_started(schedule: Schedule, now: datetime) -> Session | None:
@@ -106,12 +96,14 @@ def locked_until(failures: list[datetime], now: datetime) -> datetime | None:
 # certificate progress
 
 
-def cell(session: Session, group: Group | None, record: Record | None, rules: Checkin,
+def cell(session: Session, m: Member, record: Record | None, rules: Checkin,
          now: datetime) -> Cell:
-    if not session.is_for(group):
+    if not in_program(session, m):
         return "not_in_audience"
     if record is not None:
         return record.status  # type: ignore[return-value]
+    if before_joining(session, m):
+        return "before_joined"
     state = window_state(session, rules, now)
     if state == "closed":
         return "absent"
@@ -123,14 +115,25 @@ def needed(total: int, threshold_percent: int) -> int:
     return -(-total * threshold_percent // 100)
 
 
+Standing = Literal["reached", "reachable", "needs_records", "out_of_reach"]
+
+
 @dataclass(frozen=True)
 class Progress:
-    cells: list[tuple[Session, Cell]]  # sessions in the person's audience only
+    """Certificate progress over the sessions of the person's program.
+
+    Sessions that ended before the person joined are neither attended nor missed: a
+    facilitator can record them (then they count as any other), otherwise they only show
+    whether recording them could still make the certificate reachable.
+    """
+
+    cells: list[tuple[Session, Cell]]  # sessions of the person's program only
     attended: int
     total: int
     needed: int
     remaining: int  # sessions still to come (or running) not yet attended
     threshold: int
+    before: int = 0  # sessions before they joined, not recorded by a facilitator
 
     @property
     def percent(self) -> float:
@@ -144,27 +147,35 @@ class Progress:
     def reachable(self) -> bool:
         return self.attended + self.remaining >= self.needed
 
+    @property
+    def standing(self) -> Standing:
+        if self.eligible:
+            return "reached"
+        if self.reachable:
+            return "reachable"
+        if self.attended + self.remaining + self.before >= self.needed:
+            return "needs_records"
+        return "out_of_reach"
 
-def progress(schedule: Schedule, group: Group | None, records: list[Record],
-             now: datetime) -> Progress:
+
+def progress(schedule: Schedule, m: Member, records: list[Record], now: datetime) -> Progress:
     by_session = {r.session_number: r for r in records}
     rules = schedule.checkin
-    cells = [
-        (s, cell(s, group, by_session.get(s.number), rules, now))
-        for s in schedule.sessions_for(group)
-    ]
+    cells = [(s, cell(s, m, by_session.get(s.number), rules, now)) for s in program(schedule, m)]
     attended = sum(1 for _, c in cells if c in CHECKED_IN)
     remaining = sum(1 for _, c in cells if c in ("open", "upcoming"))
+    before = sum(1 for _, c in cells if c == "before_joined")
     total = len(cells)
     threshold = rules.certificate_threshold_percent
-    return Progress(cells, attended, total, needed(total, threshold), remaining, threshold)
+    return Progress(cells, attended, total, needed(total, threshold), remaining, threshold,
+                    before)
 
 
 # the check-in itself
 
 Outcome = Literal[
     "recorded", "already", "marked_absent", "early", "closed", "over", "not_in_audience",
-    "unknown_session", "need_code", "wrong_code", "throttled",
+    "unknown_session", "need_code", "wrong_code", "throttled", "no_group",
 ]
 
 
@@ -180,8 +191,7 @@ async def check_in(
     store: AttendanceStore,
     schedule: Schedule,
     *,
-    user_id: int,
-    group: Group | None,
+    member: Member,
     now: datetime,
     method: str,
     session_number: int | None = None,
@@ -189,10 +199,13 @@ async def check_in(
 ) -> CheckinResult:
     """Check a person in: to the given session, or to the one open now for them."""
     rules = schedule.checkin
+    user_id = member.user_id
+    if member.group is None:
+        return CheckinResult("no_group")
     if session_number is None:
-        session = open_session(schedule, group, now)
+        session = open_session(schedule, member, now)
         if session is None:
-            upcoming = next_opening(schedule, group, now)
+            upcoming = next_opening(schedule, member, now)
             if upcoming is None:
                 return CheckinResult("over")
             return CheckinResult("early", upcoming, at=window(upcoming, rules)[0])
@@ -201,7 +214,7 @@ async def check_in(
         if found is None:
             return CheckinResult("unknown_session")
         session = found
-        if not session.is_for(group):
+        if not may_check_in(session, member):
             return CheckinResult("not_in_audience", session)
         state = window_state(session, rules, now)
         if state == "early":

@@ -7,6 +7,7 @@ from datetime import datetime
 from html import escape
 
 from bot.attendance.rules import CHECKED_IN, CheckinResult, Progress
+from bot.membership import expected_at
 from bot.models import Participant
 from bot.schedule import Schedule, Session
 from bot.storage.attendance import Record
@@ -90,6 +91,8 @@ def checkin_text(v: Viewer, result: CheckinResult) -> str:
             return _("Session {n} is not part of your group's program.").format(n=n)
         case "unknown_session":
             return _("This button is out of date. Send /checkin to check in.")
+        case "no_group":
+            return not_in_group(v)
         case "need_code":
             return _(
                 "Session {n} needs the check-in code read out in the call. Send the code here "
@@ -113,11 +116,21 @@ def status_label(v: Viewer, status: str) -> str:
         "absent": _("absent"),
         "open": _("check-in open now: /checkin"),
         "upcoming": _("upcoming"),
+        "before_joined": _("before you joined"),
     }
     return labels[status]
 
 
-ICONS = {"present": "✅", "late": "⏰", "absent": "❌", "open": "🟢", "upcoming": "▫️"}
+ICONS = {"present": "✅", "late": "⏰", "absent": "❌", "open": "🟢", "upcoming": "▫️",
+         "before_joined": "➖"}
+
+
+def not_in_group(v: Viewer) -> str:
+    """For someone the program does not count yet (no group): attendance does not apply."""
+    return v.tr.gettext(
+        "You are not in a group of the program yet, so there is no attendance to record. "
+        "If you should be, please contact the organizers."
+    )
 
 
 def progress_text(v: Viewer, p: Progress) -> str:
@@ -145,14 +158,20 @@ def progress_text(v: Viewer, p: Progress) -> str:
             threshold=p.threshold, needed=p.needed, total=p.total
         )
     )
-    if p.eligible:
+    if p.before:
+        lines.append(_("Sessions before you joined are not counted as missed; a facilitator "
+                       "can record the ones you attended (Ask for a correction, below)."))
+    if p.standing == "reached":
         lines.append("🎓 " + _("You have reached the certificate threshold. Well done!"))
-    elif p.reachable:
+    elif p.standing == "reachable":
         lines.append(
             "👍 "
             + _("You are on track: attend {more} of the {remaining} sessions still to come.")
             .format(more=p.needed - p.attended, remaining=p.remaining)
         )
+    elif p.standing == "needs_records":
+        lines.append("📝 " + _("To reach it, ask a facilitator to record the sessions before "
+                              "you joined that you attended."))
     else:
         lines.append(
             "⚠️ "
@@ -183,7 +202,7 @@ def session_roll(
     """/attendance N: checked in, late and not yet, grouped by country, with counts."""
     _ = v.tr.gettext
     by_user = {r.user_id: r for r in records}
-    people = [p for p in roster if session.is_for(p.group)]
+    people = [p for p in roster if expected_at(session, p) or p.user_id in by_user]
     known = [c.code for c in schedule.countries]
     groups: dict[str | None, list[Participant]] = {}
     for person in sorted(people, key=lambda p: (p.name.casefold(), p.user_id)):

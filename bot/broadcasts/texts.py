@@ -119,13 +119,13 @@ def not_copyable(v: Viewer, error: str) -> str:
 
 
 def actions_text(v: Viewer, schedule: Schedule, draft: Broadcast, active: int,
-                 languages: list[str]) -> str:  # fmt: skip
+                 languages: list[str], scope: frozenset[str] | None = None) -> str:
     """Under the preview; `languages`: those of the versions besides the main one."""
     _ = v.tr.gettext
     names = [_("main")] + [LANGUAGE_NAMES[code] for code in languages]
     return "\n".join([
         "📣 <b>" + _("Broadcast #{id}").format(id=draft.id) + "</b>",
-        "👥 " + audience_text(v, schedule, draft.audience.effective(schedule))
+        "👥 " + audience_text(v, schedule, draft.audience.effective(schedule, scope))
         + " · " + people(v, active),
         "🌐 " + _("Versions: {names}").format(names=", ".join(names)),
         "",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from bot.models import Role
+from bot.membership import Member, may_act_on
 from bot.schedule import Schedule, Session
 from bot.storage.goals import (
     Goal,
@@ -42,28 +42,22 @@ STEPS_MAX = 30
 # Who may do what -------------------------------------------------------------------------
 
 
-def can_edit_goals(
-    role: Role, person_group: str | None, person_country: str | None, goal_country: str
-) -> bool:
-    """Facilitators and organizers edit every country; a core member only their own."""
-    if role in ("facilitator", "organizer"):
+def can_edit_goals(m: Member, goal_country: str) -> bool:
+    """A core member edits their own group's goals; staff those of the countries they may act
+    on (bot.membership: organizers and unlimited facilitators every country)."""
+    if m.group == "core" and m.country is not None and m.country == goal_country:
         return True
-    return person_group == "core" and person_country is not None and (
-        person_country == goal_country
-    )
+    return may_act_on(m, goal_country)
 
 
-def can_read_goals(
-    role: Role, person_group: str | None, person_country: str | None, goal_country: str
-) -> bool:
-    """Program members (core and wider) read every group's goals; others only their country's."""
-    if role in ("facilitator", "organizer") or person_group in ("core", "wider"):
-        return True
-    return person_country == goal_country
+def can_read_goals(m: Member, goal_country: str) -> bool:
+    """Program members (core and wider) and staff read every group's goals; others only their
+    country's."""
+    return reads_all(m) or m.country == goal_country
 
 
-def reads_all(role: Role, person_group: str | None) -> bool:
-    return role in ("facilitator", "organizer") or person_group in ("core", "wider")
+def reads_all(m: Member) -> bool:
+    return m.staff or m.group in ("core", "wider")
 
 
 # Typed input -------------------------------------------------------------------------------
@@ -199,7 +193,7 @@ class NudgePlan:
 def nudge_plan(schedule: Schedule) -> list[NudgePlan]:
     """After the kickoff (session 0) ends; N days before each later session the core group
     attends; and the review invitation at the closing session's start."""
-    sessions = [s for s in schedule.sessions if s.is_for("core")]
+    sessions = list(schedule.sessions)  # the core group attends every session
     if not sessions:
         return []
     kickoff = schedule.session(0) or sessions[0]

@@ -7,7 +7,7 @@ from html import escape
 
 from bot.models import Participant
 from bot.people.rules import SECTORS, counts
-from bot.schedule import Schedule
+from bot.schedule import Schedule, Session
 from bot.storage.invitations import Invitation
 from bot.viewer import Viewer, country_name, flag
 
@@ -54,6 +54,16 @@ def joining_note(v: Viewer, schedule: Schedule, group: str, country: str | None)
                 if where else _("You are joining the core group."))
     return (_("You are joining the wider group for {country}.").format(country=where)
             if where else _("You are joining the wider group."))
+
+
+def invitation_needed(v: Viewer, schedule: Schedule) -> str:
+    """REGISTRATION=closed, to someone without an invitation."""
+    lines = [v.tr.gettext(
+        "Joining this program needs an invitation: the organizers send each participant "
+        "a personal link that opens this bot. If you should be taking part and have no "
+        "link, please contact the organizers.")]
+    contact = contact_line(v, schedule)
+    return "\n\n".join([*lines, contact] if contact else lines)
 
 
 # invitations
@@ -179,4 +189,16 @@ def profile_text(v: Viewer, schedule: Schedule, p: Participant) -> str:
         _("Group: {group}").format(group=group_label(v, schedule, p)),
         "",
         _("The organizers see this; your name is also the one on your certificate."),
+    ])
+
+
+def wider_welcome(v: Viewer, schedule: Schedule, first: Session) -> str:
+    """At the wider group's first session, to those who registered before it."""
+    _ = v.tr.gettext
+    name = schedule.program.name
+    return "\n".join([
+        "🎉 " + _("You are now part of the wider group of the {program}.").format(
+            program=escape(name.get(v.lang) or name["en"])),
+        _("Its first session starts now: {title}. /next shows it, /schedule the sessions "
+          "ahead.").format(title=escape(first.text("title", v.lang))),
     ])

@@ -19,6 +19,7 @@ from telegram.ext import Application
 from bot.attendance.keyboards import checkin_keyboard
 from bot.context import BotContext
 from bot.jobs import cancel, due_at, schedule_at
+from bot.membership import session_for_group
 from bot.reminders import rules
 from bot.reminders.texts import moved_text, reminder_text
 from bot.schedule import Session
@@ -46,13 +47,12 @@ async def targets(svc: Services, session: Session, offset: int | None) -> dict[i
     out = {
         p.chat_id: Target(p.chat_id, p.language or default, p.zone or FALLBACK_ZONE, True)
         for p in people
-        if rules.in_audience(
-            session, p.group, staff=p.role != "participant" or p.chat_id in organizers
-        )
+        if p.role != "participant" or p.chat_id in organizers
+        or session_for_group(session, p.group)
     }
     for group in await store.groups():
         country = svc.schedule.country(group.country)
-        if country and rules.in_audience(session, group.group):
+        if country and session_for_group(session, group.group):
             out[group.chat_id] = Target(group.chat_id, country.language, country.zone, False)
     return out
 

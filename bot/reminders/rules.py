@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from bot.models import Group
 from bot.schedule import Schedule, Session
 
 Action = Literal["schedule", "catch_up", "drop", "past"]
@@ -56,20 +55,6 @@ def plan(schedule: Schedule, now: datetime) -> list[Planned]:
                 action = "past"
             out.append(Planned(session, offset, due, action))
     return out
-
-
-def in_audience(session: Session, group: str | None, staff: bool = False) -> bool:
-    """Core members get every session; the wider group only sessions open to all.
-
-    Facilitators and organizers get every session. People in no group yet (open registration
-    before the wider group starts, or turned away when it is closed) are not in the program.
-    """
-    if staff:
-        return True
-    if group not in ("core", "wider"):
-        return False
-    wanted: Group = "wider" if group == "wider" else "core"
-    return session.is_for(wanted)
 
 
 def moved_sessions(

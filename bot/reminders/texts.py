@@ -63,3 +63,8 @@ def reminders_text(v: Viewer, offsets: list[int], off: set[int], all_off: bool) 
     lines.append("")
     lines.append(_("Tap to turn a reminder on or off."))
     return "\n".join(lines)
+
+
+def no_group_note(v: Viewer) -> str:
+    return "ℹ️ " + v.tr.gettext(
+        "You are not in a group of the program yet, so no session reminders reach you.")

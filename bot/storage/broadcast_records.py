@@ -50,13 +50,19 @@ class Audience:
         chosen = (kind, session)
         return replace(self, attendance=None if self.attendance == chosen else chosen)
 
-    def effective(self, schedule: Schedule) -> Audience:
-        """'Did not check in' to a core-only session means core members who did not."""
+    def effective(self, schedule: Schedule, scope: frozenset[str] | None = None) -> Audience:
+        """Who it really reaches. 'Did not check in' to a core-only session means core members
+        who did not; an author limited to some countries (scope) reaches only those countries,
+        so "everyone" means everyone in their countries."""
+        audience = self
         if self.attendance and self.attendance[0] == "absent":
             session = schedule.session(self.attendance[1])
             if session is not None and session.audience == "core" and not self.groups:
-                return replace(self, groups=frozenset({"core"}))
-        return self
+                audience = replace(audience, groups=frozenset({"core"}))
+        if scope is not None:
+            countries = audience.countries & scope if audience.countries else scope
+            audience = replace(audience, countries=frozenset(countries))
+        return audience
 
     def to_json(self) -> str:
         return json.dumps(

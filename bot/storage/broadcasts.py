@@ -7,6 +7,7 @@ content, a language version, a time) is pending input (handlers/input.py); the o
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -109,9 +110,12 @@ class BroadcastStore(Store):
         ) > 0
 
     # --- audience -------------------------------------------------------------------
-    async def _where(self, audience: Audience, exclude: int | None) -> tuple[str, list[Any]]:
-        clauses = ["p.onboarded = 1"]
-        args: list[Any] = []
+    async def _where(self, audience: Audience, exclude: int | None,
+                     staff: Collection[int]) -> tuple[str, list[Any]]:
+        # People in the program (a group), and staff; never someone who was turned away.
+        clauses = ["p.onboarded = 1", "(p.grp IS NOT NULL OR p.role != 'participant'"
+                   + (f" OR p.user_id IN ({', '.join('?' for _ in staff)}))" if staff else ")")]
+        args: list[Any] = list(staff)
         if exclude is not None:
             clauses.append("p.user_id != ?")
             args.append(exclude)
@@ -134,9 +138,10 @@ class BroadcastStore(Store):
             args.append(session)
         return " AND ".join(clauses), args
 
-    async def count_audience(self, audience: Audience, exclude: int | None) -> tuple[int, int]:
-        """(active people matching, inactive people matching)."""
-        where, args = await self._where(audience, exclude)
+    async def count_audience(self, audience: Audience, exclude: int | None,
+                             staff: Collection[int] = ()) -> tuple[int, int]:
+        """(active people matching, inactive people matching); `staff`: organizers' ids."""
+        where, args = await self._where(audience, exclude, staff)
         row = await self.db.fetchone(
             f"SELECT COALESCE(SUM(p.active = 1), 0), COALESCE(SUM(p.active = 0), 0) "
             f"FROM participants p WHERE {where}",
@@ -145,7 +150,8 @@ class BroadcastStore(Store):
         return (int(row[0]), int(row[1])) if row else (0, 0)
 
     # --- delivery -------------------------------------------------------------------
-    async def start(self, broadcast_id: int, audience: Audience, now: datetime) -> bool:
+    async def start(self, broadcast_id: int, audience: Audience, now: datetime,
+                    staff: Collection[int] = ()) -> bool:
         """Draft or scheduled -> sending, writing every recipient row in the same transaction.
 
         False when it was already started or cancelled (so a double press or a job firing
@@ -154,7 +160,7 @@ class BroadcastStore(Store):
         broadcast = await self.get(broadcast_id)
         if broadcast is None:
             return False
-        where, args = await self._where(audience, broadcast.author_id)
+        where, args = await self._where(audience, broadcast.author_id, staff)
         async with self.db.transaction() as db:
             changed = await db.write(
                 "UPDATE broadcasts SET status = 'sending', started_at = ? "
@@ -294,10 +300,18 @@ class BroadcastStore(Store):
         )
         return [_broadcast(r) for r in rows]
 
-    async def recent(self, limit: int = 10) -> list[Broadcast]:
-        rows = await self.db.fetch(
-            "SELECT * FROM broadcasts WHERE status != 'draft' ORDER BY id DESC LIMIT ?", (limit,)
-        )
+    async def recent(self, limit: int = 10, author: int | None = None) -> list[Broadcast]:
+        """The latest broadcasts (of one author, when given), drafts left out."""
+        if author is None:
+            rows = await self.db.fetch(
+                "SELECT * FROM broadcasts WHERE status != 'draft' ORDER BY id DESC LIMIT ?",
+                (limit,),
+            )
+        else:
+            rows = await self.db.fetch(
+                "SELECT * FROM broadcasts WHERE status != 'draft' AND author_id = ? "
+                "ORDER BY id DESC LIMIT ?", (author, limit),
+            )
         return [_broadcast(r) for r in rows]
 
     # --- relay --------------------------------------------------------------------
@@ -331,12 +345,3 @@ class BroadcastStore(Store):
             row["chat_id"], row["message_id"], row["participant_id"], row["broadcast_id"],
             row["reply_to"],
         )  # fmt: skip
-
-    async def staff_ids(self, organizer_ids: list[int]) -> list[int]:
-        """Facilitators (active) and organizers: who receives relayed replies."""
-        rows = await self.db.fetch(
-            "SELECT user_id FROM participants WHERE role IN ('facilitator', 'organizer') "
-            "AND active = 1 ORDER BY user_id"
-        )
-        ids = [int(r[0]) for r in rows]
-        return ids + [o for o in organizer_ids if o not in ids]

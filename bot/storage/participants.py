@@ -6,12 +6,13 @@ from datetime import datetime
 from typing import Any
 
 from bot.models import Participant
-from bot.storage.base import Store, dt, ts
+from bot.storage.base import Store, dt, dt_or_none, ts
 from bot.storage.db import Row
 
 FIELDS = {
     "language", "country", "zone", "grp", "first_name", "last_name", "username",
     "role", "onboarded", "active", "organization", "sector", "display_name", "joined_via",
+    "joined_at",
 }
 
 
@@ -35,6 +36,7 @@ def participant(row: Row) -> Participant:
         sector=row["sector"],
         display_name=row["display_name"],
         joined_via=row["joined_via"],
+        joined_at=dt_or_none(row["joined_at"]),
     )
 
 
@@ -87,9 +89,10 @@ class ParticipantStore(Store):
         if not fields:
             return
         assignments = ", ".join(f"{name} = ?" for name in fields)
+        values = [ts(v) if isinstance(v, datetime) else v for v in fields.values()]
         await self.db.write(
             f"UPDATE participants SET {assignments}, updated_at = ? WHERE user_id = ?",
-            (*fields.values(), ts(now), user_id),
+            (*values, ts(now), user_id),
         )
 
     async def count(self) -> int:

@@ -32,7 +32,7 @@ async def actions_text(w: Who, draft: Broadcast) -> str:
     active, _inactive = await counted(w, draft.audience)
     versions = await w.svc.repo.broadcasts.versions(draft.id)
     languages = [v.language for v in versions[1:] if v.language]
-    return bv.actions_text(w.view, w.svc.schedule, draft, active, languages)
+    return bv.actions_text(w.view, w.svc.schedule, draft, active, languages, w.member.scope)
 
 
 async def take_content(update: Update, context: BotContext, w: Who, message: Message,

@@ -24,9 +24,10 @@ from telegram.ext import (
     filters,
 )
 
+from bot import notify
 from bot.broadcasts.texts import relay_header
 from bot.context import BotContext
-from bot.roles import allows
+from bot.membership import covers
 from bot.services import Services
 from bot.storage.broadcast_records import RelayLink
 from handlers import input
@@ -41,7 +42,10 @@ async def relay_to_staff(svc: Services, message: Message, user_id: int, broadcas
     store = svc.repo.broadcasts
     bot = context.bot
     person = await svc.repo.participants.get(user_id)
-    staff = [s for s in await store.staff_ids(svc.settings.organizer_ids) if s != user_id]
+    # The staff who look after the participant's country (bot.membership.covers).
+    staff = [p.user_id for p in await notify.staff(context.application,
+                                                   person.country if person else None,
+                                                   exclude=user_id)]
     reached = 0
 
     async def deliver(staff_id: int) -> None:
@@ -104,7 +108,8 @@ async def on_private_message(update: Update, context: BotContext) -> None:
         link = await store.link(message.chat_id, reply.message_id)
         if link is not None and link.participant_id != user.id:
             w = await context.who()
-            if allows(w.role, "facilitator"):
+            target = await svc.repo.participants.get(link.participant_id)
+            if w.staff and covers(w.member, target.country if target else None):
                 await _answer(update, context, link)
                 raise ApplicationHandlerStop
         broadcast_id = link.broadcast_id if link else await store.delivery(user.id,

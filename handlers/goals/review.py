@@ -28,6 +28,7 @@ from bot.goals.rules import (
     review_result,
     review_results,
 )
+from bot.viewer import program_wide_refusal
 from handlers.common import alert, restricted, show
 from handlers.goals.screens import (
     audit,
@@ -138,6 +139,9 @@ async def on_open_review(update: Update, context: BotContext) -> None:
     w = await context.who()
     now = w.svc.clock.now()
     assert update.callback_query is not None
+    if not w.member.unlimited:  # the review opens for every country at once
+        await update.callback_query.answer(program_wide_refusal(w.view), show_alert=True)
+        return
     await update.callback_query.answer()
     if await w.svc.repo.goals.open_review(w.user_id, now):
         await w.svc.repo.participants.audit(w.user_id, "goal_review_open", now)

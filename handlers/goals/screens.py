@@ -31,11 +31,11 @@ Data = TypeVar("Data", bound=CallbackData)
 
 
 def may_read(w: Who, country: str) -> bool:
-    return can_read_goals(w.role, w.person.group, w.person.country, country)
+    return can_read_goals(w.member, country)
 
 
 def may_edit(w: Who, country: str) -> bool:
-    return can_edit_goals(w.role, w.person.group, w.person.country, country)
+    return can_edit_goals(w.member, country)
 
 
 def privileged(w: Who) -> bool:
@@ -92,7 +92,7 @@ async def audit(w: Who, action: str, goal_id: int, detail: str | None = None) ->
 def _nav(w: Who) -> kb.Nav:
     if privileged(w):
         return "all"
-    if reads_all(w.role, w.person.group):
+    if reads_all(w.member):
         return "other"
     return None
 
