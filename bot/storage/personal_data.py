@@ -56,6 +56,10 @@ PERSONAL_DATA: list[PersonalData] = [
     PersonalData("goal_history", "actor_id", "anonymize", FORMER),
     PersonalData("goal_reviews", "rated_by", "anonymize", FORMER),
     PersonalData("goal_review_opened", "opened_by", "anonymize", FORMER),
+    # The answer stays and still counts in its goal's mean. Not FORMER: (goal_id, user_id) is
+    # the key, so two forgotten members' answers to one goal would collide on 0.
+    PersonalData("goal_ratings", "user_id", "anonymize", PSEUDONYM),
+    PersonalData("goal_review_closed", "closed_by", "anonymize", FORMER),
     PersonalData("goal_nudges", "user_id", "delete"),
     PersonalData("broadcasts", "author_id", "anonymize", FORMER),
     PersonalData("broadcasts", "status_chat_id", "anonymize", None),
