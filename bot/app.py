@@ -6,16 +6,15 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from telegram import BotCommand, BotCommandScopeDefault
 from telegram.constants import ParseMode
 from telegram.ext import Application, ContextTypes, Defaults
 
 from bot.broadcasts.jobs import build_jobs as broadcast_jobs
 from bot.clock import Clock, SystemClock
-from bot.config import LANGUAGES, Settings
+from bot.config import Settings
 from bot.context import BotContext
 from bot.goals.jobs import build_goal_jobs
-from bot.help.texts import command_menu as menu_texts
+from bot.help.menus import publish_all as publish_menus
 from bot.i18n import I18n
 from bot.people.jobs import build_jobs as people_jobs
 from bot.reminders.jobs import build_jobs as reminder_jobs
@@ -27,10 +26,6 @@ from bot.storage import Repository
 log = logging.getLogger(__name__)
 
 
-def command_menu(svc: Services, lang: str) -> list[BotCommand]:
-    return [BotCommand(c, d) for c, d in menu_texts(svc.viewer_for(lang, None))]
-
-
 async def start_services(app: Application) -> None:
     """Runs inside the event loop (post_init): open storage, rebuild jobs, publish menus."""
     svc = get_services(app)
@@ -38,10 +33,7 @@ async def start_services(app: Application) -> None:
         svc._repo = await Repository.open(svc.settings.database_path)
     for build in svc.job_builders:
         await build(app)
-    default = svc.settings.default_language
-    await app.bot.set_my_commands(command_menu(svc, default), scope=BotCommandScopeDefault())
-    for lang in LANGUAGES:
-        await app.bot.set_my_commands(command_menu(svc, lang), language_code=lang)
+    await publish_menus(app)  # per language for everyone, and each staff member's own
 
 
 async def stop_services(app: Application) -> None:

@@ -46,13 +46,19 @@ def notify(app: Application, people: Iterable[Participant], render: Render) -> N
     get_services(app).spawn(f"notify:{next(_ids)}", deliver(app, list(people), render))
 
 
-async def staff(app: Application, country: str | None, exclude: int | None = None
-                ) -> list[Participant]:
-    """The facilitators and organizers who look after people of `country` (bot.membership:
-    organizers and unlimited facilitators look after everyone), who have started the bot."""
+async def all_staff(app: Application) -> list[Participant]:
+    """Every facilitator and organizer who has started the bot (organizers: ORGANIZER_IDS)."""
     svc = get_services(app)
     people = {p.user_id: p for p in await svc.repo.participants.staff()}
     organizers = await svc.repo.participants.many(svc.settings.organizer_ids)
     people.update({k: v for k, v in organizers.items() if k not in people})
-    return [p for uid, p in sorted(people.items())
-            if uid != exclude and covers(await svc.member(p), country)]
+    return [p for _uid, p in sorted(people.items())]
+
+
+async def staff(app: Application, country: str | None, exclude: int | None = None
+                ) -> list[Participant]:
+    """The staff who look after people of `country` (bot.membership.covers: organizers and
+    unlimited facilitators look after everyone)."""
+    svc = get_services(app)
+    return [p for p in await all_staff(app)
+            if p.user_id != exclude and covers(await svc.member(p), country)]

@@ -13,6 +13,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext, Who
+from bot.help import menus
 from bot.membership import country_fixed
 from bot.onboarding import texts
 from bot.onboarding.keyboards import (
@@ -112,6 +113,8 @@ async def on_language(update: Update, context: BotContext) -> None:
     await query.answer()
     w = await context.who()
     await w.svc.repo.participants.update(w.user_id, w.svc.clock.now(), language=pressed.code)
+    if w.staff:  # their own command menu follows their language
+        await menus.publish(context.application, w.user_id)
     if pressed.mode == "st":
         await _finish(update, context, pressed.mode)
         return

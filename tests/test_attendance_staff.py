@@ -129,6 +129,7 @@ async def test_correction_request_reaches_facilitators_and_correction_is_applied
     assert prompt.text.startswith("Cuénteme en un mensaje qué pasó en la sesión 3")
     (thanks,) = await rosa.send("Estuve <conectada> pero sin botón")
     assert thanks.text == "Gracias. Su solicitud fue enviada a los facilitadores."
+    await bot.join()  # the request waits SEND_CHAT_INTERVAL after the grant notice to fac
     request = fac.last.text.splitlines()
     assert request == [
         "📝 Correction request from Rosa (74)",

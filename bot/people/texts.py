@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 
+from bot.help.texts import countries_label, staff_commands
 from bot.models import Participant
 from bot.people.rules import SECTORS, counts
 from bot.schedule import Schedule, Session
@@ -64,6 +65,32 @@ def invitation_needed(v: Viewer, schedule: Schedule) -> str:
         "link, please contact the organizers.")]
     contact = contact_line(v, schedule)
     return "\n\n".join([*lines, contact] if contact else lines)
+
+
+# roles: what a person granted or revoked is told
+
+
+def role_granted(v: Viewer, schedule: Schedule, kind: str, countries: set[str]) -> str:
+    """To the person: their new rights (kind "facilitator" or "cofacilitator") and tools."""
+    _ = v.tr.gettext
+    tools = ", ".join("/" + c for c in staff_commands("facilitator"))
+    where = countries_label(v, schedule, countries)
+    if kind == "cofacilitator":
+        text = _("You are now a co-facilitator for {country}: you have facilitator rights for "
+                 "your country's group.").format(country=where)
+    elif countries:
+        text = _("You are now a facilitator for {countries}.").format(countries=where)
+    else:
+        text = _("You are now a facilitator for every country.")
+    return "🧰 " + text + " " + _("Your tools: {tools}. /help explains them; they are also in "
+                                  "your command menu.").format(tools=tools)
+
+
+def role_revoked(v: Viewer) -> str:
+    return v.tr.gettext(
+        "You are no longer a facilitator; your participant data is unchanged. /help lists what "
+        "you can do."
+    )
 
 
 # invitations

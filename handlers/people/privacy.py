@@ -11,6 +11,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
+from bot.help import menus
 from bot.people.keyboards import Forget, forget_keyboard
 from bot.storage.personal_data import FORMER, export_personal_data, forget
 
@@ -55,6 +56,8 @@ async def on_forget_button(update: Update, context: BotContext) -> None:
     await w.svc.repo.participants.audit(FORMER, "forget", now)
     context.forget_who()
     # Nothing below may call context.who(): it would register the person again.
+    if w.staff:  # a facilitator's own menu goes with their rights (organizers keep theirs)
+        await menus.publish(context.application, w.user_id)
     await query.edit_message_text(_(
         "Done: your data has been deleted and you will get no more messages. If you write to "
         "me again, you start afresh."
