@@ -16,12 +16,14 @@ from bot.context import BotContext
 from bot.goals.jobs import build_goal_jobs
 from bot.help.menus import publish_all as publish_menus
 from bot.i18n import I18n
+from bot.limiter import OutboundLimiter
 from bot.people.jobs import build_jobs as people_jobs
 from bot.reminders.jobs import build_jobs as reminder_jobs
 from bot.schedule import Schedule, load_schedule
 from bot.sender import Sender
 from bot.services import Services, get_services
 from bot.storage import Repository
+from bot.updates import UpdateProcessor
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +60,7 @@ def setup_application(
         schedule=schedule or load_schedule(settings.schedule_path),
         i18n=i18n or I18n(default=settings.default_language),
         clock=clock or SystemClock(),
-        sender=Sender.from_settings(settings),
+        sender=Sender(),
         # Derived state, rebuilt at every start and on /reload.
         job_builders=[reminder_jobs, build_goal_jobs, people_jobs, broadcast_jobs],
     )
@@ -67,6 +69,11 @@ def setup_application(
         .token(settings.telegram_bot_token.get_secret_value())
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .context_types(ContextTypes(context=BotContext))
+        # One outbound path: every Bot API call, replies first (bot/limiter.py).
+        .rate_limiter(OutboundLimiter(settings.send_rate, settings.send_chat_interval,
+                                      reserve=settings.interactive_share))
+        # People in parallel, each person's updates in order (bot/updates.py).
+        .concurrent_updates(UpdateProcessor())
         .post_init(start_services)
         .post_shutdown(stop_services)
     )

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     # Outgoing message limits (Telegram's: ~30/s overall, 1/s per chat); tests go faster.
     send_rate: float = Field(default=30.0, gt=0)
     send_chat_interval: float = Field(default=1.0, ge=0)
+    # Share of SEND_RATE bulk sends leave free for replies while people are interacting.
+    interactive_share: float = Field(default=0.2, ge=0, lt=1)
 
     @field_validator("organizer_ids", mode="before")
     @classmethod

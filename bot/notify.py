@@ -1,7 +1,7 @@
 """Short notices to a few people (staff, one participant), rendered in each one's language.
 
 Handlers never send these inline: notify() hands them to the shared sender in the background,
-so the update that caused them is answered at once.
+as bulk sends (bot/limiter.py), so the update that caused them is answered at once.
 """
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ async def deliver(app: Application, people: Iterable[Participant], render: Rende
         nonlocal reached
         person = targets[user_id]
         text = render(svc.viewer(person), person)
-        outcome = await svc.sender.send(user_id, lambda: app.bot.send_message(user_id, text))
+        outcome = await svc.sender.send(
+            lambda rl: app.bot.send_message(user_id, text, rate_limit_args=rl)
+        )
         if outcome.status == "sent":
             reached += 1
         elif outcome.status == "blocked":

@@ -1,32 +1,32 @@
-"""The one rate-limited sender every fan-out goes through (reminders, broadcasts).
+"""Outcomes of bulk sends (reminders, broadcasts, nudges, notices, relays): the one place
+they are classified, and the one helper every fan-out sends and claims through.
 
-Limits are Telegram's: about 30 messages/s overall, 1/s per chat, 20/min per group chat.
-Rate limiting uses the real monotonic clock: it is about the wire, not about program time.
-
-Outcomes, and what is retried:
+Pacing is not done here: every Bot API call passes the outbound limiter (bot/limiter.py),
+which also waits out 429 RetryAfter answers. send() builds the call's rate_limit_args (class,
+claim, timeout) and classifies what came back:
 - sent: Telegram answered with the message.
 - blocked: 403 Forbidden (blocked, deactivated, kicked). Never retried.
-- failed: 400 Bad Request (chat not found, ...), or retries used up. Not retried further.
+- failed: 400 Bad Request (chat not found, ...), retries used up, or flood control that
+  never ended (the limiter gave up). Not retried further.
 - unknown: the request timed out after it may have reached Telegram. Not retried, because
   Telegram has no idempotency key and a retry could deliver twice; counted and logged instead.
-Retried: 429 RetryAfter (after the time Telegram asks, pausing every send; does not use up an
-attempt), 5xx and connection errors with exponential backoff (up to max_attempts), i.e. answers
-that prove the message did not arrive.
+- skipped: the claim said no (someone else took it, cancelled, stopping); nothing was sent.
+Retried here: 5xx and connection errors with exponential backoff (up to max_attempts), i.e.
+answers that prove the message did not arrive.
 
-Limits come from settings (SEND_RATE, SEND_CHAT_INTERVAL) so tests and benchmarks can change
-them; production keeps Telegram's.
+Claim after the limiter: send(call, claim=...) hands the claim ("mark this recipient
+sending") to the limiter, which runs it once, when it releases the first try and right before
+the request. So a crash can only leave the requests truly in flight uncertain, never the
+ones still queued.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import Literal, Protocol
 
 import httpx
 from telegram.error import (
@@ -38,8 +38,7 @@ from telegram.error import (
     TimedOut,
 )
 
-if TYPE_CHECKING:
-    from bot.config import Settings
+from bot.limiter import NotClaimed, Outbound, Priority
 
 log = logging.getLogger(__name__)
 
@@ -53,20 +52,18 @@ class HasMessageId(Protocol):
     def message_id(self) -> int: ...
 
 
+# One Bot API call, given the rate_limit_args to pass on: lambda rl: bot.send_message(...,
+# rate_limit_args=rl).
+Call = Callable[[Outbound], Awaitable[HasMessageId]]
+Claim = Callable[[], Awaitable[bool]]
+
+
 @dataclass(frozen=True)
 class Outcome:
     status: Status
     message_id: int | None = None
     error: str | None = None
     attempts: int = 1
-
-
-def _retry_seconds(exc: RetryAfter) -> float:
-    # The private field avoids ptb's deprecation warning on the int form of retry_after.
-    value = getattr(exc, "_retry_after", None)
-    if value is None:
-        value = exc.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 def _surely_not_delivered(exc: TimedOut) -> bool:
@@ -81,103 +78,47 @@ class Sender:
     def __init__(
         self,
         *,
-        per_second: float = 30.0,
-        per_chat_interval: float = 1.0,
-        group_per_minute: int = 20,
         max_attempts: int = 5,
         backoff: float = 0.5,
         concurrency: int = 16,
         timeout: float | None = None,
-        max_flood_waits: int = 20,
     ) -> None:
-        self.per_second = per_second
-        self.per_chat_interval = per_chat_interval
-        self.group_per_minute = group_per_minute
         self.max_attempts = max_attempts  # tries on 5xx / connection errors
         self.backoff = backoff
-        self.concurrency = concurrency
-        # Seconds to wait for one answer (None: the HTTP client's read timeout decides).
+        self.concurrency = concurrency  # sends of one fan-out under way (queued) at once
+        # Seconds to wait for one answer once the request left (None: the HTTP client's read
+        # timeout decides). Time queued in the limiter does not count.
         self.timeout = timeout
-        self.max_flood_waits = max_flood_waits  # 429s tolerated for one message
-        self.flood_waits = 0  # 429s seen since start, for logs and tests
-        self._lock = asyncio.Lock()
-        self._next_slot = 0.0  # monotonic time of the next overall send slot
-        self._paused_until = 0.0  # set by RetryAfter: every send waits
-        self._chat_next: dict[int, float] = {}
-        self._group_sent: dict[int, deque[float]] = {}
 
-    @classmethod
-    def from_settings(cls, settings: Settings) -> Sender:
-        return cls(per_second=settings.send_rate, per_chat_interval=settings.send_chat_interval)
+    async def send(self, call: Call, claim: Claim | None = None, *,
+                   priority: Priority = "bulk") -> Outcome:  # fmt: skip
+        """Make one Bot API call answering a Message or MessageId, and classify the outcome.
 
-    async def _reserve(self, chat_id: int) -> float:
-        """Reserve a slot that respects all three limits; returns its monotonic time."""
-        async with self._lock:
-            now = time.monotonic()
-            at = max(now, self._next_slot, self._paused_until, self._chat_next.get(chat_id, 0.0))
-            if chat_id < 0:  # group chats: 20 per rolling minute
-                window = self._group_sent.setdefault(chat_id, deque())
-                while window and window[0] <= at - 60.0:
-                    window.popleft()
-                if len(window) >= self.group_per_minute:
-                    at = max(at, window[0] + 60.0)
-                window.append(at)
-            self._next_slot = at + 1.0 / self.per_second
-            self._chat_next[chat_id] = at + self.per_chat_interval
-            if len(self._chat_next) > 50_000:  # keep memory flat on huge audiences
-                self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
-        return at
-
-    async def _wait_turn(self, chat_id: int) -> None:
-        while True:
-            delay = await self._reserve(chat_id) - time.monotonic()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            # A 429 that arrived while we slept voids the slot: queue again behind the pause.
-            if time.monotonic() >= self._paused_until:
-                return
-
-    async def _call(self, call: Callable[[], Awaitable[HasMessageId]]) -> HasMessageId:
-        if self.timeout is None:
-            return await call()
-        try:
-            return await asyncio.wait_for(call(), self.timeout)
-        except TimeoutError:
-            raise TimedOut(f"no answer within {self.timeout:g} s") from None
-
-    async def send(
-        self,
-        chat_id: int,
-        call: Callable[[], Awaitable[HasMessageId]],
-        claim: Callable[[], Awaitable[bool]] | None = None,
-    ) -> Outcome:
-        """Send one message (any Bot API call answering a Message or MessageId) within limits.
-
-        claim() runs once, after the rate limiter let this send through and right before the
-        request: callers record "sending" there, so a crash can only leave the one request in
-        flight uncertain, never the ones still queued. If it returns False: skipped.
+        claim() runs at most once, when the limiter has released the call, right before the
+        request: callers record "sending" there. If it returns False: skipped, nothing sent.
         """
+        claimed: bool | None = None if claim is not None else True
+        tries = 0  # requests made (each 429 retry by the limiter is one more)
+
+        async def before_send() -> bool:
+            nonlocal claimed, tries
+            if claimed is None:
+                assert claim is not None
+                claimed = await claim()
+            if claimed:
+                tries += 1
+            return claimed
+
+        args = Outbound(priority, before_send, self.timeout)
         error = ""
-        tries = failures = floods = 0
+        failures = 0
         while True:
-            await self._wait_turn(chat_id)
-            if claim is not None and tries == 0 and not await claim():
-                return Outcome("skipped", attempts=0)
-            tries += 1
             try:
-                message = await self._call(call)
-            except RetryAfter as exc:
-                # Proof that nothing was delivered: retry after the pause, without using up
-                # an attempt (up to max_flood_waits, so a stuck limit cannot loop forever).
-                pause = _retry_seconds(exc)
-                log.warning("flood control: pausing all sends for %.1f s", pause)
-                self.flood_waits += 1
-                async with self._lock:
-                    self._paused_until = max(self._paused_until, time.monotonic() + pause)
-                floods += 1
-                if floods >= self.max_flood_waits:
-                    return Outcome("failed", error=str(exc), attempts=tries)
-                continue
+                message = await call(args)
+            except NotClaimed:
+                return Outcome("skipped", attempts=0)
+            except RetryAfter as exc:  # the limiter waited out many; flood control never ended
+                return Outcome("failed", error=str(exc), attempts=tries)
             except Forbidden as exc:
                 return Outcome("blocked", error=exc.message, attempts=tries)
             except BadRequest as exc:
@@ -190,7 +131,14 @@ class Sender:
                 error = exc.message
             except TelegramError as exc:  # ChatMigrated, InvalidToken, ...: not retryable
                 return Outcome("failed", error=exc.message, attempts=tries)
+            except Exception as exc:  # not a Telegram answer
+                if not tries:
+                    raise  # no request was made, so nothing can have gone out
+                log.exception("send failed without an answer from Telegram")
+                return Outcome("unknown", error=type(exc).__name__, attempts=tries)
             else:
+                if not tries:
+                    raise RuntimeError("the call did not pass rate_limit_args to the limiter")
                 return Outcome("sent", message_id=message.message_id, attempts=tries)
             failures += 1
             if failures >= self.max_attempts:

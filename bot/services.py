@@ -1,4 +1,4 @@
-"""What the bot's parts share at run time: settings, schedule, storage, clock, sender.
+"""What the bot's parts share at run time: settings, schedule, storage, clock, sender, limiter.
 
 One Services per Application, made by bot.app.setup_application() and kept in bot_data.
 Nothing here imports handlers or a feature.
@@ -17,6 +17,7 @@ from telegram.ext import Application
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import I18n, normalize_language
+from bot.limiter import OutboundLimiter
 from bot.membership import Member, member
 from bot.models import Participant
 from bot.roles import effective_role
@@ -59,6 +60,13 @@ class Services:
         if self._repo is None:
             raise RuntimeError("storage is not open: start_services() was not run")
         return self._repo
+
+    @property
+    def limiter(self) -> OutboundLimiter:
+        """The outbound limiter every Bot API call passes (bot/limiter.py)."""
+        limiter = self.app.bot.rate_limiter
+        assert isinstance(limiter, OutboundLimiter)
+        return limiter
 
     def is_organizer(self, user_id: int) -> bool:
         return user_id in self.settings.organizer_ids

@@ -50,6 +50,10 @@ def settings(emulator: BotAPIEmulator, tmp_path: Path) -> Settings:
         database_path=tmp_path / "data" / "bot.sqlite3",
         schedule_path=ROOT / "schedule.json",
         organizer_ids=[ORGANIZER_ID],
+        # Fake users act far faster than people: without this, every reply after the third
+        # in a second to the same chat would wait for Telegram's per-chat pace (1/s).
+        # tests/test_outbound.py and tests/test_sender.py cover the per-chat limits.
+        send_chat_interval=0,
     )
 
 

@@ -384,7 +384,7 @@ async def test_cancel_while_sending_stops_the_rest(
     people = [(3000 + n, "en", "GH", "core", 1) for n in range(200)]
     ids = {p[0] for p in people}
     await seed(app, emulator, people)
-    svc_of(app).sender.per_second = 20  # slow enough (10 s in all) to press Cancel mid-way
+    svc_of(app).limiter.per_second = 20  # slow enough (10 s in all) to press Cancel mid-way
     organizer = emulator.user(ORGANIZER_ID, "en")
     await compose(organizer, [])
     await organizer.press("Send now", expect=0)
@@ -420,7 +420,7 @@ async def test_restart_mid_broadcast_delivers_everyone_exactly_once(
 
     async with run_app() as app:
         await seed(app, emulator, people)
-        svc_of(app).sender.per_second = 200  # leaves a wide margin to stop mid-way
+        svc_of(app).limiter.per_second = 200  # leaves a wide margin to stop mid-way
         await compose(organizer, [])
         await organizer.press("Send now", expect=0)
         await wait_until(lambda: delivered() >= 150)

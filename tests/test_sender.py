@@ -1,26 +1,42 @@
-"""The shared Sender against the emulator with Telegram's limits and faults switched on."""
+"""The shared Sender (outcomes) and the outbound limiter (pacing, 429s) against the emulator
+with Telegram's limits and faults switched on."""
 
 from __future__ import annotations
 
 import asyncio
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack
+from typing import Any
 
 import pytest
-from telegram import Bot
+from telegram.ext import ExtBot
 
 from bot.emulator import BotAPIEmulator
+from bot.limiter import OutboundLimiter
 from bot.sender import Outcome, Sender
 
 # ptb's own RetryAfter constructor warns about the int form of retry_after.
 pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")
 
 
+Link = Callable[..., Awaitable[tuple[Any, OutboundLimiter]]]
+
+
 @pytest.fixture
-async def tg(emulator: BotAPIEmulator) -> AsyncIterator[Bot]:
-    async with Bot(emulator.token, base_url=emulator.base_url) as bot:
-        yield bot
+async def link(emulator: BotAPIEmulator) -> AsyncIterator[Link]:
+    """link(per_second=..., ...) -> a bot whose every call passes an OutboundLimiter, as the
+    Application's does (the Sender's pacing moved there)."""
+    async with AsyncExitStack() as stack:
+
+        async def make(**limits: Any) -> tuple[Any, OutboundLimiter]:
+            limiter = OutboundLimiter(**limits)
+            bot = ExtBot(emulator.token, base_url=emulator.base_url, rate_limiter=limiter)
+            await stack.enter_async_context(bot)
+            return bot, limiter
+
+        yield make
 
 
 def open_chats(emu: BotAPIEmulator, first: int, count: int) -> list[int]:
@@ -30,11 +46,13 @@ def open_chats(emu: BotAPIEmulator, first: int, count: int) -> list[int]:
     return ids
 
 
-async def send_all(sender: Sender, bot: Bot, ids: list[int], text: str = "hi") -> list[Outcome]:
+async def send_all(sender: Sender, bot: Any, ids: list[int], text: str = "hi") -> list[Outcome]:
     outcomes: dict[int, Outcome] = {}
 
     async def deliver(uid: int) -> None:
-        outcomes[uid] = await sender.send(uid, lambda: bot.send_message(uid, text))
+        outcomes[uid] = await sender.send(
+            lambda rl: bot.send_message(uid, text, rate_limit_args=rl)
+        )
 
     await sender.fan_out(ids, deliver)
     return [outcomes[uid] for uid in ids]
@@ -44,15 +62,16 @@ def per_chat(emu: BotAPIEmulator, ids: list[int]) -> Counter[int]:
     return Counter({uid: len(emu.messages_to(uid)) for uid in ids})
 
 
-async def test_stays_within_an_enforced_limit(emulator: BotAPIEmulator, tg: Bot) -> None:
+async def test_stays_within_an_enforced_limit(emulator: BotAPIEmulator, link: Link) -> None:
     emulator.set_rate_limits(per_second=100, burst=10)
     ids = open_chats(emulator, 1, 120)
-    sender = Sender(per_second=100)
+    tg, limiter = await link(per_second=100)
+    sender = Sender()
     began = time.monotonic()
     outcomes = await send_all(sender, tg, ids)
     elapsed = time.monotonic() - began
     assert {o.status for o in outcomes} == {"sent"}
-    assert emulator.flood_errors == 0 and sender.flood_waits == 0
+    assert emulator.flood_errors == 0 and limiter.flood_waits == 0
     assert elapsed >= 119 / 100 * 0.95
     assert set(per_chat(emulator, ids).values()) == {1}
     stamps = [t for t, _ in emulator.deliveries]
@@ -61,68 +80,78 @@ async def test_stays_within_an_enforced_limit(emulator: BotAPIEmulator, tg: Bot)
 
 
 async def test_429_pauses_everything_and_nobody_gets_two(
-    emulator: BotAPIEmulator, tg: Bot
+    emulator: BotAPIEmulator, link: Link
 ) -> None:
-    """A sender configured faster than Telegram allows: 429s, waits, exactly one each."""
+    """A limiter configured faster than Telegram allows: 429s, waits, exactly one each."""
     emulator.set_rate_limits(per_second=50, burst=20)
     ids = open_chats(emulator, 1000, 60)
-    sender = Sender(per_second=100)
+    tg, limiter = await link(per_second=100)
+    sender = Sender()
     outcomes = await send_all(sender, tg, ids)
     assert {o.status for o in outcomes} == {"sent"}
-    assert emulator.flood_errors > 0 and sender.flood_waits == emulator.flood_errors
+    assert emulator.flood_errors > 0 and limiter.flood_waits == emulator.flood_errors
     assert set(per_chat(emulator, ids).values()) == {1}
     assert max(o.attempts for o in outcomes) > 1
 
 
-async def test_per_chat_interval(emulator: BotAPIEmulator, tg: Bot) -> None:
+async def test_per_chat_interval(emulator: BotAPIEmulator, link: Link) -> None:
     (uid,) = open_chats(emulator, 2000, 1)
-    sender = Sender(per_second=1000, per_chat_interval=0.3)
+    tg, _limiter = await link(per_second=1000, chat_interval=0.3, chat_burst=1)
+    sender = Sender()
     for n in range(3):
-        assert (await sender.send(uid, lambda n=n: tg.send_message(uid, f"m{n}"))).status == "sent"
+        outcome = await sender.send(lambda rl, n=n: tg.send_message(uid, f"m{n}",
+                                                                     rate_limit_args=rl))
+        assert outcome.status == "sent"
     stamps = [t for t, c in emulator.deliveries if c == uid]
     assert all(b - a >= 0.28 for a, b in zip(stamps, stamps[1:], strict=False))
 
 
-async def test_5xx_is_retried_then_given_up(emulator: BotAPIEmulator, tg: Bot) -> None:
+async def test_5xx_is_retried_then_given_up(emulator: BotAPIEmulator, link: Link) -> None:
     a, b = open_chats(emulator, 3000, 2)
-    sender = Sender(per_second=1000, per_chat_interval=0, backoff=0.01, max_attempts=3)
+    tg, _limiter = await link(per_second=1000, chat_interval=0)
+    sender = Sender(backoff=0.01, max_attempts=3)
     emulator.fail_next("sendMessage", 2, code=502, chat_id=a)
     emulator.fail_next("sendMessage", 5, code=500, description="Internal Server Error",
                        chat_id=b)  # fmt: skip
-    first = await sender.send(a, lambda: tg.send_message(a, "x"))
+    first = await sender.send(lambda rl: tg.send_message(a, "x", rate_limit_args=rl))
     assert first.status == "sent" and first.attempts == 3
-    second = await sender.send(b, lambda: tg.send_message(b, "x"))
+    second = await sender.send(lambda rl: tg.send_message(b, "x", rate_limit_args=rl))
     assert second == Outcome("failed", error="Internal Server Error", attempts=3)
     assert len(emulator.messages_to(a)) == 1 and emulator.messages_to(b) == []
 
 
 async def test_timeout_after_delivery_is_unknown_and_not_retried(
-    emulator: BotAPIEmulator, tg: Bot
+    emulator: BotAPIEmulator, link: Link
 ) -> None:
     (uid,) = open_chats(emulator, 4000, 1)
-    sender = Sender(per_second=1000, timeout=0.3)
+    tg, _limiter = await link(per_second=1000)
+    sender = Sender(timeout=0.3)
     emulator.hang_next("sendMessage", 1, seconds=1.0, deliver=True)
-    outcome = await sender.send(uid, lambda: tg.send_message(uid, "once"))
+    outcome = await sender.send(lambda rl: tg.send_message(uid, "once", rate_limit_args=rl))
     assert outcome.status == "unknown" and outcome.attempts == 1
     assert [m.text for m in emulator.messages_to(uid)] == ["once"]
 
 
-async def test_blocked_and_bad_request_are_final(emulator: BotAPIEmulator, tg: Bot) -> None:
+async def test_blocked_and_bad_request_are_final(emulator: BotAPIEmulator, link: Link) -> None:
     (uid,) = open_chats(emulator, 5000, 1)
     emulator.block(uid)
-    sender = Sender(per_second=1000)
-    blocked = await sender.send(uid, lambda: tg.send_message(uid, "x"))
+    tg, _limiter = await link(per_second=1000)
+    sender = Sender()
+    blocked = await sender.send(lambda rl: tg.send_message(uid, "x", rate_limit_args=rl))
     assert blocked == Outcome("blocked", error="Forbidden: bot was blocked by the user")
-    missing = await sender.send(424242, lambda: tg.send_message(424242, "x"))
+    missing = await sender.send(lambda rl: tg.send_message(424242, "x", rate_limit_args=rl))
     assert missing == Outcome("failed", error="Chat not found")
     calls = [p["chat_id"] for name, p in emulator.calls if name == "sendMessage"]
     assert calls == [uid, 424242]  # one try each
 
 
-async def test_reminders_and_broadcast_share_the_limit(emulator: BotAPIEmulator, tg: Bot) -> None:
-    """Two fan-outs at once through one sender stay within one overall limit together."""
+async def test_reminders_and_broadcast_share_the_limit(
+    emulator: BotAPIEmulator, link: Link
+) -> None:
+    """Two fan-outs at once through one limiter stay within one overall limit together."""
     emulator.set_rate_limits(per_second=80, burst=8)
-    sender = Sender(per_second=80)
+    tg, _limiter = await link(per_second=80)
+    sender = Sender()
     first = open_chats(emulator, 6000, 60)
     second = open_chats(emulator, 7000, 60)
     began = time.monotonic()

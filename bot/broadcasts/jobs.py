@@ -1,8 +1,8 @@
 """Delivering broadcasts: persistent, resumable, through the one shared Sender.
 
-Every recipient has a row written before anything is sent (status pending). A worker claims a
-row (pending -> sending, committed) right before the copyMessage call and records the outcome
-right after it. So:
+Every recipient has a row written before anything is sent (status pending). A row is claimed
+(pending -> sending, committed) when the outbound limiter lets its copyMessage call go, right
+before the request (bot/sender.py, bot/limiter.py), and gets its outcome right after it. So:
 
 - Graceful stop (restart, deploy): ptb's Application.stop() marks the app as not running, then
   waits for tasks made with create_task. Workers stop claiming new rows; a send already under
@@ -10,8 +10,9 @@ right after it. So:
   are sent after the next start: everyone pending gets the message exactly once.
 - Hard crash (killed mid-call): the claimed rows are still "sending". At the next start they
   become "unknown" and are NOT sent again, because the call may have reached Telegram and
-  Telegram has no idempotency key. At most `Sender.concurrency` people can be in that state;
-  the report lists them so a facilitator can check with them.
+  Telegram has no idempotency key. Only the requests in flight at that moment can be in that
+  state (calls still queued in the limiter were never claimed); the report lists them so a
+  facilitator can check with them.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from bot import jobs
 from bot.broadcasts.rules import pick_version
 from bot.broadcasts.texts import final_text, progress_text, when_text
 from bot.context import BotContext
-from bot.sender import Outcome
 from bot.services import Services, get_services
 from bot.viewer import Viewer
 
@@ -91,10 +91,11 @@ async def _status(app: Application, ref: tuple[int, int] | None, author: int,
     if ref is not None:
         chat_id, message_id = ref
         await sender.send(
-            chat_id, lambda: bot.edit_message_text(text, chat_id=chat_id, message_id=message_id)
+            lambda rl: bot.edit_message_text(text, chat_id=chat_id, message_id=message_id,
+                                             rate_limit_args=rl)
         )
         return ref
-    outcome = await sender.send(author, lambda: bot.send_message(author, text))
+    outcome = await sender.send(lambda rl: bot.send_message(author, text, rate_limit_args=rl))
     return (author, outcome.message_id or 0)
 
 
@@ -123,17 +124,19 @@ async def _run(app: Application, broadcast_id: int) -> None:
     async def deliver(user_id: int) -> None:
         if svc.halted(name):
             return
-        if not await store.claim(broadcast_id, user_id, svc.clock.now()):
-            return
+
+        async def claim() -> bool:  # run when the limiter lets this send go
+            return not svc.halted(name) and await store.claim(broadcast_id, user_id,
+                                                              svc.clock.now())
+
         version = pick_version(versions, languages.get(user_id))
-        try:
-            outcome = await svc.sender.send(
-                user_id,
-                lambda: bot.copy_message(user_id, version.chat_id, version.message_id),
-            )
-        except Exception as exc:  # not a Telegram answer: it may or may not have gone out
-            log.exception("broadcast %s to %s", broadcast_id, user_id)
-            outcome = Outcome("unknown", error=type(exc).__name__, attempts=1)
+        outcome = await svc.sender.send(
+            lambda rl: bot.copy_message(user_id, version.chat_id, version.message_id,
+                                        rate_limit_args=rl),
+            claim=claim,
+        )
+        if outcome.status == "skipped":
+            return  # stopping, cancelled, or taken by another run: still pending or cancelled
         now = svc.clock.now()
         await store.record(
             broadcast_id, user_id, outcome.status, now, attempts=outcome.attempts,
@@ -229,4 +232,4 @@ async def _tell_missed(
         "Broadcast #{id} was scheduled for {when}, but the bot was not running then, so it "
         "was not sent. Start it again with /broadcast if it is still useful."
     ).format(id=broadcast_id, when=when_text(view, due))
-    await svc.sender.send(author_id, lambda: app.bot.send_message(author_id, text))
+    await svc.sender.send(lambda rl: app.bot.send_message(author_id, text, rate_limit_args=rl))

@@ -1,7 +1,9 @@
 """Goal nudges and review announcements: scheduled jobs that fan out to core members.
 
-Each message is claimed in goal_nudges (kind, session, person) before it is sent, so a restart
-or a second run never sends it twice; a person who blocked the bot is marked inactive.
+Each message is claimed in goal_nudges (kind, session, person) when the outbound limiter lets
+it go, right before it is sent (bot/sender.py), so a restart or a second run never sends it
+twice and a crash leaves only the one request in flight without an outcome; a person who
+blocked the bot is marked inactive.
 """
 
 from __future__ import annotations
@@ -56,12 +58,14 @@ async def send_once(app: Application, kind: str, session: int, people: list[Part
     async def deliver(user_id: int) -> None:
         nonlocal sent
         person = todo[user_id]
-        if not await store.claim_nudge(kind, session, user_id, svc.clock.now()):
-            return
         text, markup = render(svc.viewer(person), person)
         outcome = await svc.sender.send(
-            user_id, lambda: app.bot.send_message(user_id, text, reply_markup=markup)
+            lambda rl: app.bot.send_message(user_id, text, reply_markup=markup,
+                                            rate_limit_args=rl),
+            claim=lambda: store.claim_nudge(kind, session, user_id, svc.clock.now()),
         )
+        if outcome.status == "skipped":
+            return  # another run took it
         await store.nudge_outcome(kind, session, user_id, outcome.status)
         if outcome.status == "sent":
             sent += 1

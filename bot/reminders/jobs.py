@@ -76,8 +76,8 @@ async def deliver(app: Application, key: DeliveryKey, recipients: dict[int, Targ
         view = svc.viewer_for(target.language, target.zone)
         text, markup = render(view, target)
         outcome = await svc.sender.send(
-            chat_id,
-            lambda: app.bot.send_message(chat_id, text, reply_markup=markup),
+            lambda rl: app.bot.send_message(chat_id, text, reply_markup=markup,
+                                            rate_limit_args=rl),
             claim=lambda: store.claim(key, chat_id, svc.clock.now()),
         )
         if outcome.status == "skipped":

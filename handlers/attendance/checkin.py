@@ -61,7 +61,9 @@ async def on_checkin_button(update: Update, context: BotContext) -> None:
     if result.outcome in ("unknown_session", "not_in_audience"):
         await query.answer(text, show_alert=True)
         return
-    await query.answer()
+    # The answer to the tap itself is immediate (callback answers are not flood-limited);
+    # the message, like every reply, waits its turn in the outbound limiter.
+    await query.answer(text[:200])
     await context.bot.send_message(query.from_user.id, text)
 
 

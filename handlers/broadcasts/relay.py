@@ -7,7 +7,9 @@ handlers/broadcasts/preview.py); only a forwarded message is handed to the draft
 so that it is content and not an organizer's "whose message is this?" (group FORWARD).
 
 Relay: a participant who replies to a broadcast (or to an answer relayed back) has the reply
-copied to every facilitator and organizer, under a header saying who wrote it. A facilitator
+copied to every facilitator and organizer, under a header saying who wrote it: in the
+background, as bulk sends, so the participant's confirmation (given once the copies are
+queued) never waits for the fan-out. A facilitator
 who replies to that header or copy has the answer copied back to the participant, as a reply
 to their message. Every relayed message is mapped in relay_links, so it works after restarts.
 """
@@ -36,31 +38,37 @@ from handlers.broadcasts.drafts import KIND
 from handlers.common import Group
 
 
-async def relay_to_staff(svc: Services, message: Message, user_id: int, broadcast_id: int,
-                         context: BotContext) -> int:  # fmt: skip
-    """Copy a participant's reply to all staff; returns how many received it."""
-    store = svc.repo.broadcasts
-    bot = context.bot
+async def staff_for_relay(svc: Services, user_id: int) -> list[int]:
+    """Who gets a participant's reply: the staff who look after their country
+    (bot.membership.covers), never themselves."""
     person = await svc.repo.participants.get(user_id)
-    # The staff who look after the participant's country (bot.membership.covers).
-    staff = [p.user_id for p in await notify.staff(context.application,
-                                                   person.country if person else None,
-                                                   exclude=user_id)]
+    return [p.user_id for p in await notify.staff(svc.app, person.country if person else None,
+                                                  exclude=user_id)]
+
+
+async def relay_to_staff(svc: Services, message: Message, user_id: int, broadcast_id: int,
+                         staff: list[int]) -> int:  # fmt: skip
+    """Copy a participant's reply to the staff (bulk sends); returns how many received it."""
+    store = svc.repo.broadcasts
+    bot = svc.app.bot
+    person = await svc.repo.participants.get(user_id)
     reached = 0
 
     async def deliver(staff_id: int) -> None:
         nonlocal reached
         view = svc.viewer(await svc.repo.participants.get(staff_id))
         header_text = relay_header(view, svc.schedule, person, user_id, broadcast_id)
-        header = await svc.sender.send(staff_id, lambda: bot.send_message(staff_id, header_text))
+        header = await svc.sender.send(
+            lambda rl: bot.send_message(staff_id, header_text, rate_limit_args=rl)
+        )
         if header.message_id is None:
             return
         copy = await svc.sender.send(
-            staff_id,
-            lambda: bot.copy_message(
+            lambda rl: bot.copy_message(
                 staff_id, message.chat_id, message.message_id,
                 reply_parameters=ReplyParameters(header.message_id or 0,
                                                  allow_sending_without_reply=True),
+                rate_limit_args=rl,
             ),
         )  # fmt: skip
         now = svc.clock.now()
@@ -74,18 +82,31 @@ async def relay_to_staff(svc: Services, message: Message, user_id: int, broadcas
     return reached
 
 
-async def answer_participant(svc: Services, message: Message, link: RelayLink,
-                             context: BotContext) -> str:  # fmt: skip
-    """Copy a facilitator's answer to the participant; returns the outcome status."""
+async def _relay_in_background(svc: Services, message: Message, user_id: int,
+                               broadcast_id: int, staff: list[int], sorry: str) -> None:
+    """The participant was told their message is passed on; if it reached nobody after all,
+    they are told so."""
+    if await relay_to_staff(svc, message, user_id, broadcast_id, staff):
+        return
+    bot = svc.app.bot
+    await svc.sender.send(lambda rl: bot.send_message(user_id, sorry, rate_limit_args=rl))
+
+
+async def answer_participant(svc: Services, message: Message, link: RelayLink) -> str:
+    """Copy a facilitator's answer to the participant; returns the outcome status.
+
+    One message, sent while the facilitator waits for the confirmation: interactive."""
     target = link.participant_id
     reply = (
         ReplyParameters(link.reply_to, allow_sending_without_reply=True) if link.reply_to else None
     )
+    bot = svc.app.bot
     outcome = await svc.sender.send(
-        target,
-        lambda: context.bot.copy_message(
-            target, message.chat_id, message.message_id, reply_parameters=reply
+        lambda rl: bot.copy_message(
+            target, message.chat_id, message.message_id, reply_parameters=reply,
+            rate_limit_args=rl,
         ),
+        priority="interactive",
     )
     now = svc.clock.now()
     if outcome.message_id is not None:
@@ -117,12 +138,18 @@ async def on_private_message(update: Update, context: BotContext) -> None:
         if broadcast_id is not None:
             w = await context.who(refresh=True)
             _ = w.view.tr.gettext
-            if await relay_to_staff(svc, message, user.id, broadcast_id, context):
+            sorry = _("Sorry, I could not pass your message on right now. Please try again "
+                      "later.")  # fmt: skip
+            staff = await staff_for_relay(svc, user.id)
+            if staff:
+                # The copies go out in the background, as bulk sends, in this person's order;
+                # if none reaches anyone, the person gets `sorry` after all.
+                svc.spawn(f"relay:{user.id}", _relay_in_background(
+                    svc, message, user.id, broadcast_id, staff, sorry))
                 text = _("✓ Thank you! Your message was passed on to the facilitators; their "
                          "answer will come here.")  # fmt: skip
             else:
-                text = _("Sorry, I could not pass your message on right now. Please try again "
-                         "later.")  # fmt: skip
+                text = sorry
             await message.reply_text(text)
             raise ApplicationHandlerStop
     if message.forward_origin is not None:
@@ -137,7 +164,7 @@ async def _answer(update: Update, context: BotContext, link: RelayLink) -> None:
     assert message is not None
     w = await context.who()
     _ = w.view.tr.gettext
-    status = await answer_participant(w.svc, message, link, context)
+    status = await answer_participant(w.svc, message, link)
     person = await w.svc.repo.participants.get(link.participant_id)
     name = person.name if person else str(link.participant_id)
     await w.svc.repo.participants.audit(w.user_id, "relay_answer", w.svc.clock.now(),
