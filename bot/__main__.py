@@ -9,7 +9,9 @@ from pathlib import Path
 
 from bot.config import SettingsError, load_settings
 from bot.i18n import CatalogError, I18n, catalog_problems
+from bot.redact import install as redact_token
 from bot.schedule import ScheduleError, load_schedule, schedule_schema
+from bot.storage.db import StorageOpenError
 
 
 def _check() -> int:
@@ -48,6 +50,19 @@ def _export(kind: str, fmt: str, output: Path) -> int:
     return 0
 
 
+def _check_database(path: Path) -> None:
+    """Open (and migrate) the database before anything else: StorageOpenError names
+    DATABASE_PATH in one line instead of a traceback after connecting to Telegram."""
+    import asyncio
+
+    from bot.storage import Repository
+
+    async def probe() -> None:
+        await (await Repository.open(path)).close()
+
+    asyncio.run(probe())
+
+
 def _run() -> int:
     from telegram import Update
 
@@ -58,7 +73,10 @@ def _run() -> int:
     )
     # httpx logs every request URL at INFO, and the URL contains the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    app = setup_application(load_settings())
+    settings = load_settings()
+    redact_token(settings.telegram_bot_token.get_secret_value())  # logs and tracebacks
+    _check_database(settings.database_path)
+    app = setup_application(settings)
     app.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0
 
@@ -86,12 +104,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             return _check()
         if args.command == "schema":
-            print(schedule_schema())
+            print(schedule_schema(), end="")
             return 0
         if args.command == "export":
             return _export(args.kind, args.format, args.output)
         return _run()
-    except (SettingsError, ScheduleError, CatalogError) as exc:
+    except (SettingsError, ScheduleError, CatalogError, StorageOpenError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -18,6 +18,7 @@ from bot.help.menus import publish_all as publish_menus
 from bot.i18n import I18n
 from bot.limiter import OutboundLimiter
 from bot.people.jobs import build_jobs as people_jobs
+from bot.redact import install as redact_token
 from bot.reminders.jobs import build_jobs as reminder_jobs
 from bot.schedule import Schedule, load_schedule
 from bot.sender import Sender
@@ -55,6 +56,7 @@ def setup_application(
 ) -> Application:
     from handlers import register
 
+    redact_token(settings.telegram_bot_token.get_secret_value())  # never in a log line
     svc = Services(
         settings=settings,
         schedule=schedule or load_schedule(settings.schedule_path),
@@ -84,6 +86,7 @@ def setup_application(
     app = builder.build()
     app.bot_data["services"] = svc
     svc._app = app
+    svc.sender.alive = lambda: app.running  # fan-outs waiting for storage stop with the bot
     register(app)
     return app
 

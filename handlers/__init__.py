@@ -20,10 +20,12 @@ from handlers import (
     people,
     reminders,
     sessions,
+    shield,
 )
 
 
 def register(app: Application) -> None:
+    shield.register(app)
     gate.register(app)
     input.register(app)
     onboarding.register(app)

@@ -7,18 +7,21 @@ from collections.abc import Callable, Coroutine
 from enum import IntEnum
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
 from telegram.error import BadRequest
 
 from bot.context import BotContext
 from bot.models import Role
 from bot.roles import allows
+from bot.viewer import private_chat_note
 
 
 class Group(IntEnum):
     """Handler groups, in the order ptb runs them (lowest first). Within one group only the
     first matching handler runs; ApplicationHandlerStop keeps later groups from seeing it."""
 
+    SHIELD = -5  # edits and empty button data, before anything else (handlers/shield.py)
     GATE = -4  # REGISTRATION=closed: no invitation, only /start (handlers/gate.py)
     RELAY = -3  # replies to broadcasts and to relayed messages (handlers/broadcasts/relay.py)
     FORWARD = -2  # an organizer's forwarded message: whose is it? (handlers/people/roles.py)
@@ -67,6 +70,27 @@ def restricted(minimum: Role) -> Callable[[Callback], Callback]:
     return decorate
 
 
+def private_only(handler: Callback) -> Callback:
+    """Personal answers go to the private chat only. In a group the person gets a short
+    note and a button that opens the private chat; nothing about them is posted there."""
+
+    @functools.wraps(handler)
+    async def checked(update: Update, context: BotContext) -> None:
+        chat = update.effective_chat
+        if chat is None or chat.type == ChatType.PRIVATE:
+            await handler(update, context)
+            return
+        w = await context.who()
+        text, label = private_chat_note(w.view)
+        button = InlineKeyboardButton(label, url=f"https://t.me/{context.bot.username}")
+        if update.callback_query is not None:
+            await update.callback_query.answer(text, show_alert=True)
+        elif update.effective_message is not None:
+            await update.effective_message.reply_text(
+                text, reply_markup=InlineKeyboardMarkup([[button]]))
+
+    checked.private_only = True  # type: ignore[attr-defined]
+    return checked
 
 
 async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:

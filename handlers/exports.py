@@ -7,12 +7,13 @@ from telegram.ext import Application, CommandHandler
 
 from bot.context import BotContext
 from handlers.attendance.staff import send_attendance_export
-from handlers.common import restricted
+from handlers.common import private_only, restricted
 from handlers.goals.actions import send_goals_export
 
 SENDERS = {"attendance": send_attendance_export, "goals": send_goals_export}
 
 
+@private_only
 @restricted("organizer")
 async def export_command(update: Update, context: BotContext) -> None:
     args = [a.lower() for a in context.args or []] or ["attendance"]

@@ -34,7 +34,7 @@ from bot.onboarding.rules import match_zone
 from bot.storage.pending import Pending
 from bot.viewer import country_name
 from handlers import input
-from handlers.common import show
+from handlers.common import private_only, show
 from handlers.people import profile, registration
 
 ZONE = "zone"  # pending input: a typed IANA zone name; data {"mode": "ob" | "st"}
@@ -48,6 +48,7 @@ def _zones(w: Who, mode: str, code: str) -> tuple[str, object]:
                           w.svc.schedule.sessions[0].start))
 
 
+@private_only
 async def start(update: Update, context: BotContext) -> None:
     w = await context.who()
     admitted = await registration.admit(update, context, w)
@@ -65,6 +66,7 @@ async def start(update: Update, context: BotContext) -> None:
     )
 
 
+@private_only
 async def settings(update: Update, context: BotContext) -> None:
     w = await context.who()
     assert update.effective_message is not None

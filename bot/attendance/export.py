@@ -1,20 +1,17 @@
 """Attendance export: one row per participant and one column per session (CSV, or XLSX with
 a second sheet holding the raw log: check-ins, corrections and correction requests).
 
-Files are in English, the organizers' working language. Times in the log are UTC.
+Files are in English, the organizers' working language. Times in the log are UTC. Written
+through bot/spreadsheet.py, which makes names and reasons harmless (no formulas).
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from bot.attendance.rules import progress
 from bot.clock import SystemClock
@@ -22,6 +19,7 @@ from bot.membership import member
 from bot.models import Participant
 from bot.people.rules import SECTORS
 from bot.schedule import Schedule
+from bot.spreadsheet import Table, write_csv, write_xlsx
 from bot.storage import Repository
 from bot.storage.attendance import Record
 
@@ -45,12 +43,6 @@ class Tables:
     summary_header: list[str]
     summary: list[list[Any]]
     log: list[list[Any]]
-
-
-def safe(text: str | None) -> str:
-    """Names and reasons are user text: never let a spreadsheet run them as a formula."""
-    text = text or ""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _country(schedule: Schedule, code: str | None) -> str:
@@ -92,11 +84,11 @@ async def build_tables(
         summary.append(
             [
                 person.user_id,
-                safe(person.name),
-                safe(person.username),
+                person.name,
+                person.username or "",
                 _country(schedule, person.country),
                 person.group or "",
-                safe(person.organization),
+                person.organization or "",
                 SECTORS.get(person.sector or "", ""),
                 *[CELL_TEXT[cells.get(s.number, "not_in_audience")] for s in schedule.sessions],
                 p.attended,
@@ -108,7 +100,7 @@ async def build_tables(
 
     def name(user_id: int) -> str:
         person = people.get(user_id)
-        return safe(person.name) if person else ""
+        return person.name if person else ""
 
     events: list[tuple[datetime, int, list[Any]]] = []
     for r in records:
@@ -120,45 +112,16 @@ async def build_tables(
     for c in await store.corrections():
         events.append((c.corrected_at, 1, [
             c.session_number, c.user_id, name(c.user_id), "correction", c.new_status,
-            c.old_status or "", c.corrected_by, name(c.corrected_by), safe(c.reason), "",
+            c.old_status or "", c.corrected_by, name(c.corrected_by), c.reason, "",
         ]))
     for q in await store.requests():
         events.append((q.requested_at, 2, [
             q.session_number, q.user_id, name(q.user_id), "correction request", "", "", "",
-            "", safe(q.message), "",
+            "", q.message, "",
         ]))
     events.sort(key=lambda e: (e[0], e[1]))
     log = [[at.astimezone(UTC).replace(tzinfo=None), *row] for at, _, row in events]
     return Tables(header, summary, log)
-
-
-def write_csv(path: Path, tables: Tables) -> None:
-    # utf-8-sig: spreadsheet programs then read accented names correctly.
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(tables.summary_header)
-        writer.writerows(tables.summary)
-
-
-def write_xlsx(path: Path, tables: Tables) -> None:
-    book = Workbook()
-    summary = book.active
-    assert summary is not None
-    summary.title = "Summary"
-    log = book.create_sheet("Log")
-    for sheet, header, rows in (
-        (summary, tables.summary_header, tables.summary),
-        (log, LOG_HEADER, tables.log),
-    ):
-        sheet.append(header)
-        for c in sheet[1]:
-            c.font = Font(bold=True)
-        for row in rows:
-            sheet.append(row)
-        sheet.freeze_panes = "A2"
-    for row in log.iter_rows(min_row=2, max_col=1):
-        row[0].number_format = "yyyy-mm-dd hh:mm:ss"
-    book.save(path)
 
 
 async def write_attendance(
@@ -175,11 +138,11 @@ async def write_attendance(
     if exclude is None:
         exclude = _organizer_ids()
     tables = await build_tables(repo, schedule, now or SystemClock().now(), exclude)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    summary = Table("Summary", tables.summary_header, tables.summary)
     if fmt == "csv":
-        write_csv(path, tables)
+        write_csv(path, [summary])
     else:
-        write_xlsx(path, tables)
+        write_xlsx(path, [summary, Table("Log", LOG_HEADER, tables.log)])
 
 
 def _organizer_ids() -> list[int]:

@@ -4,17 +4,12 @@ and history.
 
 XLSX: one sheet per table. CSV: the same tables one after the other in one file, each
 introduced by a row holding only its name and followed by an empty row.
-Texts are exported as written; in CSV a cell starting with = + - @ gets a leading apostrophe
-so spreadsheet programs do not run it as a formula (XLSX cells are typed as text instead).
+Texts are exported as written, through bot/spreadsheet.py (no cell runs as a formula).
 """
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
-
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from bot.goals.rules import (
     SCORES,
@@ -26,7 +21,10 @@ from bot.goals.rules import (
     turnout,
 )
 from bot.schedule import Schedule
+from bot.spreadsheet import Table as Sheet
+from bot.spreadsheet import write
 from bot.storage import Repository
+from bot.storage.personal_data import FORMER
 
 Cell = str | int | float | None
 Table = tuple[str, list[str], list[list[Cell]]]
@@ -63,7 +61,8 @@ async def goal_tables(repo: Repository, schedule: Schedule) -> list[Table]:
     for g in goals:
         for n, s in enumerate(steps.get(g.id, []), start=1):
             step_rows.append([
-                s.id, g.id, g.country, n, s.text, s.responsible or "",
+                s.id, g.id, g.country, n, s.text,
+                s.responsible or ("former participant" if s.responsible_id == FORMER else ""),
                 s.responsible_id if s.responsible_id is not None else "",
                 s.due_date.isoformat() if s.due_date else "", "yes" if s.done else "no",
                 s.done_at.isoformat() if s.done_at else "",
@@ -113,36 +112,6 @@ async def goal_tables(repo: Repository, schedule: Schedule) -> list[Table]:
     ]
 
 
-def _csv_safe(value: Cell) -> Cell:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 async def write_goals(repo: Repository, schedule: Schedule, fmt: str, path: Path) -> None:
     tables = await goal_tables(repo, schedule)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "csv":
-        with path.open("w", newline="", encoding="utf-8-sig") as fh:
-            out = csv.writer(fh)
-            for name, header, rows in tables:
-                out.writerow([name])
-                out.writerow(header)
-                out.writerows([[_csv_safe(c) for c in row] for row in rows])
-                out.writerow([])
-        return
-    book = Workbook()
-    assert book.active is not None
-    book.remove(book.active)
-    for name, header, rows in tables:
-        sheet = book.create_sheet(name)
-        sheet.append(header)
-        for row in rows:
-            sheet.append([ILLEGAL_CHARACTERS_RE.sub("", c) if isinstance(c, str) else c
-                          for c in row])
-            for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # never a formula, whatever the text starts with
-        sheet.freeze_panes = "A2"
-    book.save(path)
-
+    write(path, fmt, [Sheet(name, header, rows) for name, header, rows in tables])

@@ -7,12 +7,21 @@ Reads take no lock: they never change anything.
 
 SQL is written once for every backend: `?` placeholders, `INSERT ... ON CONFLICT DO NOTHING`
 (never `INSERT OR IGNORE`), times as ISO-8601 UTC text.
+
+Faults: a statement the storage cannot take right now (disk full, I/O error, locked by another
+writer past the busy timeout, the file deleted or replaced under the bot) raises
+bot.faults.StorageUnavailable, with nothing written. After one, writes wait only
+`probe_timeout_ms` for a lock (not the full busy timeout) until one succeeds again, so a
+lock held elsewhere does not make every queued write wait 5 s in turn: people get an answer.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
+import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,7 +29,35 @@ from typing import Any
 
 import aiosqlite
 
+from bot.faults import StorageUnavailable
+
 log = logging.getLogger(__name__)
+
+# SQLite result codes (primary) that mean "the storage, not the statement": worth waiting out.
+FAULTS = {
+    5: "locked by another writer",  # SQLITE_BUSY
+    6: "table locked",  # SQLITE_LOCKED
+    7: "out of memory",  # SQLITE_NOMEM
+    8: "read-only",  # SQLITE_READONLY
+    10: "disk I/O error",  # SQLITE_IOERR (also a file size limit)
+    11: "database file damaged",  # SQLITE_CORRUPT
+    13: "disk full",  # SQLITE_FULL
+    14: "cannot open the file",  # SQLITE_CANTOPEN
+    15: "lock protocol error",  # SQLITE_PROTOCOL
+    26: "not a database file",  # SQLITE_NOTADB
+}
+
+
+def fault(exc: BaseException) -> str | None:
+    """What went wrong with the storage, or None when the statement itself is at fault."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if not isinstance(exc, sqlite3.Error) or code is None:
+        return None
+    return FAULTS.get(code & 0xFF)
+
+
+class StorageOpenError(Exception):
+    """One line naming DATABASE_PATH: the database cannot be opened or set up."""
 
 Row = aiosqlite.Row
 Params = Sequence[Any]
@@ -31,23 +68,37 @@ class Database:
 
     backend = "sqlite"
 
+    busy_timeout_ms = 5000  # how long a write waits for another writer's lock
+    probe_timeout_ms = 200  # the same while the storage is failing (see the module doc)
+
     def __init__(self, conn: aiosqlite.Connection, path: Path | None = None) -> None:
         self._conn = conn
         self.path = path
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task[Any] | None = None  # the task inside transaction()
+        self._busy_applied = self.busy_timeout_ms
+        self.failing: str | None = None  # the last storage fault, until a write succeeds
+        # The file as opened: deleted or replaced under the bot, writes would go nowhere.
+        self._identity = _identity(path) if path is not None else None
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
         path = Path(path)
         if str(path) != ":memory:":
             path.parent.mkdir(parents=True, exist_ok=True)
+            # Fail here, once, on a file that cannot be opened or is not SQLite: a failed
+            # aiosqlite.connect leaves its thread to report to a loop that may be closed.
+            probe = sqlite3.connect(path)
+            try:
+                probe.execute("PRAGMA schema_version")
+            finally:
+                probe.close()
         conn = await aiosqlite.connect(path, isolation_level=None)
         try:
             conn.row_factory = aiosqlite.Row
             await conn.execute("PRAGMA journal_mode=WAL")
             await conn.execute("PRAGMA foreign_keys=ON")
-            await conn.execute("PRAGMA busy_timeout=5000")
+            await conn.execute(f"PRAGMA busy_timeout={cls.busy_timeout_ms}")
         except BaseException:
             await conn.close()
             raise
@@ -57,14 +108,72 @@ class Database:
         # aiosqlite >= 0.22 hangs the process at exit on an unclosed connection.
         await self._conn.close()
 
+    def health(self) -> str | None:
+        """None when the storage looks fine; else what is wrong, in one line (for the health
+        check and /status)."""
+        moved = self._file_problem()
+        if moved is not None:
+            return moved
+        return f"the last write failed: {self.failing}" if self.failing else None
+
+    def _file_problem(self) -> str | None:
+        """The file the bot opened is no longer at its path (one stat call)."""
+        if self._identity is None or self.path is None:
+            return None
+        now = _identity(self.path)
+        if now is None:
+            return f"the database file {self.path} was deleted"
+        if now != self._identity:
+            return f"the database file {self.path} was replaced"
+        return None
+
+    # faults
+
+    @asynccontextmanager
+    async def _faults(self, *, writing: bool) -> AsyncIterator[None]:
+        """Storage faults become StorageUnavailable; a write's success ends a failing spell."""
+        if writing and (moved := self._file_problem()) is not None:
+            self._failed(moved)  # writing on would go to an unlinked file, then be lost
+            raise StorageUnavailable(moved)
+        try:
+            yield
+        except sqlite3.Error as exc:
+            what = fault(exc)
+            if what is None:
+                raise
+            if writing:
+                self._failed(f"{what} ({exc})")
+            raise StorageUnavailable(f"{what} ({exc})") from exc
+        if writing and self.failing is not None:
+            log.warning("storage is writable again (after: %s)", self.failing)
+            self.failing = None
+
+    def _failed(self, what: str) -> None:
+        if self.failing is None:
+            log.error("storage fault: %s", what)
+        self.failing = what
+
+    async def _busy_timeout(self) -> None:
+        """Wait the full busy timeout normally; only a short probe while failing."""
+        wanted = self.probe_timeout_ms if self.failing else self.busy_timeout_ms
+        if wanted != self._busy_applied:
+            await self._conn.execute(f"PRAGMA busy_timeout={int(wanted)}")
+            self._busy_applied = wanted
+
+    async def _rollback(self) -> None:
+        # SQLite may have rolled back already (disk full, I/O error): then there is nothing to do.
+        if self._conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                await self._conn.execute("ROLLBACK")
+
     # reads
 
     async def fetch(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self._conn.execute(sql, params) as cur:
+        async with self._faults(writing=False), self._conn.execute(sql, params) as cur:
             return list(await cur.fetchall())
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        async with self._conn.execute(sql, params) as cur:
+        async with self._faults(writing=False), self._conn.execute(sql, params) as cur:
             return await cur.fetchone()
 
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
@@ -79,9 +188,11 @@ class Database:
     @asynccontextmanager
     async def _writing(self) -> AsyncIterator[None]:
         if self._joins():
-            yield
+            async with self._faults(writing=True):
+                yield
             return
-        async with self._lock:
+        async with self._lock, self._faults(writing=True):
+            await self._busy_timeout()
             yield
 
     async def write(self, sql: str, params: Params = ()) -> int:
@@ -94,10 +205,11 @@ class Database:
 
     async def write_many(self, sql: str, rows: Iterable[Params]) -> None:
         """One statement for many rows, in one commit (inside a transaction when one is open)."""
-        if self._joins():
-            await self._conn.executemany(sql, rows)
+        if not self._joins():
+            async with self.transaction():
+                await self.write_many(sql, rows)
             return
-        async with self.transaction():
+        async with self._writing():
             await self._conn.executemany(sql, rows)
 
     async def insert(self, sql: str, params: Params = ()) -> int:
@@ -117,16 +229,19 @@ class Database:
         async with self._lock:
             self._owner = asyncio.current_task()
             try:
-                await self._conn.execute("BEGIN IMMEDIATE")
+                async with self._faults(writing=True):
+                    await self._busy_timeout()
+                    await self._conn.execute("BEGIN IMMEDIATE")
                 try:
                     yield self
                 except BaseException:
-                    await self._conn.execute("ROLLBACK")
+                    await self._rollback()
                     raise
                 try:
-                    await self._conn.execute("COMMIT")
+                    async with self._faults(writing=True):
+                        await self._conn.execute("COMMIT")
                 except BaseException:
-                    await self._conn.execute("ROLLBACK")
+                    await self._rollback()
                     raise
             finally:
                 self._owner = None
@@ -134,4 +249,14 @@ class Database:
     async def script(self, statements: Iterable[str]) -> None:
         """Schema statements (migrations), in the current transaction."""
         for statement in statements:
-            await self._conn.execute(statement)
+            async with self._faults(writing=True):
+                await self._conn.execute(statement)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the file, or None when it is not there."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino

@@ -352,4 +352,9 @@ MIGRATIONS: list[list[str]] = [
         )
         """,
     ],
+    # 11: privacy (issue 13): a step's responsible picked from the group is a reference only
+    #     (named from their profile when shown), so /forget removes the name with the person
+    [
+        "UPDATE goal_steps SET responsible = NULL WHERE responsible_id IS NOT NULL",
+    ],
 ]

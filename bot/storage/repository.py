@@ -7,11 +7,13 @@ Database (bot/storage/db.py), the one locked write path.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from pathlib import Path
 
+from bot.faults import StorageUnavailable
 from bot.storage.attendance import AttendanceStore
 from bot.storage.broadcasts import BroadcastStore
-from bot.storage.db import Database
+from bot.storage.db import Database, StorageOpenError
 from bot.storage.goals import GoalStore
 from bot.storage.invitations import InvitationStore
 from bot.storage.migrations import MIGRATIONS
@@ -37,14 +39,26 @@ class Repository:
 
     @classmethod
     async def open(cls, path: Path | str) -> Repository:
-        db = await Database.open(path)
+        """Open and migrate; StorageOpenError (one line naming DATABASE_PATH) if it cannot."""
+        try:
+            db = await Database.open(path)
+        except (OSError, sqlite3.Error) as exc:
+            raise StorageOpenError(_why(path, exc)) from exc
         try:
             repo = cls(db)
             await repo.migrate()
+        except (OSError, sqlite3.Error, StorageUnavailable) as exc:
+            await db.close()
+            raise StorageOpenError(_why(path, exc)) from exc
         except BaseException:
             await db.close()
             raise
         return repo
+
+    def health(self) -> str | None:
+        """None when storage is fine, else the problem in one line (the health check and
+        /status call this; a deleted or replaced database file is reported here)."""
+        return self.db.health()
 
     async def close(self) -> None:
         await self.db.close()
@@ -63,3 +77,14 @@ class Repository:
 
     async def schema_version(self) -> int:
         return int(await self.db.fetchval("SELECT MAX(version) FROM schema_version") or 0)
+
+
+def _why(path: Path | str, exc: BaseException) -> str:
+    cause = exc.__cause__ if isinstance(exc, StorageUnavailable) and exc.__cause__ else exc
+    if isinstance(cause, OSError):
+        reason = cause.strerror or str(cause)
+        if cause.filename and str(cause.filename) != str(path):
+            reason += f" ({cause.filename})"
+    else:
+        reason = str(cause)
+    return f"DATABASE_PATH: cannot use {path}: {reason}"

@@ -16,6 +16,7 @@ to their message. Every relayed message is mapped in relay_links, so it works af
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 
 from telegram import Message, ReplyParameters, Update
@@ -29,6 +30,7 @@ from telegram.ext import (
 from bot import notify
 from bot.broadcasts.texts import relay_header
 from bot.context import BotContext
+from bot.faults import persist
 from bot.membership import covers
 from bot.services import Services
 from bot.storage.broadcast_records import RelayLink
@@ -49,7 +51,6 @@ async def staff_for_relay(svc: Services, user_id: int) -> list[int]:
 async def relay_to_staff(svc: Services, message: Message, user_id: int, broadcast_id: int,
                          staff: list[int]) -> int:  # fmt: skip
     """Copy a participant's reply to the staff (bulk sends); returns how many received it."""
-    store = svc.repo.broadcasts
     bot = svc.app.bot
     person = await svc.repo.participants.get(user_id)
     reached = 0
@@ -74,12 +75,18 @@ async def relay_to_staff(svc: Services, message: Message, user_id: int, broadcas
         now = svc.clock.now()
         for sent in (header.message_id, copy.message_id):
             if sent is not None:
-                link = RelayLink(staff_id, sent, user_id, broadcast_id, message.message_id)
-                await store.add_link(link, now)
+                await _keep_link(svc, RelayLink(staff_id, sent, user_id, broadcast_id,
+                                                message.message_id), now)
         reached += copy.status == "sent"
 
     await svc.sender.fan_out(staff, deliver)
     return reached
+
+
+async def _keep_link(svc: Services, link: RelayLink, now: datetime) -> None:
+    """Without the link the facilitator's answer finds nobody: retried while storage fails."""
+    await persist(lambda: svc.repo.broadcasts.add_link(link, now),
+                  keep_trying=svc.sender.alive, what=f"relay link {link}")
 
 
 async def _relay_in_background(svc: Services, message: Message, user_id: int,

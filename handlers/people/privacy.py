@@ -14,8 +14,10 @@ from bot.context import BotContext
 from bot.help import menus
 from bot.people.keyboards import Forget, forget_keyboard
 from bot.storage.personal_data import FORMER, export_personal_data, forget
+from handlers.common import private_only
 
 
+@private_only
 async def mydata_command(update: Update, context: BotContext) -> None:
     w = await context.who()
     _ = w.view.tr.gettext
@@ -29,6 +31,7 @@ async def mydata_command(update: Update, context: BotContext) -> None:
     )
 
 
+@private_only
 async def forget_command(update: Update, context: BotContext) -> None:
     w = await context.who()
     _ = w.view.tr.gettext
@@ -40,6 +43,7 @@ async def forget_command(update: Update, context: BotContext) -> None:
     ), reply_markup=forget_keyboard(w.view))
 
 
+@private_only
 async def on_forget_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
