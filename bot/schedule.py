@@ -54,11 +54,22 @@ class Country(_Model):
     zone: str
     zones: list[str] = Field(default_factory=list)
     language: str = "en"
+    # How each language names the country's time, with its grammar ("heure du Ghana",
+    # "horário da Colômbia", "horário de Brasília"), for its default zone; its other zones
+    # (and every other zone) are named "{city} time".
+    time_label: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("name")
     @classmethod
     def _all_languages(cls, value: dict[str, str]) -> dict[str, str]:
         _check_languages(dict(value))
+        return value
+
+    @field_validator("time_label")
+    @classmethod
+    def _all_label_languages(cls, value: dict[str, str]) -> dict[str, str]:
+        if value:
+            _check_languages(dict(value))
         return value
 
     @field_validator("zone")
@@ -274,3 +285,17 @@ def schedule_schema() -> str:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "schedule.json of the SSKE cocoa program bot"
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+PLACEHOLDER_WORDS = ("schedule.json", "replace this", "reemplace", "remplacez", "substitua")
+
+
+def schedule_warnings(schedule: Schedule) -> list[str]:
+    """What `python -m bot check` warns about: valid, but not ready for participants."""
+    warnings = []
+    for lang, text in sorted(schedule.program.contact.items()):
+        if any(word in text.lower() for word in PLACEHOLDER_WORDS):
+            warnings.append(f"program.contact.{lang} still says to replace it: {text!r}")
+    if not schedule.program.contact:
+        warnings.append("program.contact is empty: /help shows no contact")
+    return warnings
