@@ -61,8 +61,8 @@ async def test_poll_tally_booking_reminders_checkin_export(
         await svc.join()
         live = facilitator.messages[-1]
         assert live.message_id == tally.message_id and live.edited
-        assert "✅ 1: Rosa · ❌ 1: Kofi" in live.text
-        assert "✅ 0 · ❌ 1: Kofi" in live.text
+        assert "✅ 1 (Rosa) · ❌ 1 (Kofi)" in live.text
+        assert "✅ 0 · ❌ 1 (Kofi)" in live.text
         assert "Not answered yet (2): Awa, Joao" in live.text
         assert "Poll under way: 2 of 4 members answered." in live.text
         (overview,) = await facilitator.send("/coaching")
@@ -125,7 +125,7 @@ async def test_poll_tally_booking_reminders_checkin_export(
 
         clock.set(datetime(2021, 3, 23, 16, tzinfo=UTC))
         (screen,) = await facilitator.send("/coaching GH")
-        assert "Checked in" not in screen.text and "hours used: 1 of 1" in screen.text
+        assert "Checked in" not in screen.text and "Hours used: 1 of 1" in screen.text
         assert "All its coaching hours are used." in screen.text
         (mine,) = await rosa.send("/coaching")
         assert "No registró su asistencia." in mine.text

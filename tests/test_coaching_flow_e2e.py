@@ -60,7 +60,7 @@ async def test_a_restart_between_poll_and_booking_loses_nothing(
         # Buttons sent before the restart still work, and the answers are all there.
         await g["rosa"].press("1 ✅ Puedo", message=g["rosa"].messages[-1])
         (screen,) = await facilitator.send("/coaching GH")
-        assert "✅ 2: Kofi, Rosa · ❌ 0" in screen.text
+        assert "✅ 2 (Kofi, Rosa) · ❌ 0" in screen.text
         assert "Not answered yet (2): Awa, Joao" in screen.text
 
         # 48 hours later: one reminder, only to those who answered nothing.
@@ -208,3 +208,29 @@ async def test_a_new_time_a_new_poll_and_a_cancellation_are_each_told_once(
                if e["actor_id"] == COACH]
     assert actions == ["coaching_poll", "coaching_book", "coaching_book", "coaching_poll",
                        "coaching_cancel"]
+
+
+async def test_staff_screens_speak_the_facilitators_language(
+    bot: Services, emulator: BotAPIEmulator
+) -> None:
+    g = await ghana_group(bot, emulator)
+    awa = await member(bot, emulator, 701, "fr", "Côte d'Ivoire", group=None, first_name="Awa")
+    await emulator.user(ORGANIZER_ID, "en").send("/grant facilitator 701")
+    (prompt,) = await awa.send("/coaching GH")
+    assert prompt.text.startswith("🗓 Heure de coaching du groupe central · 🇬🇭 Ghana · 4 membres")
+    (refused,) = await awa.send("2021-03-23 14:00\n2021-03-24 14:30")
+    assert refused.text.splitlines()[:2] == [
+        "Vérifiez ces lignes\u00a0:",
+        "Ligne 2 «\u00a02021-03-24 14:30\u00a0»\u00a0: cela chevauche la session 3."]
+    (preview,) = await awa.send("2021-03-23 14:00\n2021-03-26 14:00")
+    assert preview.button_texts() == ["📤 Envoyer le sondage", "✖️ Annuler"]
+    await awa.press("Envoyer le sondage", expect=2)
+    await bot.join()
+    await g["joao"].press("2 ❌ Não posso")
+    await bot.join()
+    assert "Pas encore de réponse (3)\u00a0: Awa, Kofi, Rosa" in awa.last.text
+    joao = await member(bot, emulator, 702, "pt", "Brasil", group=None, zone_button="Manaus")
+    await emulator.user(ORGANIZER_ID, "en").send("/grant facilitator 702 BR")
+    (overview,) = await joao.send("/coaching")
+    assert overview.text.splitlines()[3] == (
+        "🇧🇷 Brasil — não iniciado · horas usadas: 0 de 1")

@@ -222,9 +222,11 @@ def checkin_text(v: Viewer, schedule: Schedule, result: CoachingCheckinResult) -
 # staff
 
 
-def hours_text(v: Viewer, group: GroupCoaching) -> str:
-    return v.tr.ngettext("hours used: {used} of {hours}", "hours used: {used} of {hours}",
+def hours_text(v: Viewer, group: GroupCoaching, *, line: bool = False) -> str:
+    """'hours used: 1 of 2' (line=True: on a line of its own, capitalized)."""
+    text = v.tr.ngettext("hours used: {used} of {hours}", "hours used: {used} of {hours}",
                          group.hours).format(used=group.used, hours=group.hours)
+    return text[:1].upper() + text[1:] if line else text
 
 
 def answered_text(v: Viewer, t: Tally) -> str:
@@ -240,7 +242,9 @@ def state_text(v: Viewer, group: GroupCoaching, tally: Tally | None) -> str:
         case "not_started":
             return _("not started")
         case "polling":
-            return _("polling") + (": " + answered_text(v, tally) if tally else "")
+            if tally is None:
+                return _("polling")
+            return _("polling: {answered}").format(answered=answered_text(v, tally))
         case "booked":
             c = group.current
             assert c is not None and c.start is not None
@@ -268,8 +272,8 @@ def tally_lines(v: Viewer, c: Coaching, t: Tally) -> list[str]:
     lines = []
     for row in t.slots:
         lines.append(f"<b>{row.slot.position}.</b> {span(v, row.slot.start, c.duration_minutes)}")
-        yes = f"✅ {len(row.yes)}" + (f": {names(row.yes)}" if row.yes else "")
-        no = f"❌ {len(row.no)}" + (f": {names(row.no)}" if row.no else "")
+        yes = f"✅ {len(row.yes)}" + (f" ({names(row.yes)})" if row.yes else "")
+        no = f"❌ {len(row.no)}" + (f" ({names(row.no)})" if row.no else "")
         lines.append(f"    {yes} · {no}")
     if t.unanswered:
         lines.append(v.tr.ngettext("Not answered yet ({n}): {names}",
@@ -306,7 +310,7 @@ def booked_screen(v: Viewer, schedule: Schedule, group: GroupCoaching,
              link_line(v, schedule.coaching.link(c.country)) if schedule.coaching.link(
                  c.country) else _("No join link in schedule.json (coaching.meeting_link): "
                                    "send it to the group yourself."),
-             hours_text(v, group)]
+             hours_text(v, group, line=True)]
     if now >= c.start - timedelta(minutes=schedule.checkin.opens_minutes_before):
         lines += ["", *attendance_lines(v, members, checkins)]
     return "\n".join(lines)
@@ -319,7 +323,7 @@ def attendance_lines(v: Viewer, members: list[Participant],
     absent = [m for m in members if m.user_id not in here]
     lines = [v.tr.ngettext("Checked in: {n} of {members}", "Checked in: {n} of {members}",
                            len(members)).format(n=len(present), members=len(members))
-             + (f": {names(present)}" if present else "")]
+             + (f" ({names(present)})" if present else "")]
     if absent:
         lines.append(v.tr.gettext("Not checked in: {names}").format(names=names(absent)))
     return lines
@@ -329,7 +333,7 @@ def idle_screen(v: Viewer, schedule: Schedule, group: GroupCoaching,
                 refusal: OpenRefusal | None) -> str:
     """Nothing under way: what happened so far, and whether more hours are left."""
     _ = v.tr.gettext
-    lines = ["🗓 " + heading(v, schedule, group.country), hours_text(v, group)]
+    lines = ["🗓 " + heading(v, schedule, group.country), hours_text(v, group, line=True)]
     if group.last is not None and group.state == "done":
         assert group.last.start is not None
         lines.append(_("The last one was on {when}.").format(
@@ -363,7 +367,7 @@ def slots_prompt(v: Viewer, schedule: Schedule, country: str, members: int,
                        "{end}, outside the sessions.").format(
             part=schedule.coaching.part, start=v.date(window[0], "long"),
             end=v.date(window[1], "long")))
-    lines.append(_("Each hour lasts {length}. /cancel stops.").format(
+    lines.append(_("The coaching lasts {length}. /cancel stops.").format(
         length=v.duration(timedelta(minutes=schedule.coaching.duration_minutes))))
     return "\n".join(lines)
 
