@@ -111,7 +111,8 @@ async def test_poll_tally_booking_reminders_checkin_export(
         await wait_for(emulator, lambda: awa.last.text.startswith("🔔"))
         assert awa.last.text.startswith("🔔 L'heure de coaching commence · 🇬🇭 Ghana")
         (checked,) = await awa.press("✅ Je suis là")
-        assert checked.text == "✅ Votre présence à l'heure de coaching est enregistrée. Bienvenue\u00a0!"
+        assert checked.text == ("✅ Votre présence à l'heure de coaching est enregistrée. "
+                                "Bienvenue\u00a0!")
         assert not any(b.startswith("✅") for b in facilitator.last.button_texts())
         clock.set(datetime(2021, 3, 23, 14, 20, tzinfo=UTC))
         (late,) = await kofi.press("✅ Check in")
@@ -138,5 +139,6 @@ async def test_poll_tally_booking_reminders_checkin_export(
     rows = [[cell.value for cell in row] for row in book["coaching"].iter_rows()]
     assert rows[1][:8] == [c.id, "GH", "done", "2021-03-23 14:00", "2021-03-23 15:00", 60, 1, 1]
     assert rows[1][10:13] == [4, 2, 1]
-    attendance = {row[4]: row[5] for row in book["attendance"].iter_rows(min_row=2, values_only=True)}
+    attendance = {row[4]: row[5]
+                  for row in book["attendance"].iter_rows(min_row=2, values_only=True)}
     assert attendance == {"Awa": "present", "Joao": "absent", "Kofi": "late", "Rosa": "absent"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.coaching import rules, screens
 from bot.coaching import texts as ct
@@ -114,7 +114,8 @@ async def on_calendar(update: Update, context: BotContext) -> None:
 
 
 def register(app: Application) -> None:
-    app.add_handler(CommandHandler("coaching", coaching_command))
+    # Private chats only: answers and names never go to a group chat.
+    app.add_handler(CommandHandler("coaching", coaching_command, filters.ChatType.PRIVATE))
     app.add_handler(CallbackQueryHandler(on_answer, pattern=AnswerSlot.pattern()))
     app.add_handler(CallbackQueryHandler(on_checkin, pattern=CoachingCheckIn.pattern()))
     app.add_handler(CallbackQueryHandler(on_calendar, pattern=AddToCalendar.pattern()))
