@@ -234,3 +234,27 @@ async def test_staff_screens_speak_the_facilitators_language(
     (overview,) = await joao.send("/coaching")
     assert overview.text.splitlines()[3] == (
         "🇧🇷 Brasil — não iniciado · horas usadas: 0 de 1")
+
+
+async def test_forget_deletes_answers_and_keeps_check_ins_as_counts(
+    bot: Services, emulator: BotAPIEmulator, tmp_path: Path
+) -> None:
+    ama = await member(bot, emulator, 7_101, "en", "Ghana", first_name="Ama")
+    now = bot.clock.now()
+    store = bot.repo.coaching
+    c = await store.create("GH", [datetime(2021, 3, 23, 14, tzinfo=UTC),
+                                  datetime(2021, 3, 25, 14, tzinfo=UTC)], 60, 7_101, now)
+    slot = (await store.slots(c.id, 1))[0]
+    await store.answer(slot.id, 7_101, "yes", now)
+    assert await store.book(c, slot.start, 7_101, now)
+    await store.check_in(c.id, 7_101, "present", "button", now)
+    await ama.send("/forget")
+    await ama.press("🗑 Yes, delete my data")
+    assert await store.answers(c.id, 1) == {}
+    assert [(r.user_id, r.status) for r in await store.checkins(c.id)] == [(None, "present")]
+    after = await store.get(c.id)
+    assert after is not None and (after.coach_id, after.booked_by) == (0, 0)
+    out = tmp_path / "coaching.csv"
+    await EXPORTERS["coaching"](bot.repo, bot.schedule, "csv", out)
+    text = out.read_text(encoding="utf-8-sig")
+    assert "Ama" not in text and "7101" not in text
