@@ -124,6 +124,25 @@ class GoalsConfig(_Model):
     nudge_days_before: int = Field(default=3, ge=0, le=60)
 
 
+class CoachingConfig(_Model):
+    """Coaching hours of each core group (bot/coaching): how many, how long, in which part."""
+
+    hours_per_group: int = Field(default=1, ge=0, le=50)
+    # More for some groups, added by organizers: {"GH": 1} gives Ghana one hour more.
+    extra_hours: dict[str, int] = Field(default_factory=dict)
+    duration_minutes: int = Field(default=60, ge=15, le=480)
+    part: int | None = Field(default=1, ge=1)  # candidate times must fall in it; None: any
+    answer_reminder_hours: int = Field(default=48, ge=0)  # one reminder; 0: none
+    meeting_link: str | None = None  # the join link, unless the country has its own
+    meeting_links: dict[str, str] = Field(default_factory=dict)
+
+    def hours(self, country: str) -> int:
+        return self.hours_per_group + self.extra_hours.get(country, 0)
+
+    def link(self, country: str) -> str | None:
+        return self.meeting_links.get(country) or self.meeting_link
+
+
 class Session(_Model):
     number: int = Field(ge=0)
     part: int = Field(ge=1)
@@ -185,6 +204,7 @@ class Schedule(_Model):
     reminders: Reminders = Field(default_factory=Reminders)
     checkin: Checkin = Field(default_factory=Checkin)
     goals: GoalsConfig = Field(default_factory=GoalsConfig)
+    coaching: CoachingConfig = Field(default_factory=CoachingConfig)
     sessions: list[Session]
 
     @field_validator("languages")
@@ -226,6 +246,17 @@ class Schedule(_Model):
                     f"session {after.number} starts before session {before.number} ends"
                 )
         return ordered
+
+    @model_validator(mode="after")
+    def _coaching_countries_and_part(self) -> Schedule:
+        codes = {c.code for c in self.countries}
+        coaching = self.coaching
+        for key in (*coaching.extra_hours, *coaching.meeting_links):
+            if key not in codes:
+                raise ValueError(f"coaching: unknown country {key!r}")
+        if coaching.part is not None and coaching.part not in {s.part for s in self.sessions}:
+            raise ValueError(f"coaching.part: no session is in part {coaching.part}")
+        return self
 
     # Queries: plain functions of "now", which the caller takes from its clock.
 
