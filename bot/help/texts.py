@@ -17,7 +17,7 @@ from bot.viewer import Viewer, country_name, flag
 # The tools each staff role adds to the menu (organizers have the facilitators' too). /link
 # and /unlink are used inside group chats: /help explains them, the private menu leaves them out.
 FACILITATOR_COMMANDS = ("people", "attendance", "code", "correct", "broadcast", "broadcasts",
-                        "review")
+                        "review", "stats")
 ORGANIZER_COMMANDS = ("invite", "invites", "grant", "revoke", "export", "reload")
 
 
@@ -57,6 +57,7 @@ def _staff_descriptions(v: Viewer) -> dict[str, str]:
         "broadcast": _("Send an announcement"),
         "broadcasts": _("Announcements sent and scheduled"),
         "review": _("Closing review of the goals"),
+        "stats": _("Charts of attendance and goals"),
         "invite": _("Create an invitation link"),
         "invites": _("Invitation links: list and withdraw"),
         "grant": _("Give facilitator rights"),
@@ -84,6 +85,7 @@ def _facilitator_section(v: Viewer) -> list[str]:
         _("/broadcasts: the latest announcements and their delivery; cancel one"),
         _("/goals all: every country's goals and progress"),
         _("/review: the closing review; you can open it before the last session"),
+        _("/stats: charts of attendance and goals for your countries, as pictures"),
     ]
 
 
