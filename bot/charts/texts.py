@@ -250,8 +250,8 @@ def goals_caption(v: Viewer, schedule: Schedule, n: GoalNumbers) -> str:
                                              steps=steps)
         achieved = n.achieved(code)
         if achieved is not None:
-            line += "; " + _("closing review: {percent} achieved").format(
-                percent=pct(v, achieved))
+            line = _("{goals}; closing review: {percent} achieved").format(
+                goals=line, percent=pct(v, achieved))
         lines.append(line + ".")
     return fit(lines)
 
