@@ -12,6 +12,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any, Generic, TypeVar
 
 from bot.charts import draw, rules, texts
@@ -41,10 +42,13 @@ class Scope:
     def countries(self) -> list[str]:
         return [c.code for c in self.schedule.countries if may_act_on(self.member, c.code)]
 
+    @cached_property
+    def _codes(self) -> frozenset[str]:
+        return frozenset(c.code for c in self.schedule.countries)
+
     def sees(self, country: str | None) -> bool:
         """People of that country count (None: people with no country, for unlimited staff)."""
-        known = country if country in {c.code for c in self.schedule.countries} else None
-        return may_act_on(self.member, known)
+        return may_act_on(self.member, country if country in self._codes else None)
 
 
 N = TypeVar("N")
