@@ -151,7 +151,7 @@ def attendance_png(v: Viewer, schedule: Schedule, n: AttendanceNumbers) -> bytes
             if cols == 1:  # room for the figures above the bars
                 for x, a, b in zip(positions, on_time, late, strict=True):
                     ax.annotate(texts.pct(v, a + b), (x, a + b), textcoords="offset points",
-                                xytext=(0, 4), ha="center", fontsize=13, weight="bold")
+                                xytext=(0, 4), ha="center", fontsize=12, weight="bold")
             title = f"{texts.place(v, schedule, code)} · {texts.pct(v, n.overall(code).rate)}"
             wide = _width(fig, [title], 16, "bold")  # long names shrink to fit their panel
             room = width + (gap_x if col < cols - 1 else PAD) - 8
