@@ -1,4 +1,4 @@
-"""python -m bot [run|check]"""
+"""python -m bot [run|check|console|schema|export|report]"""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from bot.config import SettingsError, load_settings
+from bot.config import LANGUAGES, SettingsError, load_settings
 from bot.i18n import CatalogError, I18n, catalog_problems
 from bot.schedule import ScheduleError, load_schedule, schedule_schema, schedule_warnings
 
@@ -50,6 +50,32 @@ def _export(kind: str, fmt: str, output: Path) -> int:
     return 0
 
 
+def _report(output: Path, lang: str | None) -> int:
+    """All charts as PNG plus report.pdf, for the partners; reads the database, needs no token."""
+    import asyncio
+
+    from bot.charts.report import write_report
+    from bot.clock import SystemClock
+    from bot.storage import Repository
+
+    settings = load_settings(telegram_bot_token="not-needed-for-a-report")
+    schedule = load_schedule(settings.schedule_path)
+    i18n = I18n(default=settings.default_language)
+
+    async def write() -> list[Path]:
+        repo = await Repository.open(settings.database_path)
+        try:
+            return await write_report(repo, schedule, i18n, output,
+                                      lang=lang or settings.default_language,
+                                      now=SystemClock().now(), exclude=settings.organizer_ids)
+        finally:
+            await repo.close()
+
+    for path in asyncio.run(write()):
+        print(f"wrote {path}")
+    return 0
+
+
 def _run() -> int:
     from telegram import Update
 
@@ -83,6 +109,10 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("kind", choices=sorted(EXPORTERS) or ["(none yet)"])
     export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     export.add_argument("--output", type=Path, required=True)
+    report = sub.add_parser("report", help="write every chart (PNG) and a PDF report to a folder")
+    report.add_argument("--output", type=Path, required=True, help="folder for the files")
+    report.add_argument("--lang", choices=list(LANGUAGES),
+                        help="language of the report (default: DEFAULT_LANGUAGE)")
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
@@ -92,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "export":
             return _export(args.kind, args.format, args.output)
+        if args.command == "report":
+            return _report(args.output, args.lang)
         return _run()
     except (SettingsError, ScheduleError, CatalogError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -23,10 +23,20 @@ from bot.goals.rules import (
     rateable,
     review_result,
     share,
+    status_counts,
     step_progress,
 )
 from bot.schedule import Schedule
-from bot.storage.goals import Closure, Goal, HistoryEntry, Rating, Review, Status, Step
+from bot.storage.goals import (
+    STATUSES,
+    Closure,
+    Goal,
+    HistoryEntry,
+    Rating,
+    Review,
+    Status,
+    Step,
+)
 from bot.viewer import Viewer, country_name, flag
 
 LIMIT = 4000  # Telegram allows 4096 characters; keep a margin for the "…" line
@@ -231,10 +241,8 @@ def summary_text(v: Viewer, schedule: Schedule, goals: list[Goal],
         if not mine:
             lines.append(_("No goals yet."))
             continue
-        counts = " · ".join(
-            f"{STATUS_ICONS[s]} {sum(1 for g in mine if g.status == s)}"
-            for s in STATUS_ICONS
-        )
+        by_status = status_counts(mine)
+        counts = " · ".join(f"{STATUS_ICONS[s]} {by_status[s]}" for s in STATUSES)
         n = len(mine)
         lines.append(v.tr.ngettext("{n} goal", "{n} goals", n).format(n=n) + ": " + counts)
         done, total = group_progress(mine, steps)

@@ -17,7 +17,7 @@ from bot.viewer import Viewer, country_name, flag
 # The tools each staff role adds to the menu (organizers have the facilitators' too). /link
 # and /unlink are used inside group chats: /help explains them, the private menu leaves them out.
 FACILITATOR_COMMANDS = ("people", "attendance", "code", "correct", "broadcast", "broadcasts",
-                        "review", "coaching")
+                        "review", "coaching", "stats")
 ORGANIZER_COMMANDS = ("invite", "invites", "grant", "revoke", "export", "reload")
 
 
@@ -58,6 +58,7 @@ def _staff_descriptions(v: Viewer) -> dict[str, str]:
         "broadcasts": _("Announcements sent and scheduled"),
         "review": _("Closing review of the goals"),
         "coaching": _("Core groups' coaching hours"),
+        "stats": _("Charts of attendance and goals"),
         "invite": _("Create an invitation link"),
         "invites": _("Invitation links: list and withdraw"),
         "grant": _("Give facilitator rights"),
@@ -87,6 +88,7 @@ def _facilitator_section(v: Viewer) -> list[str]:
         _("/review: the closing review; you can open it before the last session"),
         _("/coaching: every core group's coaching; /coaching GH polls times for Ghana's, "
           "books one, moves or cancels it"),
+        _("/stats: charts of attendance and goals for your countries, as pictures"),
     ]
 
 
