@@ -1,4 +1,4 @@
-"""python -m bot [run|check]"""
+"""python -m bot [run|check|console|schema|export|report]"""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import logging
 import sys
 from pathlib import Path
 
-from bot.config import SettingsError, load_settings
+from bot.config import LANGUAGES, SettingsError, load_settings
 from bot.i18n import CatalogError, I18n, catalog_problems
 from bot.redact import install as redact_token
-from bot.schedule import ScheduleError, load_schedule, schedule_schema
+from bot.schedule import ScheduleError, load_schedule, schedule_schema, schedule_warnings
 from bot.storage.db import StorageOpenError
 
 
@@ -21,6 +21,8 @@ def _check() -> int:
     problems = catalog_problems()
     if problems:
         raise CatalogError(f"{problems[0]} ({len(problems)} problems in all)")
+    for warning in schedule_warnings(schedule):
+        print(f"warning: {settings.schedule_path}: {warning}", file=sys.stderr)
     print(
         f"ok: settings, {settings.schedule_path} ({len(schedule.sessions)} sessions, "
         f"{len(schedule.countries)} countries) and catalogs are valid"
@@ -63,6 +65,32 @@ def _check_database(path: Path) -> None:
     asyncio.run(probe())
 
 
+def _report(output: Path, lang: str | None) -> int:
+    """All charts as PNG plus report.pdf, for the partners; reads the database, needs no token."""
+    import asyncio
+
+    from bot.charts.report import write_report
+    from bot.clock import SystemClock
+    from bot.storage import Repository
+
+    settings = load_settings(telegram_bot_token="not-needed-for-a-report")
+    schedule = load_schedule(settings.schedule_path)
+    i18n = I18n(default=settings.default_language)
+
+    async def write() -> list[Path]:
+        repo = await Repository.open(settings.database_path)
+        try:
+            return await write_report(repo, schedule, i18n, output,
+                                      lang=lang or settings.default_language,
+                                      now=SystemClock().now(), exclude=settings.organizer_ids)
+        finally:
+            await repo.close()
+
+    for path in asyncio.run(write()):
+        print(f"wrote {path}")
+    return 0
+
+
 def _run() -> int:
     from telegram import Update
 
@@ -99,15 +127,21 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("kind", choices=sorted(EXPORTERS) or ["(none yet)"])
     export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     export.add_argument("--output", type=Path, required=True)
+    report = sub.add_parser("report", help="write every chart (PNG) and a PDF report to a folder")
+    report.add_argument("--output", type=Path, required=True, help="folder for the files")
+    report.add_argument("--lang", choices=list(LANGUAGES),
+                        help="language of the report (default: DEFAULT_LANGUAGE)")
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
             return _check()
         if args.command == "schema":
-            print(schedule_schema(), end="")
+            sys.stdout.write(schedule_schema())
             return 0
         if args.command == "export":
             return _export(args.kind, args.format, args.output)
+        if args.command == "report":
+            return _report(args.output, args.lang)
         return _run()
     except (SettingsError, ScheduleError, CatalogError, StorageOpenError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -10,6 +10,8 @@ from telegram.ext import Application
 from handlers import (
     attendance,
     broadcasts,
+    charts,
+    coaching,
     errors,
     exports,
     gate,
@@ -37,5 +39,7 @@ def register(app: Application) -> None:
     goals.register(app)
     exports.register(app)
     broadcasts.register(app)
+    coaching.register(app)
+    charts.register(app)
     # Last: anything no other handler took gets a short answer, never silence.
     errors.register(app)

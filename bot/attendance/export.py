@@ -1,5 +1,6 @@
 """Attendance export: one row per participant and one column per session (CSV, or XLSX with
-a second sheet holding the raw log: check-ins, corrections and correction requests).
+more sheets: the raw log of check-ins, corrections and correction requests, and the counts per
+session by country and by group that the staff charts draw, from the same functions).
 
 Files are in English, the organizers' working language. Times in the log are UTC. Written
 through bot/spreadsheet.py, which makes names and reasons harmless (no formulas).
@@ -13,15 +14,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.attendance.rules import progress
+from bot.attendance.rules import Tally, roll, session_tallies
 from bot.clock import SystemClock
-from bot.membership import member
 from bot.models import Participant
 from bot.people.rules import SECTORS
 from bot.schedule import Schedule
 from bot.spreadsheet import Table, write_csv, write_xlsx
 from bot.storage import Repository
-from bot.storage.attendance import Record
 
 CELL_TEXT = {
     "present": "present",
@@ -36,6 +35,8 @@ LOG_HEADER = [
     "time (UTC)", "session", "user_id", "name", "event", "status", "previous status",
     "by user_id", "by name", "reason", "method",
 ]
+TALLY_HEADER = ["expected", "checked in", "on time", "late", "not checked in",
+                "checked in %", "late %"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ class Tables:
     summary_header: list[str]
     summary: list[list[Any]]
     log: list[list[Any]]
+    by_country: list[list[Any]]
+    by_group: list[list[Any]]
 
 
 def _country(schedule: Schedule, code: str | None) -> str:
@@ -54,8 +57,7 @@ def _country(schedule: Schedule, code: str | None) -> str:
 
 def _sort_key(schedule: Schedule, person: Participant) -> tuple[int, str, int]:
     codes = [c.code for c in schedule.countries]
-    rank = codes.index(person.country) if person.country in codes else len(codes)
-    return rank, person.name.casefold(), person.user_id
+    return _rank(codes, person.country), person.name.casefold(), person.user_id
 
 
 async def build_tables(
@@ -68,18 +70,14 @@ async def build_tables(
         key=lambda p: _sort_key(schedule, p),
     )
     records = await store.all_records()
+    # The same rules as /me: one answer for the certificate, and for the charts' counts.
+    rolled = roll(schedule, roster, records, now)
 
     header = ["user_id", "name", "username", "country", "group", "organization", "sector"]
     header += [f"session {s.number}" for s in schedule.sessions]
     header += ["attended", "sessions", "percent", "certificate"]
     summary: list[list[Any]] = []
-    by_person: dict[int, list[Record]] = {}
-    for r in records:
-        by_person.setdefault(r.user_id, []).append(r)
-    for person in roster:
-        # The same rules as /me: one answer for the certificate.
-        p = progress(schedule, member(person, person.role, set()),
-                     by_person.get(person.user_id, []), now)
+    for person, p in rolled:
         cells = {s.number: c for s, c in p.cells}
         summary.append(
             [
@@ -121,7 +119,31 @@ async def build_tables(
         ]))
     events.sort(key=lambda e: (e[0], e[1]))
     log = [[at.astimezone(UTC).replace(tzinfo=None), *row] for at, _, row in events]
-    return Tables(header, summary, log)
+    codes = [c.code for c in schedule.countries]
+    by_country = [
+        [s.number, s.start.date().isoformat(), _country(schedule, code), *tally_cells(t)]
+        for s, tallies in session_tallies(
+            schedule, rolled, lambda p: p.country if p.country in codes else None, now)
+        for code, t in sorted(tallies.items(), key=lambda kv: _rank(codes, kv[0]))
+    ]
+    by_group = [
+        [s.number, s.start.date().isoformat(), group, *tally_cells(t)]
+        for s, tallies in session_tallies(schedule, rolled, lambda p: p.group or "", now)
+        for group, t in sorted(tallies.items())
+    ]
+    return Tables(header, summary, log, by_country, by_group)
+
+
+def _rank(codes: list[str], code: str | None) -> int:
+    return codes.index(code) if code in codes else len(codes)
+
+
+def tally_cells(t: Tally) -> list[Any]:
+    def pct(share: float | None) -> float | str:
+        return round(100 * share, 1) if share is not None else ""
+
+    return [t.expected, t.checked_in, t.present, t.late, t.missing, pct(t.rate),
+            pct(t.late_rate)]
 
 
 async def write_attendance(
@@ -142,7 +164,13 @@ async def write_attendance(
     if fmt == "csv":
         write_csv(path, [summary])
     else:
-        write_xlsx(path, [summary, Table("Log", LOG_HEADER, tables.log)])
+        write_xlsx(path, [
+            summary,
+            Table("Log", LOG_HEADER, tables.log),
+            Table("By country", ["session", "date", "country", *TALLY_HEADER],
+                  tables.by_country),
+            Table("By group", ["session", "date", "group", *TALLY_HEADER], tables.by_group),
+        ])
 
 
 def _organizer_ids() -> list[int]:

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Literal, TypeVar
 
-from bot.membership import Member, before_joining, in_program, may_check_in, program
+from bot.membership import Member, before_joining, in_program, may_check_in, member, program
+from bot.models import Participant
 from bot.parsing import parse_code
 from bot.schedule import Checkin, Schedule, Session
 from bot.storage.attendance import AttendanceStore, Record
@@ -175,6 +178,81 @@ def progress(schedule: Schedule, m: Member, records: list[Record], now: datetime
     threshold = rules.certificate_threshold_percent
     return Progress(cells, attended, total, needed(total, threshold), remaining, threshold,
                     before)
+
+
+# per session, over many people: the numbers behind the export's "By country" and "By group"
+# sheets and the staff charts (one truth: both count the cells progress() gives, as /me does)
+
+
+def roll(schedule: Schedule, people: Iterable[Participant], records: Iterable[Record],
+         now: datetime) -> list[tuple[Participant, Progress]]:
+    """Each person's progress, by the same rules as /me."""
+    by_person: dict[int, list[Record]] = {}
+    for r in records:
+        by_person.setdefault(r.user_id, []).append(r)
+    return [(p, progress(schedule, member(p, p.role, set()), by_person.get(p.user_id, []), now))
+            for p in people]
+
+
+@dataclass(frozen=True)
+class Tally:
+    """One session's attendance over some people (a country, a group). Expected: those whose
+    program has the session and who had joined by then (or were recorded anyway)."""
+
+    present: int = 0
+    late: int = 0
+    absent: int = 0  # the session ended without a check-in, or a facilitator marked absent
+    pending: int = 0  # check-in is open now and they have not checked in yet
+
+    @property
+    def expected(self) -> int:
+        return self.present + self.late + self.absent + self.pending
+
+    @property
+    def checked_in(self) -> int:
+        return self.present + self.late
+
+    @property
+    def missing(self) -> int:
+        return self.absent + self.pending
+
+    @property
+    def rate(self) -> float | None:
+        """Share of the expected people who checked in (late included); None: nobody expected."""
+        return self.checked_in / self.expected if self.expected else None
+
+    @property
+    def late_rate(self) -> float | None:
+        return self.late / self.expected if self.expected else None
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+def started(schedule: Schedule, now: datetime) -> list[Session]:
+    """Sessions whose check-in has opened: the ones with attendance to show."""
+    return [s for s in schedule.sessions if window_state(s, schedule.checkin, now) != "early"]
+
+
+def session_tallies(schedule: Schedule, rolled: Sequence[tuple[Participant, Progress]],
+                    key: Callable[[Participant], K], now: datetime
+                    ) -> list[tuple[Session, dict[K, Tally]]]:
+    """For each session whose check-in has opened: a Tally per key (e.g. country or group)
+    of the people expected there."""
+    counts: Counter[tuple[int, K, Cell]] = Counter()
+    keys: dict[K, None] = {}
+    for person, p in rolled:
+        k = key(person)
+        keys.setdefault(k)
+        for session, c in p.cells:
+            counts[session.number, k, c] += 1
+    result = []
+    for s in started(schedule, now):
+        per_key = {k: Tally(counts[s.number, k, "present"], counts[s.number, k, "late"],
+                            counts[s.number, k, "absent"], counts[s.number, k, "open"])
+                   for k in keys}
+        result.append((s, {k: t for k, t in per_key.items() if t.expected}))
+    return result
 
 
 # the check-in itself

@@ -7,7 +7,7 @@ stored as ISO text; change times are aware UTC datetimes.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from fractions import Fraction
@@ -16,6 +16,7 @@ from typing import Literal
 from bot.membership import Member, may_act_on
 from bot.schedule import Schedule, Session
 from bot.storage.goals import (
+    STATUSES,
     Goal,
     Rating,
     Review,
@@ -119,6 +120,14 @@ def bar(done: int, total: int, width: int = 10) -> str:
 
 def share(done: int, total: int) -> float:
     return done / total if total else 0.0
+
+
+def status_counts(goals: Iterable[Goal]) -> dict[Status, int]:
+    """How many goals have each status (every status listed, in the stored order)."""
+    counts = dict.fromkeys(STATUSES, 0)
+    for goal in goals:
+        counts[goal.status] += 1
+    return counts
 
 
 # Closing review ----------------------------------------------------------------------------

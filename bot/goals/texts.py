@@ -11,7 +11,6 @@ from datetime import date, datetime, time
 from html import escape, unescape
 
 from babel.lists import format_list
-from babel.numbers import format_percent
 
 from bot.goals.rules import (
     Answers,
@@ -24,10 +23,20 @@ from bot.goals.rules import (
     rateable,
     review_result,
     share,
+    status_counts,
     step_progress,
 )
 from bot.schedule import Schedule
-from bot.storage.goals import Closure, Goal, HistoryEntry, Rating, Review, Status, Step
+from bot.storage.goals import (
+    STATUSES,
+    Closure,
+    Goal,
+    HistoryEntry,
+    Rating,
+    Review,
+    Status,
+    Step,
+)
 from bot.viewer import Viewer, country_name, flag
 
 LIMIT = 4000  # Telegram allows 4096 characters; keep a margin for the "…" line
@@ -61,7 +70,7 @@ def moment(v: Viewer, when: datetime) -> str:
 
 def percent(v: Viewer, value: float) -> str:
     """62.5% / 62,5 % with the locale's own spacing; at most one decimal."""
-    return format_percent(round(value, 3), locale=v.lang, decimal_quantization=False)
+    return v.percent(value)
 
 
 def progress(v: Viewer, done: int, total: int) -> str:
@@ -194,7 +203,7 @@ def history_line(v: Viewer, entry: HistoryEntry) -> str:
                  "target_date": _("target date")}
         fields = [names.get(f, f) for f in (entry.detail or "").split(",") if f]
         what = _("{who} edited: {fields}").format(
-            who=who, fields=format_list(fields, locale=v.lang) if fields else "—")
+            who=who, fields=format_list(fields, locale=v.locale) if fields else "—")
     elif entry.action == "status":
         old, _sep, new = (entry.detail or "").partition(">")
         what = _("{who} changed the status: {old} → {new}").format(
@@ -234,10 +243,8 @@ def summary_text(v: Viewer, schedule: Schedule, goals: list[Goal],
         if not mine:
             lines.append(_("No goals yet."))
             continue
-        counts = " · ".join(
-            f"{STATUS_ICONS[s]} {sum(1 for g in mine if g.status == s)}"
-            for s in STATUS_ICONS
-        )
+        by_status = status_counts(mine)
+        counts = " · ".join(f"{STATUS_ICONS[s]} {by_status[s]}" for s in STATUSES)
         n = len(mine)
         lines.append(v.tr.ngettext("{n} goal", "{n} goals", n).format(n=n) + ": " + counts)
         done, total = group_progress(mine, steps)

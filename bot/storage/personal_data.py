@@ -59,7 +59,7 @@ PERSONAL_DATA: list[PersonalData] = [
     PersonalData("checkin_code_failures", "user_id", "delete"),
     PersonalData("goals", "created_by", "anonymize", FORMER),
     PersonalData("goal_steps", "created_by", "anonymize", FORMER),
-    # Shown as "former participant"; a name stored with the reference (before migration 11)
+    # Shown as "former participant"; a name stored with the reference (before migration 12)
     # goes with it.
     PersonalData("goal_steps", "responsible", "anonymize", None, match="responsible_id"),
     PersonalData("goal_steps", "responsible_id", "anonymize", FORMER),
@@ -79,6 +79,11 @@ PERSONAL_DATA: list[PersonalData] = [
     PersonalData("relay_links", "participant_id", "delete"),
     PersonalData("pending_input", "user_id", "delete"),
     PersonalData("pending_input", "chat_id", "delete"),
+    PersonalData("coachings", "coach_id", "anonymize", FORMER),
+    PersonalData("coachings", "booked_by", "anonymize", FORMER),
+    PersonalData("coachings", "tally_chat_id", "anonymize", None),
+    PersonalData("coaching_answers", "user_id", "delete"),
+    PersonalData("coaching_attendance", "user_id", "anonymize", None),  # counts stay
 ]
 
 

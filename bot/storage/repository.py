@@ -13,6 +13,7 @@ from pathlib import Path
 from bot.faults import StorageUnavailable
 from bot.storage.attendance import AttendanceStore
 from bot.storage.broadcasts import BroadcastStore
+from bot.storage.coaching import CoachingStore
 from bot.storage.db import Database, StorageOpenError
 from bot.storage.goals import GoalStore
 from bot.storage.invitations import InvitationStore
@@ -36,6 +37,7 @@ class Repository:
         self.attendance = AttendanceStore(db)
         self.goals = GoalStore(db)
         self.broadcasts = BroadcastStore(db)
+        self.coaching = CoachingStore(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Repository:
