@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             return _check()
         if args.command == "schema":
-            print(schedule_schema())
+            print(schedule_schema(), end="")  # the text ends with its newline
             return 0
         if args.command == "export":
             return _export(args.kind, args.format, args.output)

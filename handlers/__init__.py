@@ -10,12 +10,15 @@ from telegram.ext import Application
 from handlers import (
     attendance,
     broadcasts,
+    calendar,
     errors,
     exports,
+    feedback,
     gate,
     goals,
     help,
     input,
+    materials,
     onboarding,
     people,
     reminders,
@@ -35,5 +38,8 @@ def register(app: Application) -> None:
     goals.register(app)
     exports.register(app)
     broadcasts.register(app)
+    calendar.register(app)
+    materials.register(app)
+    feedback.register(app)
     # Last: anything no other handler took gets a short answer, never silence.
     errors.register(app)

@@ -1,4 +1,4 @@
-"""/export [attendance|goals]: organizer exports sent as documents in the chat."""
+"""/export [attendance|goals|feedback]: organizer exports sent as documents in the chat."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from telegram.ext import Application, CommandHandler
 from bot.context import BotContext
 from handlers.attendance.staff import send_attendance_export
 from handlers.common import restricted
+from handlers.feedback import send_feedback_export
 from handlers.goals.actions import send_goals_export
 
-SENDERS = {"attendance": send_attendance_export, "goals": send_goals_export}
+SENDERS = {"attendance": send_attendance_export, "goals": send_goals_export,
+           "feedback": send_feedback_export}
 
 
 @restricted("organizer")
@@ -26,6 +28,9 @@ async def export_command(update: Update, context: BotContext) -> None:
             "Usage: /export (attendance.csv and attendance.xlsx) or /export goals "
             "(goals.csv and goals.xlsx)."
         )
+        + "\n" + w.view.tr.gettext(
+            "/export feedback: the session ratings and comments (feedback.csv and "
+            "feedback.xlsx).")
     )
 
 

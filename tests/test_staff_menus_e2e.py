@@ -10,9 +10,11 @@ from tests.helpers import ORGANIZER_ID, BotRunner, onboard
 
 PARTICIPANT = {"next", "schedule", "session", "checkin", "me", "goals", "reminders", "settings",
                "help", "start"}
-FACILITATOR = {"people", "attendance", "code", "correct", "broadcast", "broadcasts", "review"}
+FACILITATOR = {"people", "attendance", "code", "correct", "broadcast", "broadcasts", "review",
+               "materials", "feedback"}
 ORGANIZER = {"invite", "invites", "grant", "revoke", "export", "reload"}
-TOOLS = "/people, /attendance, /code, /correct, /broadcast, /broadcasts, /review"
+TOOLS = ("/people, /attendance, /code, /correct, /broadcast, /broadcasts, /review, /materials, "
+         "/feedback")
 ORGANIZER_HELP = ("/invite", "/invites", "/grant", "/revoke", "/export", "/reload", "/link",
                   "/unlink", "Organizer tools")
 

@@ -69,6 +69,9 @@ PERSONAL_DATA: list[PersonalData] = [
     PersonalData("relay_links", "participant_id", "delete"),
     PersonalData("pending_input", "user_id", "delete"),
     PersonalData("pending_input", "chat_id", "delete"),
+    PersonalData("session_materials", "added_by", "anonymize", FORMER),
+    # The answer stays and still counts (anonymous); (session, user_id) is the key.
+    PersonalData("session_feedback", "user_id", "anonymize", PSEUDONYM),
 ]
 
 
