@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from bot.exports import EXPORTERS
 from bot.jobs import fire_due
 from bot.services import Services
 from bot.storage.reminders import DeliveryKey
-from tests.helpers import ORGANIZER_ID, BotRunner, as_core, onboard
+from tests.helpers import ORGANIZER_ID, ROOT, BotRunner, as_core, onboard
 
 S3 = datetime(2021, 3, 24, 14, 0, tzinfo=UTC)  # core only, 3 hours
 END3 = S3 + timedelta(hours=3)
@@ -215,6 +217,17 @@ async def test_export_reads_back(bot: Services, emulator: BotAPIEmulator, clock:
                           "rated 2", "rated 3", "rated 4", "rated 5"]
     assert summary[1][2:] == ["ALL", 4, 3.5, 0, 1, 1, 1, 1]
     assert summary[2][2:5] == ["Ghana", 2, 4.5]
+
+    shell = subprocess.run(  # what organizers run on the machine with the database
+        [sys.executable, "-m", "bot", "export", "feedback", "--format", "xlsx", "--output",
+         str(tmp_path / "shell.xlsx")],
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "TELEGRAM_BOT_TOKEN": "1:a",
+             "DATABASE_PATH": str(bot.settings.database_path)},
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )
+    assert shell.returncode == 0, shell.stderr
+    answers = list(load_workbook(tmp_path / "shell.xlsx")["Answers"].iter_rows(values_only=True))
+    assert len(answers) == 5 and answers[1][6] == 5
 
     documents = await users["organizer"].send("/export feedback", expect=2)
     assert [d.document[0] for d in documents if d.document] == ["feedback.csv", "feedback.xlsx"]
