@@ -187,9 +187,8 @@ async def on_get(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     chat_id = query.from_user.id
-    links = [item for item in items if not item.is_file]
-    if links:
-        await context.bot.send_message(chat_id, mt.links_message(w.view, session, links))
+    if any(not item.is_file for item in items):
+        await context.bot.send_message(chat_id, mt.links_message(w.view, session, items))
     for item in items:
         if item.is_file:
             try:

@@ -115,6 +115,14 @@ async def test_a_rating_and_a_comment_and_a_second_answer_replacing_the_first(
         "This button no longer works. Please start again.")
     assert len(await bot.repo.feedback.ratings()) == 3
 
+    # /forget: the answer stays and still counts, linked to nobody.
+    await users[INES].send("/forget")
+    await users[INES].press("🗑")
+    kept = {(r.rating, r.comment) for r in await bot.repo.feedback.ratings(3)
+            if r.user_id not in (ANA, KOFI)}
+    assert kept == {(3, "Trop court <b>vraiment</b>")}
+    assert await bot.repo.feedback.get(INES, 3) is None
+
 
 async def _answers(bot: Services, clock: FakeClock) -> None:
     """Ghana 5 and 4, Peru 2, Côte d'Ivoire 3 (with comments), stored as the buttons do."""

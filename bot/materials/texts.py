@@ -31,8 +31,10 @@ def item_line(index: int, item: Material) -> str:
     return f"{index}. {ICONS[item.kind]} {shown}"
 
 
-def item_lines(items: Sequence[Material]) -> list[str]:
-    return [item_line(i, item) for i, item in enumerate(items, start=1)]
+def item_lines(items: Sequence[Material], only_links: bool = False) -> list[str]:
+    """Numbered as in the session's whole list (so "2." is the same item everywhere)."""
+    return [item_line(i, item) for i, item in enumerate(items, start=1)
+            if not (only_links and item.is_file)]
 
 
 def materials_block(v: Viewer, items: Sequence[Material]) -> list[str]:
@@ -90,9 +92,9 @@ def followup(v: Viewer, session: Session, items: Sequence[Material], attended: b
 
 
 def links_message(v: Viewer, session: Session, items: Sequence[Material]) -> str:
-    """The links of a session, in one message (files are sent one by one)."""
+    """The links among a session's materials, in one message (files are sent one by one)."""
     return "\n".join(["<b>🔗 " + v.tr.gettext("Links · {heading}").format(
-        heading=session_heading(v, session)) + "</b>", *item_lines(items)])
+        heading=session_heading(v, session)) + "</b>", *item_lines(items, only_links=True)])
 
 
 def file_caption(item: Material) -> str:
