@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import Application, CommandHandler
 
 from bot.context import BotContext
@@ -58,8 +59,10 @@ async def one_session(update: Update, context: BotContext) -> None:
     now = svc.clock.now()
     mine = in_audience(session, w.member)
     items = await svc.repo.materials.for_session(session.number) if mine else []
-    record = await svc.repo.attendance.get(w.user_id, session.number)
-    rate = may_answer(session, record, now) == "ok"
+    # Their own rating only in their private chat: nothing about a person goes to a group.
+    private = update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
+    record = await svc.repo.attendance.get(w.user_id, session.number) if private else None
+    rate = private and may_answer(session, record, now) == "ok"
     answer = await svc.repo.feedback.get(w.user_id, session.number) if rate else None
     link = svc.schedule.join_link(session) if mine and session.end > now else None
     await update.effective_message.reply_text(

@@ -82,6 +82,10 @@ async def test_a_rating_and_a_comment_and_a_second_answer_replacing_the_first(
     clock.advance(timedelta(days=2))  # later, from the session card
     (card,) = await users[ANA].send("/session 3")
     assert "⭐ Su calificación: ★★☆☆☆ (2 de 5)" in card.text
+    await emulator.add_bot_to_group(-100500, "Núcleo Perú", ANA)
+    (shared,) = await users[ANA].send_in_group(-100500, "/session 3")
+    assert "Su calificación" not in shared.text  # nothing about her in a group chat
+    assert "fb:a:3" not in str(shared.buttons())
     (again,) = await users[ANA].press("Cambiar mi calificación", message=card)
     (rerated,) = await users[ANA].press("4", message=again)
     assert "Su comentario anterior se mantiene" in rerated.text
