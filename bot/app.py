@@ -14,16 +14,19 @@ from bot.clock import Clock, SystemClock
 from bot.coaching.jobs import build_jobs as coaching_jobs
 from bot.config import Settings
 from bot.context import BotContext
+from bot.feedback.jobs import build_jobs as feedback_jobs
 from bot.goals.jobs import build_goal_jobs
 from bot.help.menus import publish_all as publish_menus
 from bot.i18n import I18n
 from bot.limiter import OutboundLimiter
+from bot.materials.jobs import build_jobs as materials_jobs
 from bot.people.jobs import build_jobs as people_jobs
 from bot.redact import install as redact_token
 from bot.reminders.jobs import build_jobs as reminder_jobs
 from bot.schedule import Schedule, load_schedule
 from bot.sender import Sender
 from bot.services import Services, get_services
+from bot.sessions.jobs import build_jobs as session_jobs
 from bot.storage import Repository
 from bot.updates import UpdateProcessor
 
@@ -64,9 +67,10 @@ def setup_application(
         i18n=i18n or I18n(default=settings.default_language),
         clock=clock or SystemClock(),
         sender=Sender(),
-        # Derived state, rebuilt at every start and on /reload.
-        job_builders=[reminder_jobs, build_goal_jobs, people_jobs, broadcast_jobs,
-                      coaching_jobs],
+        # Derived state, rebuilt at every start and on /reload. Session versions first: a
+        # "session moved" notice carries the event with its new SEQUENCE.
+        job_builders=[session_jobs, reminder_jobs, build_goal_jobs, people_jobs, broadcast_jobs,
+                      materials_jobs, feedback_jobs, coaching_jobs],
     )
     builder = (
         Application.builder()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.attendance.export import write_attendance
 from bot.coaching.export import write_coaching
+from bot.feedback.export import write_feedback
 from bot.goals.export import write_goals
 from bot.people.export import write_people
 from bot.schedule import Schedule
@@ -21,6 +22,7 @@ Exporter = Callable[[Repository, Schedule, str, Path], Awaitable[None]]
 
 EXPORTERS: dict[str, Exporter] = {
     "attendance": write_attendance,
+    "feedback": write_feedback,
     "goals": write_goals,
     "people": write_people,
     "coaching": write_coaching,

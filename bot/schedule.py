@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from bot.config import LANGUAGES
 
@@ -39,6 +49,32 @@ def _check_languages(texts: dict[str, object]) -> None:
         raise ValueError(f"missing language {', '.join(repr(m) for m in missing)}")
 
 
+_WEB_LINK = TypeAdapter(HttpUrl)
+
+
+def is_web_link(value: str) -> bool:
+    """An http(s) address with a host and no spaces (what Telegram's URL buttons take)."""
+    if not value or any(c.isspace() for c in value):
+        return False
+    try:
+        _WEB_LINK.validate_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def _check_link(value: str | None) -> str | None:
+    if value is not None and not is_web_link(value):
+        raise ValueError(f"not a web link (https://...): {value!r}")
+    return value
+
+
+def _optional_texts(value: dict[str, str]) -> dict[str, str]:
+    if value:
+        _check_languages(dict(value))
+    return value
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -46,6 +82,8 @@ class _Model(BaseModel):
 class Program(_Model):
     name: dict[str, str]
     contact: dict[str, str] = Field(default_factory=dict)
+    # Names this cohort in calendar entries (UID session-3@<slug>); a new cohort takes a new one.
+    slug: str = Field(default="", pattern=r"^([a-z0-9][a-z0-9.-]{0,62})?$")
 
     @field_validator("name")
     @classmethod
@@ -153,6 +191,37 @@ class CoachingConfig(_Model):
         return self.meeting_links.get(country) or self.meeting_link
 
 
+class Meeting(_Model):
+    """The program-wide join link (a session may have its own) and its passcode or dial-in
+    text, per language."""
+
+    link: str | None = None
+    info: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("link")
+    @classmethod
+    def _link(cls, value: str | None) -> str | None:
+        return _check_link(value)
+
+    @field_validator("info")
+    @classmethod
+    def _info(cls, value: dict[str, str]) -> dict[str, str]:
+        return _optional_texts(value)
+
+
+class AfterSession(_Model):
+    """What follows a session: the materials message and the feedback question."""
+
+    delay_minutes: int = Field(default=0, ge=0, le=10080)  # after the end, for the materials
+    grace_hours: int = Field(default=48, ge=0, le=336)  # still sent this late (bot was down)
+    closing_question: dict[str, str] = Field(default_factory=dict)  # about the whole program
+
+    @field_validator("closing_question")
+    @classmethod
+    def _question(cls, value: dict[str, str]) -> dict[str, str]:
+        return _optional_texts(value)
+
+
 class Session(_Model):
     number: int = Field(ge=0)
     part: int = Field(ge=1)
@@ -163,6 +232,19 @@ class Session(_Model):
     goals: dict[str, list[str]] = Field(default_factory=dict)
     description: dict[str, str] = Field(default_factory=dict)
     meeting_link: str | None = None
+    meeting_info: dict[str, str] = Field(default_factory=dict)  # passcode, dial-in numbers
+    send_materials: bool = True  # "Materials and recording" to its audience once it ends
+    ask_feedback: bool = True  # the 1-5 question to those who checked in
+
+    @field_validator("meeting_link")
+    @classmethod
+    def _link(cls, value: str | None) -> str | None:
+        return _check_link(value)
+
+    @field_validator("meeting_info")
+    @classmethod
+    def _info(cls, value: dict[str, str]) -> dict[str, str]:
+        return _optional_texts(value)
 
     @field_validator("start")
     @classmethod
@@ -219,6 +301,8 @@ class Schedule(_Model):
     checkin: Checkin = Field(default_factory=Checkin)
     goals: GoalsConfig = Field(default_factory=GoalsConfig)
     coaching: CoachingConfig = Field(default_factory=CoachingConfig)
+    meeting: Meeting = Field(default_factory=Meeting)
+    after_session: AfterSession = Field(default_factory=AfterSession)
     sessions: list[Session]
 
     @field_validator("languages")
@@ -290,6 +374,29 @@ class Schedule(_Model):
     @property
     def total_minutes(self) -> int:
         return sum(s.duration_minutes for s in self.sessions)
+
+    def join_link(self, session: Session) -> str | None:
+        """The session's own link, else the program-wide one."""
+        return session.meeting_link or self.meeting.link
+
+    def join_info(self, session: Session, lang: str) -> str:
+        """Passcode or dial-in text: the session's own, else the program-wide one when the
+        session uses the program-wide link."""
+        texts = session.meeting_info or ({} if session.meeting_link else self.meeting.info)
+        return texts.get(lang) or texts.get("en") or ""
+
+    @property
+    def closing(self) -> Session:
+        """The closing session is the last one (as for the goals review)."""
+        return self.sessions[-1]
+
+    @property
+    def slug(self) -> str:
+        """program.slug, else one made from the English name and the first session's year."""
+        if self.program.slug:
+            return self.program.slug
+        words = re.sub(r"[^a-z0-9]+", "-", self.program.name["en"].lower()).strip("-")
+        return f"{words[:40].strip('-') or 'program'}-{self.sessions[0].start.year}"
 
 
 def _path(loc: tuple[int | str, ...]) -> str:

@@ -10,14 +10,17 @@ from telegram.ext import Application
 from handlers import (
     attendance,
     broadcasts,
+    calendar,
     charts,
     coaching,
     errors,
     exports,
+    feedback,
     gate,
     goals,
     help,
     input,
+    materials,
     onboarding,
     people,
     reminders,
@@ -41,5 +44,8 @@ def register(app: Application) -> None:
     broadcasts.register(app)
     coaching.register(app)
     charts.register(app)
+    calendar.register(app)
+    materials.register(app)
+    feedback.register(app)
     # Last: anything no other handler took gets a short answer, never silence.
     errors.register(app)

@@ -1,4 +1,4 @@
-"""/export [attendance|goals|coaching]: organizer exports sent as documents in the chat."""
+"""/export [attendance|goals|feedback|coaching]: organizer exports sent as documents in the chat."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from bot.context import BotContext
 from handlers.attendance.staff import send_attendance_export
 from handlers.coaching.staff import send_coaching_export
 from handlers.common import private_only, restricted
+from handlers.feedback import send_feedback_export
 from handlers.goals.actions import send_goals_export
 
 SENDERS = {"attendance": send_attendance_export, "goals": send_goals_export,
-           "coaching": send_coaching_export}
+           "feedback": send_feedback_export, "coaching": send_coaching_export}
 
 
 @private_only
@@ -29,6 +30,9 @@ async def export_command(update: Update, context: BotContext) -> None:
             "Usage: /export (attendance.csv and attendance.xlsx) or /export goals "
             "(goals.csv and goals.xlsx)."
         )
+        + "\n" + w.view.tr.gettext(
+            "/export feedback: the session ratings and comments (feedback.csv and "
+            "feedback.xlsx).")
         + "\n" + w.view.tr.gettext("/export coaching: coaching.csv and coaching.xlsx.")
     )
 

@@ -25,13 +25,17 @@ PERSON_WORDS = ("user", "actor", "author", "chat", "person", "participant", "mem
 # (PERSONAL_DATA with `match`), goes with the person's rows (a table they are deleted from),
 # or is listed here with the reason it is not about one person.
 FREE_TEXT_WORDS = ("reason", "detail", "responsible", "message", "note", "name", "title",
-                   "description", "text", "error", "data")
+                   "description", "text", "error", "data", "comment")
 NOT_ABOUT_A_PERSON: dict[str, str] = {
     "goals.title": "the group's goal, written for the group",
     "goals.description": "the group's goal, written for the group",
     "goal_steps.text": "the group's action step (its responsible is a reference)",
     "goal_history.detail": "goal texts and progress notes written for the group",
     "group_chats.title": "a group chat's title",
+    "session_materials.file_name": "a file staff attached to a session",
+    # Issue 15 keeps feedback, comment included, as anonymous answers after /forget (people
+    # are told feedback is anonymous); it is no longer linked to anyone.
+    "session_feedback.comment": "anonymous feedback, kept by design after /forget",
 }
 
 

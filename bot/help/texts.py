@@ -17,7 +17,8 @@ from bot.viewer import Viewer, country_name, flag
 # The tools each staff role adds to the menu (organizers have the facilitators' too). /link
 # and /unlink are used inside group chats: /help explains them, the private menu leaves them out.
 FACILITATOR_COMMANDS = ("people", "attendance", "code", "correct", "broadcast", "broadcasts",
-                        "review", "coaching", "stats")
+                        "review", "coaching", "stats",
+                        "materials", "feedback")
 ORGANIZER_COMMANDS = ("invite", "invites", "grant", "revoke", "export", "reload")
 
 
@@ -59,6 +60,8 @@ def _staff_descriptions(v: Viewer) -> dict[str, str]:
         "review": _("Closing review of the goals"),
         "coaching": _("Core groups' coaching hours"),
         "stats": _("Charts of attendance and goals"),
+        "materials": _("Attach slides, recordings and links to a session"),
+        "feedback": _("How participants rated a session"),
         "invite": _("Create an invitation link"),
         "invites": _("Invitation links: list and withdraw"),
         "grant": _("Give facilitator rights"),
@@ -89,6 +92,10 @@ def _facilitator_section(v: Viewer) -> list[str]:
         _("/coaching: every core group's coaching; /coaching GH polls times for Ghana's, "
           "books one, moves or cancels it"),
         _("/stats: charts of attendance and goals for your countries, as pictures"),
+        _("/materials 3: attach files and links to session 3 (its participants get them "
+          "when it ends); list or remove them"),
+        _("/feedback 3 (or /feedback 3 GH): how participants rated session 3, by country, with "
+          "their comments"),
     ]
 
 
@@ -103,6 +110,7 @@ def _organizer_section(v: Viewer) -> list[str]:
         _("/export or /export goals: attendance or goals as CSV and Excel files"),
         _("/reload: read schedule.json again and rebuild the reminders"),
         _("/export coaching: the coaching hours and their attendance as CSV and Excel files"),
+        _("/export feedback: session ratings and comments as CSV and Excel files"),
         _("/link PE core (inside a group chat): post that country's reminders there · "
           "/unlink: stop"),
     ]
@@ -128,6 +136,7 @@ def help_text(v: Viewer, schedule: Schedule, role: Role = "participant",
         _("/next: the next session, in your time zone"),
         _("/schedule: the whole program"),
         _("/session 3: one session in full (any number from the schedule)"),
+        _("/calendar: all your sessions as a calendar file, with the join links"),
         _("/reminders: choose which session reminders you get"),
         _("/checkin: check in to the session running now"),
         _("/me: your attendance and certificate progress"),

@@ -10,6 +10,7 @@ from bot.schedule import Schedule, Session
 
 Action = Literal["schedule", "catch_up", "drop", "past"]
 RECENT = timedelta(days=1)  # missed reminders older than this are not even logged
+JOIN_BUTTON_MINUTES = 60  # reminders this close to the start carry the Join button
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,11 @@ class Planned:
 
 def grace(schedule: Schedule) -> timedelta:
     return timedelta(minutes=schedule.reminders.grace_minutes)
+
+
+def join_button(offset: int) -> bool:
+    """The 1-hour and "starting now" reminders (by default) carry the Join button."""
+    return offset <= JOIN_BUTTON_MINUTES
 
 
 def due_time(session: Session, offset: int) -> datetime:

@@ -84,6 +84,9 @@ PERSONAL_DATA: list[PersonalData] = [
     PersonalData("coachings", "tally_chat_id", "anonymize", None),
     PersonalData("coaching_answers", "user_id", "delete"),
     PersonalData("coaching_attendance", "user_id", "anonymize", None),  # counts stay
+    PersonalData("session_materials", "added_by", "anonymize", FORMER),
+    # The answer stays and still counts (anonymous); (session, user_id) is the key.
+    PersonalData("session_feedback", "user_id", "anonymize", PSEUDONYM),
 ]
 
 

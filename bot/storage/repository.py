@@ -15,13 +15,16 @@ from bot.storage.attendance import AttendanceStore
 from bot.storage.broadcasts import BroadcastStore
 from bot.storage.coaching import CoachingStore
 from bot.storage.db import Database, StorageOpenError
+from bot.storage.feedback import FeedbackStore
 from bot.storage.goals import GoalStore
 from bot.storage.invitations import InvitationStore
+from bot.storage.materials import MaterialStore
 from bot.storage.migrations import MIGRATIONS
 from bot.storage.participants import ParticipantStore
 from bot.storage.pending import PendingStore
 from bot.storage.people import PeopleStore
 from bot.storage.reminders import ReminderStore
+from bot.storage.sessions import SessionStore
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +41,9 @@ class Repository:
         self.goals = GoalStore(db)
         self.broadcasts = BroadcastStore(db)
         self.coaching = CoachingStore(db)
+        self.sessions = SessionStore(db)
+        self.materials = MaterialStore(db)
+        self.feedback = FeedbackStore(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Repository:
