@@ -1,4 +1,4 @@
-"""python -m bot [run|check]"""
+"""python -m bot [run|check|console|schema|export|certificates|verify]"""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import logging
 import sys
 from pathlib import Path
 
-from bot.config import SettingsError, load_settings
+from bot.config import Settings, SettingsError, load_settings
 from bot.i18n import CatalogError, I18n, catalog_problems
-from bot.schedule import ScheduleError, load_schedule, schedule_schema
+from bot.schedule import Schedule, ScheduleError, load_schedule, schedule_schema
 
 
 def _check() -> int:
@@ -48,6 +48,38 @@ def _export(kind: str, fmt: str, output: Path) -> int:
     return 0
 
 
+def _offline() -> tuple[Settings, Schedule]:
+    """Settings and schedule for commands that need no token (only the database and
+    schedule.json)."""
+    settings = load_settings(telegram_bot_token="0:offline")
+    return settings, load_schedule(settings.schedule_path)
+
+
+def _certificates(output: Path) -> int:
+    """Every valid certificate as a PDF in output, for offline use."""
+    import asyncio
+
+    from bot.certificates.offline import write_all
+
+    settings, schedule = _offline()
+    written, revoked = asyncio.run(write_all(settings, schedule, output))
+    print(f"wrote {written} certificates to {output}" + (
+        f" ({revoked} revoked, not written)" if revoked else ""))
+    return 0
+
+
+def _verify(code: str, lang: str) -> int:
+    """Exit 0 for a valid certificate, 1 for a revoked or unknown one."""
+    import asyncio
+
+    from bot.certificates.offline import verify
+
+    settings, schedule = _offline()
+    text, valid = asyncio.run(verify(settings, schedule, code, lang))
+    print(text)
+    return 0 if valid else 1
+
+
 def _run() -> int:
     from telegram import Update
 
@@ -81,6 +113,11 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("kind", choices=sorted(EXPORTERS) or ["(none yet)"])
     export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     export.add_argument("--output", type=Path, required=True)
+    certificates = sub.add_parser("certificates", help="write every issued certificate (PDF)")
+    certificates.add_argument("--output", type=Path, required=True, help="a folder")
+    verify = sub.add_parser("verify", help="check a certificate's code")
+    verify.add_argument("code")
+    verify.add_argument("--lang", choices=["en", "es", "fr", "pt"], default="en")
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
@@ -90,6 +127,10 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "export":
             return _export(args.kind, args.format, args.output)
+        if args.command == "certificates":
+            return _certificates(args.output)
+        if args.command == "verify":
+            return _verify(args.code, args.lang)
         return _run()
     except (SettingsError, ScheduleError, CatalogError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -10,6 +10,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ContextTypes, Defaults
 
 from bot.broadcasts.jobs import build_jobs as broadcast_jobs
+from bot.certificates.jobs import build_jobs as certificate_jobs
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import BotContext
@@ -62,7 +63,8 @@ def setup_application(
         clock=clock or SystemClock(),
         sender=Sender(),
         # Derived state, rebuilt at every start and on /reload.
-        job_builders=[reminder_jobs, build_goal_jobs, people_jobs, broadcast_jobs],
+        job_builders=[reminder_jobs, build_goal_jobs, people_jobs, broadcast_jobs,
+                      certificate_jobs],
     )
     builder = (
         Application.builder()

@@ -10,6 +10,7 @@ from telegram.ext import Application
 from handlers import (
     attendance,
     broadcasts,
+    certificates,
     errors,
     exports,
     gate,
@@ -35,5 +36,6 @@ def register(app: Application) -> None:
     goals.register(app)
     exports.register(app)
     broadcasts.register(app)
+    certificates.register(app)
     # Last: anything no other handler took gets a short answer, never silence.
     errors.register(app)

@@ -11,7 +11,7 @@ from tests.helpers import ORGANIZER_ID, BotRunner, onboard
 PARTICIPANT = {"next", "schedule", "session", "checkin", "me", "goals", "reminders", "settings",
                "help", "start"}
 FACILITATOR = {"people", "attendance", "code", "correct", "broadcast", "broadcasts", "review"}
-ORGANIZER = {"invite", "invites", "grant", "revoke", "export", "reload"}
+ORGANIZER = {"invite", "invites", "grant", "revoke", "export", "reload", "certificates"}
 TOOLS = "/people, /attendance, /code, /correct, /broadcast, /broadcasts, /review"
 ORGANIZER_HELP = ("/invite", "/invites", "/grant", "/revoke", "/export", "/reload", "/link",
                   "/unlink", "Organizer tools")

@@ -18,7 +18,8 @@ from bot.viewer import Viewer, country_name, flag
 # and /unlink are used inside group chats: /help explains them, the private menu leaves them out.
 FACILITATOR_COMMANDS = ("people", "attendance", "code", "correct", "broadcast", "broadcasts",
                         "review")
-ORGANIZER_COMMANDS = ("invite", "invites", "grant", "revoke", "export", "reload")
+ORGANIZER_COMMANDS = ("invite", "invites", "grant", "revoke", "export", "reload",
+                      "certificates")
 
 
 def staff_commands(role: Role) -> tuple[str, ...]:
@@ -63,6 +64,7 @@ def _staff_descriptions(v: Viewer) -> dict[str, str]:
         "revoke": _("Take facilitator rights back"),
         "export": _("Attendance or goals as files"),
         "reload": _("Reload the schedule"),
+        "certificates": _("Certificates: counts, names, issue"),
     }
 
 
@@ -84,6 +86,7 @@ def _facilitator_section(v: Viewer) -> list[str]:
         _("/broadcasts: the latest announcements and their delivery; cancel one"),
         _("/goals all: every country's goals and progress"),
         _("/review: the closing review; you can open it before the last session"),
+        _("/certificates: who has earned a certificate of completion, by country"),
     ]
 
 
@@ -97,6 +100,8 @@ def _organizer_section(v: Viewer) -> list[str]:
         _("/revoke facilitator PERSON: take them back"),
         _("/export or /export goals: attendance or goals as CSV and Excel files"),
         _("/reload: read schedule.json again and rebuild the reminders"),
+        _("/certificates: also ask people to confirm their names, and issue the certificates "
+          "· /revokecert CODE: revoke one"),
         _("/link PE core (inside a group chat): post that country's reminders there · "
           "/unlink: stop"),
     ]
@@ -125,6 +130,8 @@ def help_text(v: Viewer, schedule: Schedule, role: Role = "participant",
         _("/reminders: choose which session reminders you get"),
         _("/checkin: check in to the session running now"),
         _("/me: your attendance and certificate progress"),
+        _("/certificate: your certificate of completion, once you have earned it"),
+        _("/verify CODE: check that a certificate is genuine"),
         _("/goals: your group's goals and action plan"),
         _("/settings: change language, country or time zone"),
         _("/profile: your name, organization and sector"),

@@ -69,6 +69,13 @@ PERSONAL_DATA: list[PersonalData] = [
     PersonalData("relay_links", "participant_id", "delete"),
     PersonalData("pending_input", "user_id", "delete"),
     PersonalData("pending_input", "chat_id", "delete"),
+    PersonalData("certificate_names", "user_id", "delete"),
+    PersonalData("certificate_prompts", "user_id", "delete"),
+    # The certificate stays verifiable (by code) if the person agreed at /forget, otherwise
+    # it is revoked and its name removed first (bot/storage/certificates.py forget_revoke).
+    PersonalData("certificates", "user_id", "anonymize", None),
+    PersonalData("certificates", "issued_by", "anonymize", FORMER),
+    PersonalData("certificates", "revoked_by", "anonymize", FORMER),
 ]
 
 

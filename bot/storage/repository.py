@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.storage.attendance import AttendanceStore
 from bot.storage.broadcasts import BroadcastStore
+from bot.storage.certificates import CertificateStore
 from bot.storage.db import Database
 from bot.storage.goals import GoalStore
 from bot.storage.invitations import InvitationStore
@@ -34,6 +35,7 @@ class Repository:
         self.attendance = AttendanceStore(db)
         self.goals = GoalStore(db)
         self.broadcasts = BroadcastStore(db)
+        self.certificates = CertificateStore(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Repository:
