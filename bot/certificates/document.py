@@ -9,6 +9,7 @@ date), so a certificate rendered again is the same document.
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import unicodedata
 from dataclasses import dataclass
@@ -16,13 +17,20 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
-import matplotlib
 import segno
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 
-FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+
+def _font_dir() -> Path:
+    """matplotlib's bundled fonts, found without importing matplotlib (slow, and not needed)."""
+    spec = importlib.util.find_spec("matplotlib")
+    assert spec is not None and spec.submodule_search_locations, "matplotlib is not installed"
+    return Path(spec.submodule_search_locations[0]) / "mpl-data" / "fonts" / "ttf"
+
+
+FONT_DIR = _font_dir()
 FONTS = {"": "DejaVuSerif.ttf", "B": "DejaVuSerif-Bold.ttf", "I": "DejaVuSerif-Italic.ttf"}
 FAMILY = "DejaVuSerif"
 
