@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import io
+import os
 import sqlite3
+import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import zxingcpp
@@ -16,7 +20,7 @@ from bot.clock import FakeClock
 from bot.emulator import BotAPIEmulator, FakeUser
 from bot.services import Services
 from tests.goal_helpers import LANG_BUTTONS, wait_for
-from tests.helpers import ORGANIZER_ID, BotRunner, as_core, onboard
+from tests.helpers import ORGANIZER_ID, ROOT, BotRunner, as_core, onboard
 
 AFTER = datetime(2021, 10, 7, 12, tzinfo=UTC)  # the day after the closing session
 
@@ -315,5 +319,49 @@ async def test_verify_works_for_strangers_when_registration_is_closed(
         assert answer.text.startswith("❓ Nenhum certificado tem o código 7K3M-9QXD-2HTB-W4PZ.")
         (link,) = await stranger.send("/start verify-7K3M9QXD2HTBW4PZ")
         assert link.text.startswith("❓ Nenhum certificado")
+        assert await bot.repo.participants.get(351) is None  # checking registers nobody
         (other,) = await stranger.send("/certificate")
         assert "convite" in other.text  # everything else still needs an invitation
+
+
+async def test_offline_commands_write_and_verify_without_a_token(
+    run_bot: BotRunner, emulator: BotAPIEmulator, clock: FakeClock, tmp_path: Path
+) -> None:
+    async with run_bot() as bot:
+        for uid, name in ((361, "Zoë N’Guessan"), (362, "João D’Ávila")):
+            emulator.private_chat(emulator.user(uid).json)
+            await bot.repo.participants.ensure(uid, first_name=name, last_name=None,
+                                               username=None, now=clock.now())
+            await bot.repo.participants.update(uid, clock.now(), country="CI")
+            await as_core(bot, uid)
+            await attend(bot, uid, range(10))
+            await bot.repo.certificates.confirm_name(uid, name, clock.now())
+        clock.set(AFTER)
+        assert await issue(bot.app, ORGANIZER_ID) == 2
+        await bot.join()
+        (zoe, joao) = [r[0] for r in rows(bot, "SELECT code FROM certificates ORDER BY user_id")]
+        assert await bot.repo.certificates.revoke(str(joao), "duplicate", ORGANIZER_ID, AFTER)
+        database = bot.settings.database_path
+    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    env.update(DATABASE_PATH=str(database), SCHEDULE_PATH=str(ROOT / "schedule.json"))
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True,
+                              text=True, env=env, cwd=tmp_path, timeout=120)
+
+    out = tmp_path / "certificates"
+    written = cli("certificates", "--output", str(out))
+    assert written.returncode == 0, written.stderr
+    assert written.stdout.strip() == f"wrote 1 certificates to {out} (1 revoked, not written)"
+    (only,) = out.iterdir()
+    assert only.name == f"CI-core-Zoe-NGuessan-{zoe}.pdf"
+    assert "Zoë N’Guessan" in pdf_text(only.read_bytes())
+    assert only.read_bytes() == emulator.messages_to(361)[-1].document[1]  # type: ignore[index]
+
+    valid = cli("verify", str(zoe).lower())
+    assert valid.returncode == 0, valid.stderr
+    assert valid.stdout.splitlines()[:2] == ["✅ Valid certificate", "Name: Zoë N’Guessan"]
+    revoked = cli("verify", str(joao), "--lang", "fr")
+    assert revoked.returncode == 1 and revoked.stdout.startswith("⛔ Certificat révoqué")
+    unknown = cli("verify", "nonsense")
+    assert unknown.returncode == 1 and unknown.stdout.startswith("❓ No certificate has the code")

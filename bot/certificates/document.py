@@ -43,6 +43,10 @@ PAPER = (253, 251, 245)
 WIDTH, HEIGHT = 297.0, 210.0  # A4 landscape, mm
 NAME_MAX_WIDTH = 230.0
 BAND_CENTER = 132.0  # of the signatures, left of the QR code
+QR_SIZE = 27.0
+QR_LEFT = WIDTH - 24 - QR_SIZE
+SIGNATURE_LINE = 170.0
+BODY_END = SIGNATURE_LINE - 6
 
 
 @dataclass(frozen=True)
@@ -157,6 +161,19 @@ def _qr_png(link: str) -> io.BytesIO:
 
 
 def render(doc: Document) -> bytes:
+    """The PDF; the spacing shrinks until the text clears the signatures (long names of the
+    program, a logo and two languages)."""
+    airy = 1.5 if doc.second is None else 1.0  # one language: more air between the blocks
+    for gap in (airy, 1.0, 0.7, 0.4):
+        pdf = _page(doc)
+        if _body(pdf, doc, gap) <= BODY_END:
+            break
+    _signatures(pdf, doc)
+    _verification(pdf, doc)
+    return bytes(pdf.output())
+
+
+def _page(doc: Document) -> _Certificate:
     pdf = _Certificate()
     pdf.set_creation_date(doc.issued_at)
     pdf.set_lang(doc.main.lang)
@@ -167,10 +184,14 @@ def render(doc: Document) -> bytes:
     pdf.set_creator("SSKE program bot")
     pdf.add_page()
     pdf.frame()
+    return pdf
+
+
+def _body(pdf: _Certificate, doc: Document, g: float) -> float:
+    """Everything above the signatures, with spacing g; returns where it ends."""
     main, second = doc.main, doc.second
     name = unicodedata.normalize("NFC", doc.name)
-
-    y = 24.0
+    y = 24.0 if second is not None or doc.logo is not None else 28.0
     if doc.logo is not None:
         pdf.image(str(doc.logo), x=(WIDTH - 70) / 2, y=20, w=70, h=18, keep_aspect_ratio=True)
         y = 41.0
@@ -178,41 +199,38 @@ def render(doc: Document) -> bytes:
     y = pdf.centered(y, main.program.upper(), 5.2, width=230)
 
     pdf.font("B", 31 if second is None else 29, GREEN, spacing=1.2)
-    y = pdf.centered(y + (8 if doc.logo is None else 4), main.title.upper(), 14)
+    y = pdf.centered(y + (8 if doc.logo is None else 4) * g, main.title.upper(), 14)
     if second is not None:
         pdf.font("I", 12, GREY)
         y = pdf.centered(y, second.title, 6)
-    pdf.ornament(y + 5)
+    pdf.ornament(y + 5 * g)
 
     pdf.font("I", 14, INK)
-    y = pdf.centered(y + 12, main.certifies, 7)
+    y = pdf.centered(y + 12 * g, main.certifies, 7)
     if second is not None:
         pdf.font("I", 9.5, GREY)
         y = pdf.centered(y, second.certifies, 4.6)
 
     size = _fit(pdf, name, "B", 36, NAME_MAX_WIDTH)
     pdf.font("B", size, INK)
-    y = pdf.centered(y + 4, name, 16, width=NAME_MAX_WIDTH + 10)
+    y = pdf.centered(y + 4 * g, name, 16, width=NAME_MAX_WIDTH + 10)
     pdf.set_draw_color(*GOLD)
     pdf.set_line_width(0.3)
     pdf.line(WIDTH / 2 - 85, y + 1.5, WIDTH / 2 + 85, y + 1.5)
 
     pdf.font("", 13.5, GREEN)
-    y = pdf.centered(y + 6, main.membership, 7)
+    y = pdf.centered(y + 6 * g, main.membership, 7)
     pdf.font("", 12.5, INK)
     y = pdf.centered(y + 2, main.completed, 6.4, width=210)
     if second is not None:
         pdf.font("I", 9.5, GREY)
         y = pdf.centered(y + 1.5, f"{second.membership}\n{second.completed}", 4.6, width=210)
     pdf.font("", 11, INK)
-    y = pdf.centered(y + 5, main.issued, 6)
+    y = pdf.centered(y + 5 * g, main.issued, 6)
     if second is not None:
         pdf.font("I", 9, GREY)
-        pdf.centered(y, second.issued, 4.4)
-
-    _signatures(pdf, doc)
-    _verification(pdf, doc)
-    return bytes(pdf.output())
+        y = pdf.centered(y, second.issued, 4.4)
+    return y
 
 
 def _signatures(pdf: _Certificate, doc: Document) -> None:
@@ -221,8 +239,9 @@ def _signatures(pdf: _Certificate, doc: Document) -> None:
     if not people:
         return
     slot = 62.0
-    left = BAND_CENTER - slot * len(people) / 2
-    base = 170.0
+    center = WIDTH / 2 if WIDTH / 2 + slot * len(people) / 2 <= QR_LEFT - 8 else BAND_CENTER
+    left = center - slot * len(people) / 2
+    base = SIGNATURE_LINE
     for i, person in enumerate(people):
         x = left + i * slot
         pdf.set_draw_color(*INK)
@@ -241,8 +260,7 @@ def _signatures(pdf: _Certificate, doc: Document) -> None:
 
 def _verification(pdf: _Certificate, doc: Document) -> None:
     """Bottom right: the QR code, the code and how to check it."""
-    size = 27.0
-    x, y = WIDTH - 24 - size, 150.0
+    size, x, y = QR_SIZE, QR_LEFT, 150.0
     pdf.image(_qr_png(doc.link), x=x, y=y, w=size, h=size)
     pdf.font("B", 8, INK, spacing=0.3)
     pdf.set_xy(x - 10, y + size + 0.5)

@@ -9,7 +9,7 @@ import asyncio
 
 from telegram import Update
 from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.attendance.texts import not_in_group
 from bot.certificates import rules, texts
@@ -126,6 +126,7 @@ async def on_name(update: Update, context: BotContext, pending: Pending) -> None
 
 def register(app: Application) -> None:
     input.expect(NAME, on_name)
-    app.add_handler(CommandHandler("certificate", certificate_command))
+    # Personal: in the private chat only, never in a group.
+    app.add_handler(CommandHandler("certificate", certificate_command, filters.ChatType.PRIVATE))
     app.add_handler(CallbackQueryHandler(on_confirm, pattern=ConfirmName.pattern()))
     app.add_handler(CallbackQueryHandler(on_change, pattern=ChangeName.pattern()))

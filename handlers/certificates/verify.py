@@ -7,7 +7,7 @@ Under REGISTRATION=closed the gate lets /verify through (handlers/gate.py).
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application, CommandHandler, filters
 
 from bot.certificates import rules, texts
 from bot.context import BotContext
@@ -37,4 +37,5 @@ async def verify_command(update: Update, context: BotContext) -> None:
 
 
 def register(app: Application) -> None:
-    app.add_handler(CommandHandler("verify", verify_command))
+    # A certificate names a person: answered in private chats only, never in a group.
+    app.add_handler(CommandHandler("verify", verify_command, filters.ChatType.PRIVATE))
