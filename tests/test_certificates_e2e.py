@@ -15,6 +15,7 @@ import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 
+from bot.certificates import rules
 from bot.certificates.jobs import DELIVER, issue
 from bot.clock import FakeClock
 from bot.emulator import BotAPIEmulator, FakeUser
@@ -365,3 +366,19 @@ async def test_offline_commands_write_and_verify_without_a_token(
     assert revoked.returncode == 1 and revoked.stdout.startswith("⛔ Certificat révoqué")
     unknown = cli("verify", "nonsense")
     assert unknown.returncode == 1 and unknown.stdout.startswith("❓ No certificate has the code")
+
+
+async def test_a_telegram_name_that_cannot_print_is_asked_for(
+    bot: Services, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
+    ana = await participant(bot, emulator, 371, "en", "Peru", "Ana 🌱", range(11))
+    clock.set(AFTER)
+    (screen,) = await ana.send("/certificate")
+    assert screen.text.startswith("The certificate cannot print these characters: 🌱.")
+    assert screen.button_texts() == ["✏️ Change the name"]
+    await ana.press_data("crt:ok:" + rules.name_mark("Ana 🌱"), expect=0)  # forged: refused
+    assert await bot.repo.certificates.confirmed_name(371) is None
+    await ana.send("/certificate")
+    await ana.press("Change the name")
+    (shown,) = await ana.send("Ana Quispe")
+    assert "\n\nAna Quispe\n\n" in shown.text

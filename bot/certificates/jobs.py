@@ -70,10 +70,11 @@ async def standing_of(svc: Services, person: Participant) -> Standing:
     return found
 
 
-async def to_ask(svc: Services) -> list[Standing]:
+async def to_ask(svc: Services, everyone: list[Standing] | None = None) -> list[Standing]:
     """Eligible people who have not confirmed their name and were never asked."""
     asked = await svc.repo.certificates.prompted()
-    return [s for s in await standings(svc)
+    everyone = await standings(svc) if everyone is None else everyone
+    return [s for s in everyone
             if s.state == "eligible" and s.person.active and s.person.user_id not in asked]
 
 

@@ -67,7 +67,10 @@ async def _screen(update: Update, w: Who, *, edit: bool = False) -> None:
         await show(update, texts.not_yet(v, s), new=not edit)
     else:
         name = rules.clean_name(w.person.name)
-        if s.state == "confirmed":
+        missing = unprintable(name)
+        if missing:  # e.g. an emoji in the Telegram name: they write the name to print
+            await show(update, texts.cannot_print(v, missing), change_keyboard(v), new=not edit)
+        elif s.state == "confirmed":
             await show(update, texts.name_confirmed(v, name), change_keyboard(v), new=not edit)
         else:
             await show(update, texts.confirm_name(v, name), confirm_keyboard(v, name),
@@ -87,7 +90,8 @@ async def on_confirm(update: Update, context: BotContext) -> None:
     s = await standing_of(w.svc, w.person)
     name = rules.clean_name(w.person.name)
     await query.answer()
-    if s.state == "eligible" and pressed.mark == rules.name_mark(name):
+    if (s.state == "eligible" and pressed.mark == rules.name_mark(name)
+            and not unprintable(name)):
         await w.svc.repo.certificates.confirm_name(w.user_id, name, w.svc.clock.now())
     await _screen(update, await context.who(refresh=True), edit=True)
 

@@ -26,7 +26,8 @@ MAX_REASON = 300
 
 async def _overview(w: Who) -> tuple[str, InlineKeyboardMarkup | None]:
     svc = w.svc
-    standings = [s for s in await jobs.standings(svc) if may_act_on(w.member, s.person.country)]
+    everyone = await jobs.standings(svc)
+    standings = [s for s in everyone if may_act_on(w.member, s.person.country)]
     groups = rules.by_country(standings)
     codes = [c.code for c in svc.schedule.countries if c.code in groups]
     rows: list[tuple[str | None, rules.Tally]] = [(code, rules.tally(groups[code]))
@@ -39,7 +40,7 @@ async def _overview(w: Who) -> tuple[str, InlineKeyboardMarkup | None]:
     text = texts.overview(w.view, svc.schedule, rows, total, dict(delivery))
     markup = None
     if w.role == "organizer":
-        asking = len(await jobs.to_ask(svc))
+        asking = len(await jobs.to_ask(svc, everyone))
         markup = manage_keyboard(w.view, asking, sum(t.ready for _code, t in rows))
     return text, markup
 
