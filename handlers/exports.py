@@ -7,10 +7,12 @@ from telegram.ext import Application, CommandHandler
 
 from bot.context import BotContext
 from handlers.attendance.staff import send_attendance_export
+from handlers.certificates.staff import send_certificates_export
 from handlers.common import restricted
 from handlers.goals.actions import send_goals_export
 
-SENDERS = {"attendance": send_attendance_export, "goals": send_goals_export}
+SENDERS = {"attendance": send_attendance_export, "goals": send_goals_export,
+           "certificates": send_certificates_export}
 
 
 @restricted("organizer")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import os
 import sqlite3
@@ -343,6 +344,15 @@ async def test_offline_commands_write_and_verify_without_a_token(
         (zoe, joao) = [r[0] for r in rows(bot, "SELECT code FROM certificates ORDER BY user_id")]
         assert await bot.repo.certificates.revoke(str(joao), "duplicate", ORGANIZER_ID, AFTER)
         database = bot.settings.database_path
+        files = await emulator.user(ORGANIZER_ID, "en").send("/export certificates", expect=2)
+        assert [m.document[0] for m in files if m.document] == [
+            "certificates.csv", "certificates.xlsx"]
+        register = list(csv.DictReader(
+            files[0].document[1].decode("utf-8-sig").splitlines()))  # type: ignore[index]
+        assert [(r["name"], r["country"], r["sessions attended"], r["hours"], r["status"],
+                 r["revoke reason"], r["delivery"]) for r in register] == [
+            ("Zoë N’Guessan", "Côte d'Ivoire", "10", "26.0", "valid", "", "sent"),
+            ("João D’Ávila", "Côte d'Ivoire", "10", "26.0", "revoked", "duplicate", "sent")]
     env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
     env.update(DATABASE_PATH=str(database), SCHEDULE_PATH=str(ROOT / "schedule.json"))
 

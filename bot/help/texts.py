@@ -101,7 +101,7 @@ def _organizer_section(v: Viewer) -> list[str]:
         _("/export or /export goals: attendance or goals as CSV and Excel files"),
         _("/reload: read schedule.json again and rebuild the reminders"),
         _("/certificates: also ask people to confirm their names, and issue the certificates "
-          "· /revokecert CODE: revoke one"),
+          "· /revokecert CODE: revoke one · /export certificates: the register as files"),
         _("/link PE core (inside a group chat): post that country's reminders there · "
           "/unlink: stop"),
     ]
