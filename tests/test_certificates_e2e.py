@@ -82,6 +82,8 @@ async def test_confirm_issue_resend_verify_revoke(
     assert short.text.startswith("🎓 The certificate of completion needs 9 of the 11 sessions "
                                  "of your program. You have attended 8.")
 
+    (me,) = await zoe.send("/me")
+    assert "/certificate: check the name printed on it, then get it." in me.text
     (screen,) = await zoe.send("/certificate")
     assert "Your name will be printed on it as:\n\nZoe\n\n" in screen.text
     (asked,) = await zoe.press("Change the name")
@@ -351,8 +353,8 @@ async def test_offline_commands_write_and_verify_without_a_token(
             files[0].document[1].decode("utf-8-sig").splitlines()))  # type: ignore[index]
         assert [(r["name"], r["country"], r["sessions attended"], r["hours"], r["status"],
                  r["revoke reason"], r["delivery"]) for r in register] == [
-            ("Zoë N’Guessan", "Côte d'Ivoire", "10", "26.0", "valid", "", "sent"),
-            ("João D’Ávila", "Côte d'Ivoire", "10", "26.0", "revoked", "duplicate", "sent")]
+            ("João D’Ávila", "Côte d'Ivoire", "10", "26.0", "revoked", "duplicate", "sent"),
+            ("Zoë N’Guessan", "Côte d'Ivoire", "10", "26.0", "valid", "", "sent")]
     env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
     env.update(DATABASE_PATH=str(database), SCHEDULE_PATH=str(ROOT / "schedule.json"))
 

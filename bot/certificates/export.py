@@ -26,7 +26,9 @@ HEADER = [
 
 async def rows(repo: Repository, schedule: Schedule) -> list[list[Any]]:
     out: list[list[Any]] = []
-    for c in await repo.certificates.all():
+    issued = sorted(await repo.certificates.all(),
+                    key=lambda c: (c.issued_at, c.country or "", (c.name or "").casefold()))
+    for c in issued:
         country = schedule.country(c.country)
         out.append([
             shown_code(c.code), c.user_id if c.user_id is not None else "",
