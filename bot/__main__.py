@@ -9,7 +9,13 @@ from pathlib import Path
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.i18n import CatalogError, I18n, catalog_problems
-from bot.schedule import Schedule, ScheduleError, load_schedule, schedule_schema
+from bot.schedule import (
+    Schedule,
+    ScheduleError,
+    load_schedule,
+    schedule_schema,
+    schedule_warnings,
+)
 
 
 def _check() -> int:
@@ -19,6 +25,8 @@ def _check() -> int:
     problems = catalog_problems()
     if problems:
         raise CatalogError(f"{problems[0]} ({len(problems)} problems in all)")
+    for warning in schedule_warnings(schedule):
+        print(f"warning: {settings.schedule_path}: {warning}", file=sys.stderr)
     print(
         f"ok: settings, {settings.schedule_path} ({len(schedule.sessions)} sessions, "
         f"{len(schedule.countries)} countries) and catalogs are valid"
@@ -123,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             return _check()
         if args.command == "schema":
-            print(schedule_schema(), end="")
+            sys.stdout.write(schedule_schema())
             return 0
         if args.command == "export":
             return _export(args.kind, args.format, args.output)

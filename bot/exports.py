@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.attendance.export import write_attendance
 from bot.certificates.export import write_certificates
+from bot.coaching.export import write_coaching
 from bot.goals.export import write_goals
 from bot.people.export import write_people
 from bot.schedule import Schedule
@@ -24,4 +25,5 @@ EXPORTERS: dict[str, Exporter] = {
     "goals": write_goals,
     "people": write_people,
     "certificates": write_certificates,
+    "coaching": write_coaching,
 }

@@ -11,6 +11,7 @@ from handlers import (
     attendance,
     broadcasts,
     certificates,
+    coaching,
     errors,
     exports,
     gate,
@@ -37,5 +38,6 @@ def register(app: Application) -> None:
     exports.register(app)
     broadcasts.register(app)
     certificates.register(app)
+    coaching.register(app)
     # Last: anything no other handler took gets a short answer, never silence.
     errors.register(app)

@@ -1,4 +1,4 @@
-"""/export [attendance|goals]: organizer exports sent as documents in the chat."""
+"""/export [attendance|goals|coaching|certificates]: organizer exports as documents in the chat."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ from telegram.ext import Application, CommandHandler
 from bot.context import BotContext
 from handlers.attendance.staff import send_attendance_export
 from handlers.certificates.staff import send_certificates_export
+from handlers.coaching.staff import send_coaching_export
 from handlers.common import restricted
 from handlers.goals.actions import send_goals_export
 
 SENDERS = {"attendance": send_attendance_export, "goals": send_goals_export,
-           "certificates": send_certificates_export}
+           "certificates": send_certificates_export,
+           "coaching": send_coaching_export}
 
 
 @restricted("organizer")
@@ -28,6 +30,7 @@ async def export_command(update: Update, context: BotContext) -> None:
             "Usage: /export (attendance.csv and attendance.xlsx) or /export goals "
             "(goals.csv and goals.xlsx)."
         )
+        + "\n" + w.view.tr.gettext("/export coaching: coaching.csv and coaching.xlsx.")
     )
 
 

@@ -129,7 +129,7 @@ async def test_confirm_issue_resend_verify_revoke(
     assert "Emitido el 7 de octubre de 2021" in valid.text
     other = emulator.user(502, "fr")
     (valid_fr,) = await other.send(f"/verify {code[:4].lower()}-{code[4:8]} {code[8:]}")
-    assert valid_fr.text.startswith("✅ Certificat valide\nNom : Zoë N’Guessan")
+    assert valid_fr.text.startswith("✅ Certificat valide\nNom\u00a0: Zoë N’Guessan")
     (unknown,) = await other.send("/verify AAAA-BBBB-CCCC-DDDD")
     assert unknown.text.startswith("❓ Aucun certificat ne porte le code AAAA-BBBB-CCCC-DDDD.")
     assert await bot.repo.participants.get(501) is None

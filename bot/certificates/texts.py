@@ -4,27 +4,30 @@ PDF prints (a `Page` per language). Telegram HTML with names escaped; no Telegra
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime, time
 from html import escape
 from pathlib import Path
 
-from babel.dates import format_date
 from babel.units import format_unit
 
 from bot.certificates.document import Document, Page, Signatory
 from bot.certificates.rules import Standing, Tally, shown_code
 from bot.schedule import Schedule
 from bot.storage.certificates import Certificate
-from bot.viewer import Viewer, country_name, flag
+from bot.viewer import NUMBER_LOCALES, Viewer, country_name, flag
 
 
 def long_date(v: Viewer, day: date | datetime) -> str:
     """A calendar date (certificates are dated in UTC, the same wherever it is read)."""
-    return format_date(day.date() if isinstance(day, datetime) else day, "long", locale=v.lang)
+    if isinstance(day, datetime):
+        day = day.astimezone(UTC).date()
+    return replace(v, zone="UTC").date(datetime.combine(day, time(12), UTC), "long")
 
 
 def hours(v: Viewer, minutes: int) -> str:
-    return format_unit(round(minutes / 60, 2), "duration-hour", locale=v.lang)
+    return format_unit(round(minutes / 60, 2), "duration-hour",
+                       locale=NUMBER_LOCALES.get(v.lang, v.lang))
 
 
 def group_name(v: Viewer, group: str) -> str:
@@ -101,8 +104,10 @@ def _standing_line(v: Viewer, s: Standing) -> str:
     _ = v.tr.gettext
     p = s.progress
     if p.standing == "reachable":
-        return _("You are on track: attend {more} of the {remaining} sessions still to come.") \
-            .format(more=p.needed - p.attended, remaining=p.remaining)
+        return v.tr.ngettext(
+            "You are on track: attend {more} of the {remaining} session still to come.",
+            "You are on track: attend {more} of the {remaining} sessions still to come.",
+            p.remaining).format(more=p.needed - p.attended, remaining=p.remaining)
     if p.standing == "needs_records":
         return _("To reach it, ask a facilitator to record the sessions before you joined "
                  "that you attended.")
@@ -225,18 +230,18 @@ def overview(v: Viewer, schedule: Schedule, rows: list[tuple[str | None, Tally]]
     _ = v.tr.gettext
     lines = [
         "🎓 <b>" + _("Certificates of completion") + "</b>",
-        _("Threshold: {threshold} % of the sessions of each person's program.").format(
-            threshold=schedule.checkin.certificate_threshold_percent),
+        _("Threshold: {threshold} of the sessions of each person's program.").format(
+            threshold=v.percent(schedule.checkin.certificate_threshold_percent / 100)),
         "",
     ]
 
     def counts(label: str, t: Tally) -> str:
         text = _("{label}: eligible {eligible} · name confirmed {confirmed} · issued {issued} "
                  "· not eligible {not_eligible}").format(
-            label=label, eligible=t.eligible, confirmed=t.confirmed, issued=t.issued,
-            not_eligible=t.not_eligible)
+            label=label, eligible=v.number(t.eligible), confirmed=v.number(t.confirmed),
+            issued=v.number(t.issued), not_eligible=v.number(t.not_eligible))
         if t.revoked:
-            text += " · " + _("revoked {count}").format(count=t.revoked)
+            text += " · " + _("revoked {count}").format(count=v.number(t.revoked))
         return text
 
     for code, t in rows:
@@ -250,7 +255,8 @@ def overview(v: Viewer, schedule: Schedule, rows: list[tuple[str | None, Tally]]
     sending = delivery.get("pending", 0) + delivery.get("sending", 0)
     if sending or failed or delivery.get("sent"):
         lines.append(_("Delivered: {sent} · on the way: {sending} · not delivered: {failed}")
-                     .format(sent=delivery.get("sent", 0), sending=sending, failed=failed))
+                     .format(sent=v.number(delivery.get("sent", 0)), sending=v.number(sending),
+                             failed=v.number(failed)))
     policy = schedule.certificates.languages
     lines.append(_("Language: each person's own, with English") if policy == "english+person"
                  else _("Language: each person's own"))

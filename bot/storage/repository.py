@@ -12,6 +12,7 @@ from pathlib import Path
 from bot.storage.attendance import AttendanceStore
 from bot.storage.broadcasts import BroadcastStore
 from bot.storage.certificates import CertificateStore
+from bot.storage.coaching import CoachingStore
 from bot.storage.db import Database
 from bot.storage.goals import GoalStore
 from bot.storage.invitations import InvitationStore
@@ -36,6 +37,7 @@ class Repository:
         self.goals = GoalStore(db)
         self.broadcasts = BroadcastStore(db)
         self.certificates = CertificateStore(db)
+        self.coaching = CoachingStore(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Repository:
