@@ -199,3 +199,14 @@ def test_a_logo_is_printed(schedule: Schedule, i18n: I18n, tmp_path: object) -> 
 def test_names_the_fonts_cannot_print_are_told() -> None:
     assert unprintable("Zoë N’Guessan João D’Ávila Nguyễn Ñuñez Çelik Łukasz") == []
     assert unprintable("山田 太郎") == ["太", "山", "田", "郎"]
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "fr", "pt"])
+def test_the_title_fits_on_one_line_in_every_language(i18n: I18n, lang: str) -> None:
+    from bot.certificates.document import TITLE_WIDTH, _Certificate, _fit
+
+    pdf = _Certificate()
+    pdf.add_page()
+    title = i18n.get(lang).gettext("Certificate of completion").upper()
+    assert _fit(pdf, title, "B", 31, TITLE_WIDTH, 1.2) >= 26
+    assert pdf.get_string_width(title) <= TITLE_WIDTH

@@ -42,6 +42,7 @@ PAPER = (253, 251, 245)
 
 WIDTH, HEIGHT = 297.0, 210.0  # A4 landscape, mm
 NAME_MAX_WIDTH = 230.0
+TITLE_WIDTH = 236.0
 BAND_CENTER = 132.0  # of the signatures, left of the QR code
 QR_SIZE = 27.0
 QR_LEFT = WIDTH - 24 - QR_SIZE
@@ -143,8 +144,10 @@ class _Certificate(FPDF):
         self.diamond(WIDTH / 2, y, 1.8)
 
 
-def _fit(pdf: _Certificate, text: str, style: str, size: float, width: float) -> float:
+def _fit(pdf: _Certificate, text: str, style: str, size: float, width: float,
+         spacing: float = 0) -> float:
     """The largest font size up to `size` at which text fits on one line of `width`."""
+    pdf.set_char_spacing(spacing)
     while size > 12:
         pdf.set_font(FAMILY, style, size)
         if pdf.get_string_width(text) <= width:
@@ -198,8 +201,10 @@ def _body(pdf: _Certificate, doc: Document, g: float) -> float:
     pdf.font("", 10.5, GREEN, spacing=0.6)
     y = pdf.centered(y, main.program.upper(), 5.2, width=230)
 
-    pdf.font("B", 31 if second is None else 29, GREEN, spacing=1.2)
-    y = pdf.centered(y + (8 if doc.logo is None else 4) * g, main.title.upper(), 14)
+    title = main.title.upper()
+    pdf.font("B", _fit(pdf, title, "B", 31 if second is None else 29, TITLE_WIDTH, 1.2), GREEN,
+             spacing=1.2)
+    y = pdf.centered(y + (8 if doc.logo is None else 4) * g, title, 14, width=TITLE_WIDTH + 4)
     if second is not None:
         pdf.font("I", 12, GREY)
         y = pdf.centered(y, second.title, 6)
