@@ -77,6 +77,13 @@ PERSONAL_DATA: list[PersonalData] = [
     PersonalData("session_materials", "added_by", "anonymize", FORMER),
     # The answer stays and still counts (anonymous); (session, user_id) is the key.
     PersonalData("session_feedback", "user_id", "anonymize", PSEUDONYM),
+    PersonalData("certificate_names", "user_id", "delete"),
+    PersonalData("certificate_prompts", "user_id", "delete"),
+    # The certificate stays verifiable (by code) if the person agreed at /forget, otherwise
+    # it is revoked and its name removed first (bot/storage/certificates.py forget_revoke).
+    PersonalData("certificates", "user_id", "anonymize", None),
+    PersonalData("certificates", "issued_by", "anonymize", FORMER),
+    PersonalData("certificates", "revoked_by", "anonymize", FORMER),
 ]
 
 
