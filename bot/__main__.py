@@ -1,4 +1,4 @@
-"""python -m bot [run|check|console|schema|export|report]"""
+"""python -m bot [run|check|console|schema|export|report|certificates|verify]"""
 
 from __future__ import annotations
 
@@ -7,10 +7,16 @@ import logging
 import sys
 from pathlib import Path
 
-from bot.config import LANGUAGES, SettingsError, load_settings
+from bot.config import LANGUAGES, Settings, SettingsError, load_settings
 from bot.i18n import CatalogError, I18n, catalog_problems
 from bot.redact import install as redact_token
-from bot.schedule import ScheduleError, load_schedule, schedule_schema, schedule_warnings
+from bot.schedule import (
+    Schedule,
+    ScheduleError,
+    load_schedule,
+    schedule_schema,
+    schedule_warnings,
+)
 from bot.storage.db import StorageOpenError
 
 
@@ -65,6 +71,13 @@ def _check_database(path: Path) -> None:
     asyncio.run(probe())
 
 
+def _offline() -> tuple[Settings, Schedule]:
+    """Settings and schedule for commands that need no token (only the database and
+    schedule.json)."""
+    settings = load_settings(telegram_bot_token="0:offline")
+    return settings, load_schedule(settings.schedule_path)
+
+
 def _report(output: Path, lang: str | None) -> int:
     """All charts as PNG plus report.pdf, for the partners; reads the database, needs no token."""
     import asyncio
@@ -73,8 +86,7 @@ def _report(output: Path, lang: str | None) -> int:
     from bot.clock import SystemClock
     from bot.storage import Repository
 
-    settings = load_settings(telegram_bot_token="not-needed-for-a-report")
-    schedule = load_schedule(settings.schedule_path)
+    settings, schedule = _offline()
     i18n = I18n(default=settings.default_language)
 
     async def write() -> list[Path]:
@@ -89,6 +101,31 @@ def _report(output: Path, lang: str | None) -> int:
     for path in asyncio.run(write()):
         print(f"wrote {path}")
     return 0
+
+
+def _certificates(output: Path) -> int:
+    """Every valid certificate as a PDF in output, for offline use."""
+    import asyncio
+
+    from bot.certificates.offline import write_all
+
+    settings, schedule = _offline()
+    written, revoked = asyncio.run(write_all(settings, schedule, output))
+    print(f"wrote {written} certificates to {output}" + (
+        f" ({revoked} revoked, not written)" if revoked else ""))
+    return 0
+
+
+def _verify(code: str, lang: str) -> int:
+    """Exit 0 for a valid certificate, 1 for a revoked or unknown one."""
+    import asyncio
+
+    from bot.certificates.offline import verify
+
+    settings, schedule = _offline()
+    text, valid = asyncio.run(verify(settings, schedule, code, lang))
+    print(text)
+    return 0 if valid else 1
 
 
 def _run() -> int:
@@ -131,6 +168,11 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--output", type=Path, required=True, help="folder for the files")
     report.add_argument("--lang", choices=list(LANGUAGES),
                         help="language of the report (default: DEFAULT_LANGUAGE)")
+    certificates = sub.add_parser("certificates", help="write every issued certificate (PDF)")
+    certificates.add_argument("--output", type=Path, required=True, help="a folder")
+    verify = sub.add_parser("verify", help="check a certificate's code")
+    verify.add_argument("code")
+    verify.add_argument("--lang", choices=list(LANGUAGES), default="en")
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
@@ -142,6 +184,10 @@ def main(argv: list[str] | None = None) -> int:
             return _export(args.kind, args.format, args.output)
         if args.command == "report":
             return _report(args.output, args.lang)
+        if args.command == "certificates":
+            return _certificates(args.output)
+        if args.command == "verify":
+            return _verify(args.code, args.lang)
         return _run()
     except (SettingsError, ScheduleError, CatalogError, StorageOpenError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -10,6 +10,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ContextTypes, Defaults
 
 from bot.broadcasts.jobs import build_jobs as broadcast_jobs
+from bot.certificates.jobs import build_jobs as certificate_jobs
 from bot.clock import Clock, SystemClock
 from bot.coaching.jobs import build_jobs as coaching_jobs
 from bot.config import Settings
@@ -70,7 +71,7 @@ def setup_application(
         # Derived state, rebuilt at every start and on /reload. Session versions first: a
         # "session moved" notice carries the event with its new SEQUENCE.
         job_builders=[session_jobs, reminder_jobs, build_goal_jobs, people_jobs, broadcast_jobs,
-                      materials_jobs, feedback_jobs, coaching_jobs],
+                      materials_jobs, feedback_jobs, certificate_jobs, coaching_jobs],
     )
     builder = (
         Application.builder()

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bot.attendance.export import write_attendance
+from bot.certificates.export import write_certificates
 from bot.coaching.export import write_coaching
 from bot.feedback.export import write_feedback
 from bot.goals.export import write_goals
@@ -25,5 +26,6 @@ EXPORTERS: dict[str, Exporter] = {
     "feedback": write_feedback,
     "goals": write_goals,
     "people": write_people,
+    "certificates": write_certificates,
     "coaching": write_coaching,
 }

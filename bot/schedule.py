@@ -172,6 +172,29 @@ class GoalsConfig(_Model):
     nudge_grace_hours: int = Field(default=12, ge=0, le=72)
 
 
+class Signatory(_Model):
+    name: str = Field(min_length=1, max_length=80)
+    title: dict[str, str]
+
+    @field_validator("title")
+    @classmethod
+    def _all_languages(cls, value: dict[str, str]) -> dict[str, str]:
+        _check_languages(dict(value))
+        return value
+
+
+class CertificatesConfig(_Model):
+    """What certificates of completion print (bot/certificates)."""
+
+    # "person": in the person's language; "english+person": English under it as well.
+    languages: Literal["person", "english+person"] = "person"
+    signatories: list[Signatory] = Field(default_factory=list, max_length=3)
+    logo: str | None = None  # PNG or JPEG file, relative to schedule.json's folder
+
+    def logo_path(self, schedule_path: Path | str) -> Path | None:
+        return Path(schedule_path).parent / self.logo if self.logo else None
+
+
 class CoachingConfig(_Model):
     """Coaching hours of each core group (bot/coaching): how many, how long, in which part."""
 
@@ -300,6 +323,7 @@ class Schedule(_Model):
     reminders: Reminders = Field(default_factory=Reminders)
     checkin: Checkin = Field(default_factory=Checkin)
     goals: GoalsConfig = Field(default_factory=GoalsConfig)
+    certificates: CertificatesConfig = Field(default_factory=CertificatesConfig)
     coaching: CoachingConfig = Field(default_factory=CoachingConfig)
     meeting: Meeting = Field(default_factory=Meeting)
     after_session: AfterSession = Field(default_factory=AfterSession)
@@ -434,7 +458,11 @@ def load_schedule(path: Path | str) -> Schedule:
         raise ScheduleError(f"{path}: line {exc.lineno} column {exc.colno}: {exc.msg}") from None
     except RecursionError:
         raise ScheduleError(f"{path}: nested too deeply") from None
-    return parse_schedule(data, str(path))
+    schedule = parse_schedule(data, str(path))
+    logo = schedule.certificates.logo_path(path)
+    if logo is not None and not logo.is_file():
+        raise ScheduleError(f"{path}: certificates.logo: no such file: {logo}")
+    return schedule
 
 
 def schedule_schema() -> str:

@@ -11,6 +11,7 @@ from handlers import (
     attendance,
     broadcasts,
     calendar,
+    certificates,
     charts,
     coaching,
     errors,
@@ -42,6 +43,7 @@ def register(app: Application) -> None:
     goals.register(app)
     exports.register(app)
     broadcasts.register(app)
+    certificates.register(app)
     coaching.register(app)
     charts.register(app)
     calendar.register(app)

@@ -1,4 +1,4 @@
-"""/export [attendance|goals|feedback|coaching]: organizer exports sent as documents in the chat."""
+"""/export [attendance|goals|feedback|coaching|certificates]: organizer exports as documents."""
 
 from __future__ import annotations
 
@@ -7,13 +7,15 @@ from telegram.ext import Application, CommandHandler
 
 from bot.context import BotContext
 from handlers.attendance.staff import send_attendance_export
+from handlers.certificates.staff import send_certificates_export
 from handlers.coaching.staff import send_coaching_export
 from handlers.common import private_only, restricted
 from handlers.feedback import send_feedback_export
 from handlers.goals.actions import send_goals_export
 
 SENDERS = {"attendance": send_attendance_export, "goals": send_goals_export,
-           "feedback": send_feedback_export, "coaching": send_coaching_export}
+           "feedback": send_feedback_export, "coaching": send_coaching_export,
+           "certificates": send_certificates_export}
 
 
 @private_only

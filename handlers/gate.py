@@ -24,8 +24,8 @@ async def gate(update: Update, context: BotContext) -> None:
     if chat.type != ChatType.PRIVATE or update.my_chat_member is not None:
         return
     message = update.message
-    if message is not None and (message.text or "").split(" ")[0] in ("/start",):
-        return  # /start and /start CODE: the admission decides
+    if message is not None and (message.text or "").split(" ")[0] in ("/start", "/verify"):
+        return  # /start and /start CODE: the admission decides; /verify is for anyone
     if update.message is None and update.callback_query is None:
         return
     w = await context.who()

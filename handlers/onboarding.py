@@ -34,6 +34,7 @@ from bot.onboarding.rules import match_zone
 from bot.storage.pending import Pending
 from bot.viewer import country_name
 from handlers import input
+from handlers.certificates import verify
 from handlers.common import private_only, show
 from handlers.people import profile, registration
 
@@ -50,6 +51,9 @@ def _zones(w: Who, mode: str, code: str) -> tuple[str, object]:
 
 @private_only
 async def start(update: Update, context: BotContext) -> None:
+    if verify.is_link(context.args):  # a certificate's QR code: checked, nobody registered
+        await verify.reply(update, context, (context.args or [""])[0])
+        return
     w = await context.who()
     admitted = await registration.admit(update, context, w)
     if admitted is None:

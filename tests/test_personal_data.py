@@ -36,6 +36,10 @@ NOT_ABOUT_A_PERSON: dict[str, str] = {
     # Issue 15 keeps feedback, comment included, as anonymous answers after /forget (people
     # are told feedback is anonymous); it is no longer linked to anyone.
     "session_feedback.comment": "anonymous feedback, kept by design after /forget",
+    # Issue 16: the printed name stays only if the holder chose, at /forget, to keep the
+    # certificate verifiable; otherwise forget_revoke() removes it first.
+    "certificates.name": "what the paper prints, kept only at the holder's request",
+    "certificates.delivery_error": "Telegram's error text",
 }
 
 

@@ -11,10 +11,10 @@ from tests.helpers import ORGANIZER_ID, BotRunner, onboard
 PARTICIPANT = {"next", "schedule", "session", "checkin", "me", "goals", "reminders", "settings",
                "help", "start"}
 FACILITATOR = {"people", "attendance", "code", "correct", "broadcast", "broadcasts", "review",
-               "coaching", "stats", "materials", "feedback"}
+               "coaching", "stats", "materials", "feedback", "certificates"}
 ORGANIZER = {"invite", "invites", "grant", "revoke", "export", "reload"}
 TOOLS = ("/people, /attendance, /code, /correct, /broadcast, /broadcasts, /review, /coaching, "
-         "/stats, /materials, /feedback")
+         "/stats, /materials, /feedback, /certificates")
 ORGANIZER_HELP = ("/invite", "/invites", "/grant", "/revoke", "/export", "/reload", "/link",
                   "/unlink", "Organizer tools")
 

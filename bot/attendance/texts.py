@@ -164,6 +164,7 @@ def progress_text(v: Viewer, p: Progress) -> str:
                        "can record the ones you attended (Ask for a correction, below)."))
     if p.standing == "reached":
         lines.append("🎓 " + _("You have reached the certificate threshold. Well done!"))
+        lines.append(_("/certificate: check the name printed on it, then get it."))
     elif p.standing == "reachable":
         lines.append(
             "👍 "

@@ -17,8 +17,7 @@ from bot.viewer import Viewer, country_name, flag
 # The tools each staff role adds to the menu (organizers have the facilitators' too). /link
 # and /unlink are used inside group chats: /help explains them, the private menu leaves them out.
 FACILITATOR_COMMANDS = ("people", "attendance", "code", "correct", "broadcast", "broadcasts",
-                        "review", "coaching", "stats",
-                        "materials", "feedback")
+                        "review", "coaching", "stats", "materials", "feedback", "certificates")
 ORGANIZER_COMMANDS = ("invite", "invites", "grant", "revoke", "export", "reload")
 
 
@@ -68,6 +67,7 @@ def _staff_descriptions(v: Viewer) -> dict[str, str]:
         "revoke": _("Take facilitator rights back"),
         "export": _("Attendance or goals as files"),
         "reload": _("Reload the schedule"),
+        "certificates": _("Certificates: counts, names, issue"),
     }
 
 
@@ -96,6 +96,7 @@ def _facilitator_section(v: Viewer) -> list[str]:
           "when it ends); list or remove them"),
         _("/feedback 3 (or /feedback 3 GH): how participants rated session 3, by country, with "
           "their comments"),
+        _("/certificates: who has earned a certificate of completion, by country"),
     ]
 
 
@@ -111,6 +112,8 @@ def _organizer_section(v: Viewer) -> list[str]:
         _("/reload: read schedule.json again and rebuild the reminders"),
         _("/export coaching: the coaching hours and their attendance as CSV and Excel files"),
         _("/export feedback: session ratings and comments as CSV and Excel files"),
+        _("/certificates: also ask people to confirm their names, and issue the certificates "
+          "· /revokecert CODE: revoke one · /export certificates: the register as files"),
         _("/link PE core (inside a group chat): post that country's reminders there · "
           "/unlink: stop"),
     ]
@@ -140,6 +143,8 @@ def help_text(v: Viewer, schedule: Schedule, role: Role = "participant",
         _("/reminders: choose which session reminders you get"),
         _("/checkin: check in to the session running now"),
         _("/me: your attendance and certificate progress"),
+        _("/certificate: your certificate of completion, once you have earned it"),
+        _("/verify CODE: check that a certificate is genuine"),
         _("/goals: your group's goals and action plan"),
         _("/coaching: your core group's coaching hour: answer the poll, join, check in"),
         _("/settings: change language, country or time zone"),

@@ -87,6 +87,15 @@ PERSONAL_DATA: list[PersonalData] = [
     PersonalData("session_materials", "added_by", "anonymize", FORMER),
     # The answer stays and still counts (anonymous); (session, user_id) is the key.
     PersonalData("session_feedback", "user_id", "anonymize", PSEUDONYM),
+    PersonalData("certificate_names", "user_id", "delete"),
+    PersonalData("certificate_prompts", "user_id", "delete"),
+    # The certificate stays verifiable (by code) if the person agreed at /forget, otherwise
+    # it is revoked and its name removed first (bot/storage/certificates.py forget_revoke).
+    # A staff member's reason for revoking can name the holder (issue 13).
+    PersonalData("certificates", "revoke_reason", "anonymize", "forgotten", match="user_id"),
+    PersonalData("certificates", "user_id", "anonymize", None),
+    PersonalData("certificates", "issued_by", "anonymize", FORMER),
+    PersonalData("certificates", "revoked_by", "anonymize", FORMER),
 ]
 
 
@@ -125,8 +134,10 @@ async def forget(db: Database, user_id: int) -> None:
                     f"DELETE FROM {entry.table} WHERE {entry.column} = ?", (user_id,)
                 )
             else:
-                where = entry.match or entry.column
+                # Free text is replaced where there is some (an empty reason stays empty).
+                where = (f"{entry.match} = ? AND {entry.column} IS NOT NULL" if entry.match
+                         else f"{entry.column} = ?")
                 await db.write(
-                    f"UPDATE {entry.table} SET {entry.column} = ? WHERE {where} = ?",
+                    f"UPDATE {entry.table} SET {entry.column} = ? WHERE {where}",
                     (pseudonym if entry.replacement == PSEUDONYM else entry.replacement, user_id),
                 )

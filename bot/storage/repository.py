@@ -13,6 +13,7 @@ from pathlib import Path
 from bot.faults import StorageUnavailable
 from bot.storage.attendance import AttendanceStore
 from bot.storage.broadcasts import BroadcastStore
+from bot.storage.certificates import CertificateStore
 from bot.storage.coaching import CoachingStore
 from bot.storage.db import Database, StorageOpenError
 from bot.storage.feedback import FeedbackStore
@@ -40,6 +41,7 @@ class Repository:
         self.attendance = AttendanceStore(db)
         self.goals = GoalStore(db)
         self.broadcasts = BroadcastStore(db)
+        self.certificates = CertificateStore(db)
         self.coaching = CoachingStore(db)
         self.sessions = SessionStore(db)
         self.materials = MaterialStore(db)
