@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             return _check()
         if args.command == "schema":
-            print(schedule_schema())
+            print(schedule_schema(), end="")  # it ends with a newline already
             return 0
         if args.command == "export":
             return _export(args.kind, args.format, args.output)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.attendance.export import write_attendance
 from bot.goals.export import write_goals
+from bot.networking.export import write_networking
 from bot.people.export import write_people
 from bot.schedule import Schedule
 from bot.storage import Repository
@@ -21,5 +22,6 @@ Exporter = Callable[[Repository, Schedule, str, Path], Awaitable[None]]
 EXPORTERS: dict[str, Exporter] = {
     "attendance": write_attendance,
     "goals": write_goals,
+    "networking": write_networking,
     "people": write_people,
 }

@@ -16,8 +16,10 @@ from handlers import (
     goals,
     help,
     input,
+    networking,
     onboarding,
     people,
+    questions,
     reminders,
     sessions,
 )
@@ -35,5 +37,7 @@ def register(app: Application) -> None:
     goals.register(app)
     exports.register(app)
     broadcasts.register(app)
+    networking.register(app)
+    questions.register(app)
     # Last: anything no other handler took gets a short answer, never silence.
     errors.register(app)

@@ -8,11 +8,13 @@ from bot.emulator import BotAPIEmulator
 from bot.services import Services
 from tests.helpers import ORGANIZER_ID, BotRunner, onboard
 
-PARTICIPANT = {"next", "schedule", "session", "checkin", "me", "goals", "reminders", "settings",
-               "help", "start"}
-FACILITATOR = {"people", "attendance", "code", "correct", "broadcast", "broadcasts", "review"}
+PARTICIPANT = {"next", "schedule", "session", "checkin", "me", "goals", "network", "ask",
+               "reminders", "settings", "help", "start"}
+FACILITATOR = {"people", "attendance", "code", "correct", "broadcast", "broadcasts", "review",
+               "questions", "networking", "breakouts"}
 ORGANIZER = {"invite", "invites", "grant", "revoke", "export", "reload"}
-TOOLS = "/people, /attendance, /code, /correct, /broadcast, /broadcasts, /review"
+TOOLS = ("/people, /attendance, /code, /correct, /broadcast, /broadcasts, /review, /questions, "
+         "/networking, /breakouts")
 ORGANIZER_HELP = ("/invite", "/invites", "/grant", "/revoke", "/export", "/reload", "/link",
                   "/unlink", "Organizer tools")
 

@@ -15,9 +15,11 @@ from bot.storage.db import Database
 from bot.storage.goals import GoalStore
 from bot.storage.invitations import InvitationStore
 from bot.storage.migrations import MIGRATIONS
+from bot.storage.networking import NetworkStore
 from bot.storage.participants import ParticipantStore
 from bot.storage.pending import PendingStore
 from bot.storage.people import PeopleStore
+from bot.storage.questions import QuestionStore
 from bot.storage.reminders import ReminderStore
 
 log = logging.getLogger(__name__)
@@ -34,6 +36,8 @@ class Repository:
         self.attendance = AttendanceStore(db)
         self.goals = GoalStore(db)
         self.broadcasts = BroadcastStore(db)
+        self.networking = NetworkStore(db)
+        self.questions = QuestionStore(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Repository:
