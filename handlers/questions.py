@@ -22,13 +22,15 @@ from bot.storage.questions import Question
 from bot.viewer import scope_refusal
 from handlers import input
 from handlers.broadcasts.relay import relay_in_background, relay_to_staff, staff_for_relay
-from handlers.common import alert, reply, restricted, show
+from handlers.common import alert, private_only, reply, restricted, show
 
 ASK = "ask"
 MEDIA = ("photo", "video", "animation", "voice", "audio", "video_note", "sticker", "document")
 
 
 async def ask_command(update: Update, context: BotContext) -> None:
+    if not await private_only(update, context):  # the question is awaited there
+        return
     w = await context.who()
     await input.ask(update, context, ASK)
     await reply(update, texts.ask_prompt(w.view))
@@ -76,7 +78,8 @@ async def _list(update: Update, w: Who, *, new: bool = False) -> None:
 
 @restricted("facilitator")
 async def questions_command(update: Update, context: BotContext) -> None:
-    await _list(update, await context.who(), new=True)
+    if await private_only(update, context):
+        await _list(update, await context.who(), new=True)
 
 
 @restricted("facilitator")

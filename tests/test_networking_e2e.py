@@ -10,6 +10,7 @@ from bot.emulator import BotAPIEmulator
 from bot.networking.rules import MAX_OPEN_REQUESTS
 from bot.services import Services
 from tests.goal_helpers import member
+from tests.helpers import ORGANIZER_ID
 from tests.networking_helpers import contact_leaks, networker, seeded
 
 ROSA, AWA, KOFI = 7_770_101, 7_770_202, 7_770_303
@@ -237,3 +238,42 @@ async def test_mydata_and_forget_cover_networking(bot: Services, emulator: BotAP
     awa = emulator.users[AWA]
     (left,) = await awa.send("/matches")
     assert left.text.startswith("No suggestions right now")
+
+
+async def test_nothing_personal_is_answered_in_a_group_chat(
+    bot: Services, emulator: BotAPIEmulator
+) -> None:
+    rosa = await networker(bot, emulator, ROSA, "es", "Perú", offers=("agroforestry",),
+                           seeks=("finance",), first_name="Rosa")
+    await networker(bot, emulator, AWA, "en", "Ghana", offers=("finance",), first_name="Awa")
+    group = -1_000_777
+    await emulator.add_bot_to_group(group, "Core Perú", ROSA)
+    organizer = emulator.user(ORGANIZER_ID, "en")
+    for user, command in ((rosa, "/matches"), (rosa, "/network"), (rosa, "/ask"),
+                          (organizer, "/breakouts 9 2"), (organizer, "/questions")):
+        (answer,) = await user.send_in_group(group, command)
+        assert answer.text in ("Use este comando en un chat privado conmigo, por favor.",
+                               "Please use this command in a private chat with me.")
+    assert all("Ghana" not in m.text for m in emulator.messages_to(group))
+
+
+async def test_forged_buttons_reach_nobody_who_would_not_be_suggested(
+    bot: Services, emulator: BotAPIEmulator
+) -> None:
+    rosa = await networker(bot, emulator, ROSA, "en", "Peru", offers=("agroforestry",),
+                           seeks=("finance",), first_name="Rosa")
+    kofi = await networker(bot, emulator, KOFI, "en", "Ghana", offers=("markets",),
+                           first_name="Kofi")  # nothing Rosa seeks, nothing for her offer
+    hidden = await networker(bot, emulator, AWA, "en", "Ghana", offers=("finance",),
+                             turn_on=False)
+    for user_id in (KOFI, AWA):
+        profile = await bot.repo.networking.profile(user_id)
+        assert profile is not None
+        await rosa.press_data(f"nw:m:{profile.id}", expect=0)
+        assert rosa.callback_answers[-1]["text"] == (
+            "This person is no longer available for networking.")
+    await rosa.press_data("nw:a:1:yes", expect=0)  # no such request
+    assert rosa.callback_answers[-1]["text"] == "This button no longer works. Please start again."
+    await bot.join()
+    assert await bot.repo.networking.requests() == []
+    assert not [m for m in kofi.messages + hidden.messages if "Rosa" in m.text]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
-from bot.broadcasts.texts import sender_facts
+from bot.broadcasts.texts import number, sender_facts
 from bot.models import Participant
 from bot.schedule import Schedule
 from bot.storage.questions import Question
@@ -67,7 +67,8 @@ def unanswered_text(v: Viewer, schedule: Schedule, questions: list[Question],
         return _("No questions are waiting for an answer.")
     lines = ["❓ <b>" + v.tr.ngettext("{n} question waiting for an answer",
                                       "{n} questions waiting for an answer",
-                                      len(questions)).format(n=len(questions)) + "</b>"]
+                                      len(questions)).format(n=number(v, len(questions)))
+             + "</b>"]
     for q in questions[:MAX_LISTED]:
         person = people.get(q.user_id)
         name = escape(person.name) if person else _("former participant")
@@ -79,7 +80,7 @@ def unanswered_text(v: Viewer, schedule: Schedule, questions: list[Question],
             when=_("{duration} ago").format(duration=v.duration(now - q.created_at)),
             text=escape(q.summary)))
     if len(questions) > MAX_LISTED:
-        lines.append(_("…and {count} more").format(count=len(questions) - MAX_LISTED))
+        lines.append(_("…and {count} more").format(count=number(v, len(questions) - MAX_LISTED)))
     lines.append("")
     lines.append(_("💬 copies a question here again, to reply to it; ✓ marks it answered."))
     return "\n".join(lines)

@@ -13,8 +13,9 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext, Who
 from bot.models import Participant
+from bot.networking import rules
 from bot.networking import texts as nt
-from bot.networking.jobs import Pool, deliver_request, introduce, introduction_for
+from bot.networking.jobs import Pool, card_of, deliver_request, introduce, introduction_for
 from bot.networking.keyboards import (
     Answer,
     Hide,
@@ -27,7 +28,7 @@ from bot.networking.rules import MAX_OPEN_REQUESTS, clean_note, may_network
 from bot.storage.networking import Profile, Request
 from bot.storage.pending import Pending
 from handlers import input
-from handlers.common import alert, show, stale_button
+from handlers.common import alert, private_only, show, stale_button
 
 REQUEST = "network_request"
 
@@ -58,7 +59,8 @@ async def show_matches(update: Update, w: Who) -> None:
 
 
 async def matches_command(update: Update, context: BotContext) -> None:
-    await show_matches(update, await context.who())
+    if await private_only(update, context):
+        await show_matches(update, await context.who())
 
 
 async def _target(w: Who, profile_id: int) -> tuple[Participant, Profile] | None:
@@ -73,6 +75,10 @@ async def _target(w: Who, profile_id: int) -> tuple[Participant, Profile] | None
         return None
     if await store.hidden_between(w.user_id, person.user_id):
         return None
+    mine = await store.profile(w.user_id)
+    if mine is None or rules.match(card_of(w.person, mine), card_of(person, profile),
+                                   rules.continents(svc.schedule)) is None:
+        return None  # forged data for someone who would never be suggested
     return person, profile
 
 
