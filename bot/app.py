@@ -21,6 +21,7 @@ from bot.help.menus import publish_all as publish_menus
 from bot.i18n import I18n
 from bot.limiter import OutboundLimiter
 from bot.materials.jobs import build_jobs as materials_jobs
+from bot.networking.jobs import build_jobs as networking_jobs
 from bot.people.jobs import build_jobs as people_jobs
 from bot.reminders.jobs import build_jobs as reminder_jobs
 from bot.schedule import Schedule, load_schedule
@@ -69,7 +70,8 @@ def setup_application(
         # Derived state, rebuilt at every start and on /reload. Session versions first: a
         # "session moved" notice carries the event with its new SEQUENCE.
         job_builders=[session_jobs, reminder_jobs, build_goal_jobs, people_jobs, broadcast_jobs,
-                      materials_jobs, feedback_jobs, certificate_jobs, coaching_jobs],
+                      materials_jobs, feedback_jobs, certificate_jobs, coaching_jobs,
+                      networking_jobs],
     )
     builder = (
         Application.builder()

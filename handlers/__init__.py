@@ -22,8 +22,10 @@ from handlers import (
     help,
     input,
     materials,
+    networking,
     onboarding,
     people,
+    questions,
     reminders,
     sessions,
 )
@@ -47,5 +49,7 @@ def register(app: Application) -> None:
     calendar.register(app)
     materials.register(app)
     feedback.register(app)
+    networking.register(app)
+    questions.register(app)
     # Last: anything no other handler took gets a short answer, never silence.
     errors.register(app)

@@ -8,6 +8,7 @@ from enum import IntEnum
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
 from telegram.error import BadRequest
 
 from bot.context import BotContext
@@ -96,6 +97,18 @@ async def alert(update: Update, text: str) -> None:
     """A pop-up answer to a pressed button."""
     assert update.callback_query is not None
     await update.callback_query.answer(text, show_alert=True)
+
+
+async def private_only(update: Update, context: BotContext) -> bool:
+    """Personal answers go to the private chat only: anywhere else, say so and do nothing."""
+    chat = update.effective_chat
+    if chat is None or chat.type == ChatType.PRIVATE:
+        return True
+    w = await context.who()
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(
+            w.view.tr.gettext("Please use this command in a private chat with me."))
+    return False
 
 
 async def stale_button(update: Update, context: BotContext) -> None:

@@ -160,7 +160,7 @@ async def test_command_menu_is_set_per_language(bot: Services, emulator: BotAPIE
         commands = {c["command"]: c["description"] for c in emulator.commands(lang)}
         assert commands["next"] == description
         assert set(commands) == {"next", "schedule", "session", "checkin", "me", "goals",
-                                 "reminders", "settings", "help", "start"}
+                                 "network", "ask", "reminders", "settings", "help", "start"}
     assert emulator.commands("")  # the default menu, for other languages
 
 

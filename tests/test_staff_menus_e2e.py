@@ -8,13 +8,14 @@ from bot.emulator import BotAPIEmulator
 from bot.services import Services
 from tests.helpers import ORGANIZER_ID, BotRunner, onboard
 
-PARTICIPANT = {"next", "schedule", "session", "checkin", "me", "goals", "reminders", "settings",
-               "help", "start"}
+PARTICIPANT = {"next", "schedule", "session", "checkin", "me", "goals", "network", "ask",
+               "reminders", "settings", "help", "start"}
 FACILITATOR = {"people", "attendance", "code", "correct", "broadcast", "broadcasts", "review",
-               "coaching", "stats", "materials", "feedback", "certificates"}
+               "coaching", "stats", "materials", "feedback", "certificates", "questions",
+               "networking", "breakouts"}
 ORGANIZER = {"invite", "invites", "grant", "revoke", "export", "reload"}
 TOOLS = ("/people, /attendance, /code, /correct, /broadcast, /broadcasts, /review, /coaching, "
-         "/stats, /materials, /feedback, /certificates")
+         "/stats, /materials, /feedback, /certificates, /questions, /networking, /breakouts")
 ORGANIZER_HELP = ("/invite", "/invites", "/grant", "/revoke", "/export", "/reload", "/link",
                   "/unlink", "Organizer tools")
 

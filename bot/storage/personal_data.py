@@ -84,6 +84,18 @@ PERSONAL_DATA: list[PersonalData] = [
     PersonalData("certificates", "user_id", "anonymize", None),
     PersonalData("certificates", "issued_by", "anonymize", FORMER),
     PersonalData("certificates", "revoked_by", "anonymize", FORMER),
+    # Networking: the profile, requests both ways (with their notes), hidden people, nudges.
+    PersonalData("network_profiles", "user_id", "delete"),
+    PersonalData("network_requests", "from_user", "delete"),
+    PersonalData("network_requests", "to_user", "delete"),
+    PersonalData("network_hidden", "user_id", "delete"),
+    PersonalData("network_hidden", "hidden_user", "delete"),
+    PersonalData("network_nudges", "user_id", "delete"),
+    PersonalData("breakout_plans", "created_by", "anonymize", FORMER),
+    PersonalData("breakout_members", "user_id", "delete"),
+    # Questions to the organizers (their relay links go with them: ON DELETE CASCADE).
+    PersonalData("questions", "user_id", "delete"),
+    PersonalData("questions", "answered_by", "anonymize", FORMER),
 ]
 
 

@@ -19,9 +19,11 @@ from bot.storage.goals import GoalStore
 from bot.storage.invitations import InvitationStore
 from bot.storage.materials import MaterialStore
 from bot.storage.migrations import MIGRATIONS
+from bot.storage.networking import NetworkStore
 from bot.storage.participants import ParticipantStore
 from bot.storage.pending import PendingStore
 from bot.storage.people import PeopleStore
+from bot.storage.questions import QuestionStore
 from bot.storage.reminders import ReminderStore
 from bot.storage.sessions import SessionStore
 
@@ -44,6 +46,8 @@ class Repository:
         self.sessions = SessionStore(db)
         self.materials = MaterialStore(db)
         self.feedback = FeedbackStore(db)
+        self.networking = NetworkStore(db)
+        self.questions = QuestionStore(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Repository:
