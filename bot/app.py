@@ -32,7 +32,7 @@ async def start_services(app: Application) -> None:
     """Runs inside the event loop (post_init): open storage, rebuild jobs, publish menus."""
     svc = get_services(app)
     if svc._repo is None:
-        svc._repo = await Repository.open(svc.settings.database_path)
+        svc._repo = await Repository.open(svc.settings.database)
     for build in svc.job_builders:
         await build(app)
     await publish_menus(app)  # per language for everyone, and each staff member's own
@@ -66,7 +66,7 @@ def setup_application(
     )
     builder = (
         Application.builder()
-        .token(settings.telegram_bot_token.get_secret_value())
+        .token(settings.token or "")
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .context_types(ContextTypes(context=BotContext))
         # One outbound path: every Bot API call, replies first (bot/limiter.py).
@@ -82,6 +82,7 @@ def setup_application(
         if settings.bot_file_url:
             builder = builder.base_file_url(settings.bot_file_url)
     app = builder.build()
+    svc.sender.stopping = lambda: not app.running
     app.bot_data["services"] = svc
     svc._app = app
     register(app)

@@ -20,6 +20,7 @@ from handlers import (
     people,
     reminders,
     sessions,
+    status,
 )
 
 
@@ -35,5 +36,6 @@ def register(app: Application) -> None:
     goals.register(app)
     exports.register(app)
     broadcasts.register(app)
+    status.register(app)
     # Last: anything no other handler took gets a short answer, never silence.
     errors.register(app)

@@ -11,10 +11,10 @@ from tests.helpers import ORGANIZER_ID, BotRunner, onboard
 PARTICIPANT = {"next", "schedule", "session", "checkin", "me", "goals", "reminders", "settings",
                "help", "start"}
 FACILITATOR = {"people", "attendance", "code", "correct", "broadcast", "broadcasts", "review"}
-ORGANIZER = {"invite", "invites", "grant", "revoke", "export", "reload"}
+ORGANIZER = {"invite", "invites", "grant", "revoke", "export", "reload", "status"}
 TOOLS = "/people, /attendance, /code, /correct, /broadcast, /broadcasts, /review"
-ORGANIZER_HELP = ("/invite", "/invites", "/grant", "/revoke", "/export", "/reload", "/link",
-                  "/unlink", "Organizer tools")
+ORGANIZER_HELP = ("/invite", "/invites", "/grant", "/revoke", "/export", "/reload", "/status",
+                  "/link", "/unlink", "Organizer tools")
 
 
 def chat_menu(emulator: BotAPIEmulator, user_id: int) -> dict[str, str]:

@@ -18,7 +18,7 @@ from bot.viewer import Viewer, country_name, flag
 # and /unlink are used inside group chats: /help explains them, the private menu leaves them out.
 FACILITATOR_COMMANDS = ("people", "attendance", "code", "correct", "broadcast", "broadcasts",
                         "review")
-ORGANIZER_COMMANDS = ("invite", "invites", "grant", "revoke", "export", "reload")
+ORGANIZER_COMMANDS = ("invite", "invites", "grant", "revoke", "export", "reload", "status")
 
 
 def staff_commands(role: Role) -> tuple[str, ...]:
@@ -63,6 +63,7 @@ def _staff_descriptions(v: Viewer) -> dict[str, str]:
         "revoke": _("Take facilitator rights back"),
         "export": _("Attendance or goals as files"),
         "reload": _("Reload the schedule"),
+        "status": _("Bot status: storage, jobs, errors"),
     }
 
 
@@ -97,6 +98,8 @@ def _organizer_section(v: Viewer) -> list[str]:
         _("/revoke facilitator PERSON: take them back"),
         _("/export or /export goals: attendance or goals as CSV and Excel files"),
         _("/reload: read schedule.json again and rebuild the reminders"),
+        _("/status: version, uptime, storage, people per group, next jobs, pending "
+          "deliveries and the last errors"),
         _("/link PE core (inside a group chat): post that country's reminders there · "
           "/unlink: stop"),
     ]
