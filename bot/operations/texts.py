@@ -42,7 +42,7 @@ def _when(v: Viewer, when: datetime) -> str:
 
 
 def status_text(v: Viewer, r: StatusReport) -> str:
-    _, n_ = v.tr.gettext, v.tr.ngettext
+    _ = v.tr.gettext
     backend = "PostgreSQL" if r.backend == "postgresql" else "SQLite"
     mode = _("webhook") if r.updates == "webhook" else _("long polling")
     lines = [
@@ -72,7 +72,8 @@ def status_text(v: Viewer, r: StatusReport) -> str:
         lines += [f"{_when(v, due)} · <code>{escape(name)}</code>" for name, due in r.jobs]
         if r.jobs_total > len(r.jobs):
             more = r.jobs_total - len(r.jobs)
-            lines.append(n_("and {count} more", "and {count} more", more).format(count=more))
+            lines.append(v.tr.ngettext("and {count} more", "and {count} more", more).format(
+                count=format_decimal(more, locale=v.lang)))
     else:
         lines.append(_("None."))
     waiting = r.pending.get("deliveries", 0) + r.pending.get("broadcasts", 0)
@@ -92,11 +93,12 @@ def status_text(v: Viewer, r: StatusReport) -> str:
 
 def error_notice(v: Viewer, kind: str, update_kind: str, seen: int) -> str:
     """To organizers, at most once an hour per kind: what failed, never whose data."""
-    _, n_ = v.tr.gettext, v.tr.ngettext
+    _ = v.tr.gettext
     head = _("⚠️ The bot hit an error ({kind}) while handling {what}.").format(
         kind=f"<code>{escape(kind)}</code>", what=f"<code>{escape(update_kind)}</code>")
-    count = n_("Seen {count} time since the start.", "Seen {count} times since the start.",
-               seen).format(count=seen)
+    count = v.tr.ngettext("Seen {count} time since the start.",
+                          "Seen {count} times since the start.", seen).format(
+        count=format_decimal(seen, locale=v.lang))
     tail = _("The log has the details. More errors of this kind within the hour are not "
              "reported here; /status lists the last ones.")
     return f"{head}\n{count}\n{tail}"
