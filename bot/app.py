@@ -17,6 +17,7 @@ from bot.goals.jobs import build_goal_jobs
 from bot.help.menus import publish_all as publish_menus
 from bot.i18n import I18n
 from bot.limiter import OutboundLimiter
+from bot.operations.jobs import build_jobs as backup_jobs
 from bot.people.jobs import build_jobs as people_jobs
 from bot.reminders.jobs import build_jobs as reminder_jobs
 from bot.schedule import Schedule, load_schedule
@@ -62,7 +63,8 @@ def setup_application(
         clock=clock or SystemClock(),
         sender=Sender(),
         # Derived state, rebuilt at every start and on /reload.
-        job_builders=[reminder_jobs, build_goal_jobs, people_jobs, broadcast_jobs],
+        job_builders=[reminder_jobs, build_goal_jobs, people_jobs, broadcast_jobs,
+                      backup_jobs],
     )
     builder = (
         Application.builder()

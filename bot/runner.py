@@ -56,11 +56,14 @@ async def connect(app: Application, settings: Settings, stop: asyncio.Event) -> 
             delay = min(delay * 2, LAST_RETRY)
 
 
-async def serve(app: Application, settings: Settings) -> int:
-    loop = asyncio.get_running_loop()
-    stop = asyncio.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+async def serve(app: Application, settings: Settings, stop: asyncio.Event | None = None,
+                listen: str = "0.0.0.0") -> int:
+    """Until SIGTERM/SIGINT (or `stop`, for tests that run this in their own loop)."""
+    if stop is None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
     if not await connect(app, settings, stop):
         await app.shutdown()
         return 0
@@ -68,7 +71,7 @@ async def serve(app: Application, settings: Settings) -> int:
     try:
         await start_services(app)
         if settings.webhook_url:
-            web = WebhookServer(app, settings)
+            web = WebhookServer(app, settings, listen)
             await web.start()
         else:
             assert app.updater is not None

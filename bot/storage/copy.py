@@ -89,30 +89,36 @@ async def migrate_data(source: Path | str, target: Path | str) -> Copied:
 
 
 async def backup(database: Path | str, output: Path) -> Copied:
-    """A consistent SQLite copy of the database while the bot runs."""
-    if output.exists():
-        raise CopyError(f"{output} exists already; choose a new file")
+    """A consistent SQLite copy of the database while the bot runs (another process)."""
     repo = await Repository.open(database)
     try:
-        if isinstance(repo.db, SqliteDatabase):
-            await repo.db.backup_to(output)
-            copy = await Repository.open(output)
-            try:
-                return Copied(await counts(copy.db))
-            finally:
-                await copy.close()
-        partial = output.with_name(output.name + ".partial")
-        partial.unlink(missing_ok=True)
-        dest = await Repository.open(partial)
-        try:
-            async with repo.db.snapshot():  # type: ignore[attr-defined]
-                copied = await copy_rows(repo.db, dest.db)
-        finally:
-            await dest.close()
-        partial.replace(output)
-        return copied
+        return await backup_db(repo.db, output)
     finally:
         await repo.close()
+
+
+async def backup_db(db: Database, output: Path) -> Copied:
+    """A consistent SQLite copy of an open database (the daily backup job uses the bot's)."""
+    if output.exists():
+        raise CopyError(f"{output} exists already; choose a new file")
+    if isinstance(db, SqliteDatabase):
+        await db.backup_to(output)
+        copy = await SqliteDatabase.open(output)
+        try:
+            return Copied(await counts(copy))
+        finally:
+            await copy.close()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(output.name + ".partial")
+    partial.unlink(missing_ok=True)
+    dest = await Repository.open(partial)
+    try:
+        async with db.snapshot():  # type: ignore[attr-defined]
+            copied = await copy_rows(db, dest.db)
+    finally:
+        await dest.close()
+    partial.replace(output)
+    return copied
 
 
 async def restore(backup_file: Path, database: Path | str) -> Copied:
