@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -26,7 +27,8 @@ def _check() -> int:
         problems.append(str(exc))
     if settings is not None and settings.token is None:
         problems.append(TOKEN_MISSING)
-    schedule_path = settings.schedule_path if settings else Path("schedule.json")
+    schedule_path = settings.schedule_path if settings else Path(
+        os.environ.get("SCHEDULE_PATH") or "schedule.json")
     summary = ""
     try:
         schedule = load_schedule(schedule_path)

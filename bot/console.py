@@ -38,7 +38,7 @@ from bot.config import Settings, load_settings
 from bot.emulator import BotAPIEmulator, BotMessage, FakeUser
 from bot.jobs import fire_due
 
-QUIET = 0.3  # seconds without bot activity before the next line (background notices)
+QUIET = 0.5  # seconds without bot activity before the next line (background notices)
 
 
 class Screen:
@@ -139,7 +139,7 @@ async def run_console(lines: TextIO, out: TextIO, *, settings: Settings, user_id
                 try:
                     if command == "!quit":
                         break
-                    if command == "!press":
+                    elif command == "!press":
                         await press(user, rest)
                     elif command == "!time":
                         when = datetime.fromisoformat(rest.replace("Z", "+00:00"))
@@ -154,10 +154,18 @@ async def run_console(lines: TextIO, out: TextIO, *, settings: Settings, user_id
                     print(f"console: {str(exc).splitlines()[0][:200]}", file=out)
                 except ValueError as exc:
                     print(f"console: {exc}", file=out)
-                loop = asyncio.get_running_loop()
-                await emu.wait_quiet(lambda: emu.activity, loop.time() + 5, quiet=QUIET)
+                await settle(emu)
                 screen.show(user.id)
+            await settle(emu)
+            screen.show(user.id)
     return 0
+
+
+async def settle(emu: BotAPIEmulator) -> None:
+    """Until the bot has been quiet for a moment (notices and documents come in the
+    background)."""
+    loop = asyncio.get_running_loop()
+    await emu.wait_quiet(lambda: emu.activity, loop.time() + 10, quiet=QUIET)
 
 
 def console_settings(folder: Path, *, db: Path | None, schedule: Path | None,
