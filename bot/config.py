@@ -32,10 +32,11 @@ class Settings(BaseSettings):
     send_chat_interval: float = Field(default=1.0, ge=0)
     # Share of SEND_RATE bulk sends leave free for replies while people are interacting.
     interactive_share: float = Field(default=0.2, ge=0, lt=1)
-    # Webhook mode (instead of long polling) when WEBHOOK_URL is set: the bot listens on PORT;
-    # Telegram's secret-token header must carry WEBHOOK_SECRET (random per start if unset).
+    # Webhook mode (instead of long polling) when WEBHOOK_URL is set: the bot listens on PORT
+    # (8080 if unset); Telegram's secret-token header must carry WEBHOOK_SECRET (random per
+    # start if unset). PORT alone (hosts set it for web processes): /healthz only.
     webhook_url: str | None = None
-    port: int = Field(default=8080, ge=1, le=65535)
+    port: int | None = Field(default=None, ge=0, le=65535)
     webhook_secret: SecretStr | None = None
     # "json": one JSON object per log line, for log collectors.
     log_format: Literal["text", "json"] = "text"

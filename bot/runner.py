@@ -70,14 +70,15 @@ async def serve(app: Application, settings: Settings, stop: asyncio.Event | None
     web: WebhookServer | None = None
     try:
         await start_services(app)
-        if settings.webhook_url:
+        if settings.webhook_url or settings.port is not None:
             web = WebhookServer(app, settings, listen)
             await web.start()
-        else:
+        if not settings.webhook_url:
             assert app.updater is not None
             await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
         await app.start()
-        log.info("the bot is running (%s)", "webhook" if web else "long polling")
+        log.info("the bot is running (%s)", "webhook" if settings.webhook_url else
+                 "long polling")
         await stop.wait()
         log.info("stopping: no new updates; finishing what is under way")
     finally:

@@ -24,15 +24,18 @@ from bot.operations.health import health
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+DEFAULT_PORT = 8080
 
 
 class WebhookServer:
+    """Updates by POST (WEBHOOK_URL) and GET /healthz; with PORT alone (long polling on a
+    host that expects a web process to listen), /healthz only."""
+
     def __init__(self, app: Application, settings: Settings, listen: str = "0.0.0.0") -> None:
-        assert settings.webhook_url is not None
         self.app = app
         self.url = settings.webhook_url
-        self.path = urlsplit(self.url).path or "/"
-        self.port = settings.port
+        self.path = urlsplit(self.url).path or "/" if self.url else None
+        self.port = settings.port if settings.port is not None else DEFAULT_PORT
         self.listen = listen
         # Unset: a fresh random secret each start (setWebhook hands it to Telegram).
         given = settings.webhook_secret
@@ -42,13 +45,17 @@ class WebhookServer:
     async def start(self) -> None:
         """Listen first, then tell Telegram where to send updates."""
         web_app = web.Application(client_max_size=1024 * 1024)
-        web_app.router.add_post(self.path, self._update)
+        if self.path is not None:
+            web_app.router.add_post(self.path, self._update)
         web_app.router.add_get("/healthz", self._health)
         self._runner = web.AppRunner(web_app, handle_signals=False, access_log=None,
                                      shutdown_timeout=2.0)
         await self._runner.setup()
         await web.TCPSite(self._runner, self.listen, self.port).start()
         self.port = int(self._runner.addresses[0][1])  # PORT=0 in tests: the one picked
+        if self.url is None:
+            log.info("health check on port %d (GET /healthz)", self.port)
+            return
         await self.app.bot.set_webhook(self.url, secret_token=self.secret,
                                        allowed_updates=Update.ALL_TYPES)
         log.info("webhook mode: listening on port %d, path %s", self.port, self.path)

@@ -34,10 +34,12 @@ def free_port() -> int:
 
 @asynccontextmanager
 async def serving(settings: Settings, clock: FakeClock, schedule: Schedule, i18n: I18n,
-                  **overrides: object) -> AsyncIterator[tuple[Services, str]]:
-    """The bot as `python -m bot` runs it, in webhook mode on a free local port."""
+                  webhook: bool = True, **overrides: object
+                  ) -> AsyncIterator[tuple[Services, str]]:
+    """The bot as `python -m bot` runs it, in webhook mode on a free local port (or polling,
+    with PORT set: /healthz only)."""
     port = free_port()
-    url = f"http://127.0.0.1:{port}/telegram/updates"
+    url = f"http://127.0.0.1:{port}/telegram/updates" if webhook else None
     app: Application = setup_application(
         settings.model_copy(update={"webhook_url": url, "port": port, **overrides}),
         clock=clock, schedule=schedule, i18n=i18n)
@@ -113,3 +115,18 @@ async def test_healthz_reports_storage_and_scheduler(
                 assert resp.status == 503
                 down = await resp.json()
             assert down["status"] == "unavailable" and down["storage"] != "ok"
+
+
+async def test_long_polling_with_port_set_serves_healthz(
+    settings: Settings, clock: FakeClock, schedule: Schedule, i18n: I18n,
+    emulator: BotAPIEmulator,
+) -> None:
+    """A host's web process must listen on PORT: with PORT alone the bot polls and answers
+    /healthz."""
+    async with serving(settings, clock, schedule, i18n, webhook=False) as (_svc, base):
+        assert emulator.webhook is None
+        (reply,) = await emulator.user(4003, "en").send("/help")
+        assert reply.text
+        async with aiohttp.ClientSession() as http, http.get(f"{base}/healthz") as resp:
+            assert resp.status == 200
+            assert (await resp.json())["updates"] == "polling"
