@@ -42,7 +42,7 @@ async def tell_organizers(context: BotContext, kind: str, where: str) -> None:
     except Exception:  # the database may be what failed; the log has it
         log.warning("could not look up the organizers to tell them about %s", kind)
         return
-    seen = svc.errors.since_notice(kind)
+    seen = svc.errors.seen(kind)
     notify(context.application, [p for p in organizers.values() if p.active],
            lambda v, _p: error_notice(v, kind, where, seen))
 

@@ -35,6 +35,6 @@ class ErrorLog:
         self._noticed[kind] = now
         return True
 
-    def since_notice(self, kind: str) -> int:
-        """How many of this kind were seen in all (the notice says so)."""
+    def seen(self, kind: str) -> int:
+        """How many of this kind were seen since the start (the notice says so)."""
         return self.counts[kind]

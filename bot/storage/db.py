@@ -20,7 +20,7 @@ import asyncio
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -89,7 +89,7 @@ class Database:
     async def insert(self, sql: str, params: Params = ()) -> int:
         raise NotImplementedError
 
-    def transaction(self) -> Any:  # an async context manager yielding the Database
+    def transaction(self) -> AbstractAsyncContextManager[Database]:
         raise NotImplementedError
 
     async def script(self, statements: Iterable[str]) -> None:
