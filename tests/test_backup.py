@@ -136,6 +136,10 @@ def test_backup_verify_restore_and_migrate_data_from_the_shell_without_a_token(
     assert twice.stderr.strip() == "error: the target database is not empty " \
                                    "(participants has 3 rows)"
 
+    exported = run("export", "attendance", "--output", str(tmp_path / "a.csv"),
+                   env={**env, "SCHEDULE_PATH": str(ROOT / "schedule.json")}, cwd=tmp_path)
+    assert exported.returncode == 0, exported.stderr
+
     copied_to = asyncio.run(fresh_database(tmp_path, "copy.sqlite3"))
     moved = run("migrate-data", "--from", f"sqlite:{live}", "--to", str(copied_to), env={},
                 cwd=tmp_path)
