@@ -99,7 +99,7 @@ def _where(settings: Settings) -> str:
     if settings.database_url:
         from bot.storage.postgres import safe_url
 
-        return safe_url(settings.database_url)
+        return safe_url(settings.database_url.get_secret_value())
     return str(settings.database_path)
 
 

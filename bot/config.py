@@ -20,7 +20,7 @@ class Settings(BaseSettings):
     bot_api_url: str | None = None
     database_path: Path = Path("data/bot.sqlite3")
     # postgresql://user:password@host:5432/db selects PostgreSQL; unset: SQLite at DATABASE_PATH.
-    database_url: str | None = None
+    database_url: SecretStr | None = None  # secret: it may hold a password
     schedule_path: Path = Path("schedule.json")
     organizer_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     default_language: str = "en"
@@ -111,17 +111,20 @@ class Settings(BaseSettings):
 
     @field_validator("database_url")
     @classmethod
-    def _database_url(cls, value: str | None) -> str | None:
-        if value is None or not value.strip():
+    def _database_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
             return None
-        if not value.strip().startswith(("postgresql://", "postgres://")):
+        url = value.get_secret_value().strip()
+        if not url.startswith(("postgresql://", "postgres://")):
             raise ValueError("must start with postgresql:// (or leave it unset for SQLite)")
-        return value.strip()
+        return SecretStr(url)
 
     @property
     def database(self) -> Path | str:
         """What Repository.open() takes: the PostgreSQL URL when set, else the SQLite file."""
-        return self.database_url or self.database_path
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        return self.database_path
 
     @field_validator("bot_api_url")
     @classmethod

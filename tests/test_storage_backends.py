@@ -46,6 +46,7 @@ def test_database_url_selects_postgresql_and_is_never_shown_with_its_password() 
     settings = load_settings(env_file=None, require_token=False,
                              database_url="postgresql://bot:s3cret@db:5432/sske")
     assert settings.database == "postgresql://bot:s3cret@db:5432/sske"
+    assert "s3cret" not in repr(settings)
     assert safe_url(settings.database) == "db:5432/sske"
     assert load_settings(env_file=None, require_token=False).database == Path("data/bot.sqlite3")
 
