@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bot.config import TOKEN_MISSING, Settings, SettingsError, load_settings
 from bot.i18n import CatalogError, I18n, catalog_problems
-from bot.schedule import ScheduleError, load_schedule, schedule_schema
+from bot.schedule import ScheduleError, load_schedule, schedule_schema, schedule_warnings
 
 
 def _check() -> int:
@@ -30,9 +30,11 @@ def _check() -> int:
     schedule_path = settings.schedule_path if settings else Path(
         os.environ.get("SCHEDULE_PATH") or "schedule.json")
     summary = ""
+    warnings: list[str] = []
     try:
         schedule = load_schedule(schedule_path)
         summary = f"{len(schedule.sessions)} sessions, {len(schedule.countries)} countries"
+        warnings = list(schedule_warnings(schedule))
     except ScheduleError as exc:
         problems.append(str(exc))
     try:
@@ -46,6 +48,8 @@ def _check() -> int:
         print(f"error: {problem}", file=sys.stderr)
     if problems:
         return 2
+    for warning in warnings:
+        print(f"warning: {schedule_path}: {warning}", file=sys.stderr)
     print(f"ok: settings, {schedule_path} ({summary}) and catalogs are valid")
     return 0
 
@@ -175,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             return _check()
         if args.command == "schema":
-            print(schedule_schema())
+            sys.stdout.write(schedule_schema())
             return 0
         if args.command == "export":
             return _export(args.kind, args.format, args.output)

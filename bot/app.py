@@ -11,6 +11,7 @@ from telegram.ext import Application, ContextTypes, Defaults
 
 from bot.broadcasts.jobs import build_jobs as broadcast_jobs
 from bot.clock import Clock, SystemClock
+from bot.coaching.jobs import build_jobs as coaching_jobs
 from bot.config import Settings
 from bot.context import BotContext
 from bot.goals.jobs import build_goal_jobs
@@ -64,7 +65,7 @@ def setup_application(
         sender=Sender(),
         # Derived state, rebuilt at every start and on /reload.
         job_builders=[reminder_jobs, build_goal_jobs, people_jobs, broadcast_jobs,
-                      backup_jobs],
+                      coaching_jobs, backup_jobs],
     )
     builder = (
         Application.builder()

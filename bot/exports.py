@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bot.attendance.export import write_attendance
+from bot.coaching.export import write_coaching
 from bot.goals.export import write_goals
 from bot.people.export import write_people
 from bot.schedule import Schedule
@@ -22,4 +23,5 @@ EXPORTERS: dict[str, Exporter] = {
     "attendance": write_attendance,
     "goals": write_goals,
     "people": write_people,
+    "coaching": write_coaching,
 }

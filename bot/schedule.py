@@ -54,11 +54,22 @@ class Country(_Model):
     zone: str
     zones: list[str] = Field(default_factory=list)
     language: str = "en"
+    # How each language names the country's time, with its grammar ("heure du Ghana",
+    # "horário da Colômbia", "horário de Brasília"), for its default zone; its other zones
+    # (and every other zone) are named "{city} time".
+    time_label: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("name")
     @classmethod
     def _all_languages(cls, value: dict[str, str]) -> dict[str, str]:
         _check_languages(dict(value))
+        return value
+
+    @field_validator("time_label")
+    @classmethod
+    def _all_label_languages(cls, value: dict[str, str]) -> dict[str, str]:
+        if value:
+            _check_languages(dict(value))
         return value
 
     @field_validator("zone")
@@ -111,6 +122,25 @@ class Checkin(_Model):
 
 class GoalsConfig(_Model):
     nudge_days_before: int = Field(default=3, ge=0, le=60)
+
+
+class CoachingConfig(_Model):
+    """Coaching hours of each core group (bot/coaching): how many, how long, in which part."""
+
+    hours_per_group: int = Field(default=1, ge=0, le=50)
+    # More for some groups, added by organizers: {"GH": 1} gives Ghana one hour more.
+    extra_hours: dict[str, int] = Field(default_factory=dict)
+    duration_minutes: int = Field(default=60, ge=15, le=480)
+    part: int | None = Field(default=1, ge=1)  # candidate times must fall in it; None: any
+    answer_reminder_hours: int = Field(default=48, ge=0)  # one reminder; 0: none
+    meeting_link: str | None = None  # the join link, unless the country has its own
+    meeting_links: dict[str, str] = Field(default_factory=dict)
+
+    def hours(self, country: str) -> int:
+        return self.hours_per_group + self.extra_hours.get(country, 0)
+
+    def link(self, country: str) -> str | None:
+        return self.meeting_links.get(country) or self.meeting_link
 
 
 class Session(_Model):
@@ -174,6 +204,7 @@ class Schedule(_Model):
     reminders: Reminders = Field(default_factory=Reminders)
     checkin: Checkin = Field(default_factory=Checkin)
     goals: GoalsConfig = Field(default_factory=GoalsConfig)
+    coaching: CoachingConfig = Field(default_factory=CoachingConfig)
     sessions: list[Session]
 
     @field_validator("languages")
@@ -215,6 +246,17 @@ class Schedule(_Model):
                     f"session {after.number} starts before session {before.number} ends"
                 )
         return ordered
+
+    @model_validator(mode="after")
+    def _coaching_countries_and_part(self) -> Schedule:
+        codes = {c.code for c in self.countries}
+        coaching = self.coaching
+        for key in (*coaching.extra_hours, *coaching.meeting_links):
+            if key not in codes:
+                raise ValueError(f"coaching: unknown country {key!r}")
+        if coaching.part is not None and coaching.part not in {s.part for s in self.sessions}:
+            raise ValueError(f"coaching.part: no session is in part {coaching.part}")
+        return self
 
     # Queries: plain functions of "now", which the caller takes from its clock.
 
@@ -274,3 +316,17 @@ def schedule_schema() -> str:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "schedule.json of the SSKE cocoa program bot"
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+PLACEHOLDER_WORDS = ("schedule.json", "replace this", "reemplace", "remplacez", "substitua")
+
+
+def schedule_warnings(schedule: Schedule) -> list[str]:
+    """What `python -m bot check` warns about: valid, but not ready for participants."""
+    warnings = []
+    for lang, text in sorted(schedule.program.contact.items()):
+        if any(word in text.lower() for word in PLACEHOLDER_WORDS):
+            warnings.append(f"program.contact.{lang} still says to replace it: {text!r}")
+    if not schedule.program.contact:
+        warnings.append("program.contact is empty: /help shows no contact")
+    return warnings

@@ -56,6 +56,8 @@ class Services:
     errors: ErrorLog = field(default_factory=ErrorLog)
     # Real time, not program time: uptime is about the process.
     started: float = field(default_factory=time.monotonic)
+    _place_cache: dict[tuple[int, str], dict[str, str]] = field(default_factory=dict,
+                                                               repr=False)
 
     @property
     def app(self) -> Application:
@@ -89,10 +91,11 @@ class Services:
 
     def viewer_for(self, lang: str | None, zone: str | None) -> Viewer:
         lang = lang or self.settings.default_language
-        return Viewer(self.i18n.get(lang), lang, zone or FALLBACK_ZONE)
+        return Viewer(self.i18n.get(lang), lang, zone or FALLBACK_ZONE, self._places(lang))
 
     def viewer(self, person: Participant | None, language_code: str | None = None) -> Viewer:
-        """The stored language wins; Telegram's language_code is only the first guess."""
+        """The stored language wins; Telegram's language_code is only the first guess. No
+        zone chosen yet: their country's default zone, else UTC."""
         if person is None:
             return self.viewer_for(
                 normalize_language(language_code, self.settings.default_language), None
@@ -100,7 +103,19 @@ class Services:
         lang = person.language or normalize_language(
             language_code, self.settings.default_language
         )
-        return self.viewer_for(lang, person.zone)
+        country = self.schedule.country(person.country)
+        return self.viewer_for(lang, person.zone or (country.zone if country else None))
+
+    def _places(self, lang: str) -> dict[str, str]:
+        """The program countries' time labels in this language (schedule.json), for each
+        country's default zone; a country's other zones are named by their city."""
+        key = (id(self.schedule), lang)
+        if key not in self._place_cache:
+            self._place_cache[key] = {
+                c.zone: c.time_label[lang] for c in self.schedule.countries
+                if lang in c.time_label
+            }
+        return self._place_cache[key]
 
     async def member(self, person: Participant) -> Member:
         """Anyone's place in the program (for people other than the one writing)."""

@@ -7,18 +7,28 @@ organizer and user text escaped. No Telegram here.
 from __future__ import annotations
 
 import gettext
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time, get_timezone_location
 from babel.lists import format_list
+from babel.numbers import format_decimal, format_percent
 from babel.units import format_unit
 
 from bot.schedule import Country, Schedule, Session
 
 LANGUAGE_NAMES = {"en": "English", "es": "Español", "fr": "Français", "pt": "Português"}
+# The regional variants the program's people read: Latin American Spanish dates ("1 sep
+# 2021", not Spain's "1 sept 2021") with the decimal comma of Colombia, Peru and the
+# Dominican Republic ("9,1 %"); Brazilian Portuguese.
+BABEL_LOCALES = {"en": "en", "es": "es_419", "fr": "fr", "pt": "pt_BR"}
+NUMBER_LOCALES = {"en": "en", "es": "es", "fr": "fr", "pt": "pt_BR"}
+UTC_ZONES = ("UTC", "Etc/UTC")
+_FRENCH_ELISION = re.compile(r"\bde (?=[AEIOUYHÂÉÈÊÎÔÛaeiouyh])")
 
 
 def flag(code: str) -> str:
@@ -28,27 +38,56 @@ def flag(code: str) -> str:
 
 @dataclass(frozen=True)
 class Viewer:
-    """Who the text is for: translations, language code and IANA zone."""
+    """Who the text is for: translations, language code and IANA zone.
+
+    `places` names the program's zones in this language ("hora de Perú", "heure du Ghana"),
+    from schedule.json; other zones are named by their city through a translated pattern.
+    """
 
     tr: gettext.NullTranslations
     lang: str
     zone: str
+    places: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.zone)
 
+    @property
+    def locale(self) -> str:
+        return BABEL_LOCALES.get(self.lang, self.lang)
+
     def time(self, when: datetime, zone: str | None = None) -> str:
-        return format_time(when, "HH:mm", tzinfo=ZoneInfo(zone or self.zone), locale=self.lang)
+        return format_time(when, "HH:mm", tzinfo=ZoneInfo(zone or self.zone), locale=self.locale)
 
     def date(self, when: datetime, fmt: str = "full") -> str:
-        return format_date(when.astimezone(self.tz), fmt, locale=self.lang)
+        local = when.astimezone(self.tz)
+        text = format_date(local, fmt, locale=self.locale)
+        if self.lang == "fr" and local.day == 1:  # French writes the first of the month "1er"
+            text = re.sub(r"(?<!\d)1(?=\s)", "1er", text, count=1)
+        return text
 
     def zone_name(self, zone: str | None = None) -> str:
-        return get_timezone_location(ZoneInfo(zone or self.zone), locale=self.lang)
+        """The zone as people say it: "hora de Perú", "heure du Ghana", "horário de Manaus",
+        "Amsterdam time"; plain "UTC" for people who have no zone."""
+        zone = zone or self.zone
+        if zone in UTC_ZONES:
+            return "UTC"
+        if zone in self.places:
+            return self.places[zone]
+        label = self.tr.gettext("{city} time").format(city=self.city(zone))
+        return _FRENCH_ELISION.sub("d'", label) if self.lang == "fr" else label
 
     def city(self, zone: str) -> str:
         return get_timezone_location(ZoneInfo(zone), locale=self.lang, return_city=True)
+
+    def number(self, n: float) -> str:
+        return format_decimal(n, locale=NUMBER_LOCALES.get(self.lang, self.lang))
+
+    def percent(self, share: float) -> str:
+        """A share (0.625) as the locale writes it: 62.5%, 62,5 %, 62,5%; at most a decimal."""
+        return format_percent(round(share, 3), locale=NUMBER_LOCALES.get(self.lang, self.lang),
+                              decimal_quantization=False)
 
     def duration(self, delta: timedelta) -> str:
         """'1 hour and 30 minutes' (never rounded to '2 hours')."""
@@ -57,20 +96,24 @@ class Viewer:
         hours, mins = divmod(rest, 60)
         parts = []
         if days:
-            parts.append(format_unit(days, "duration-day", locale=self.lang))
+            parts.append(format_unit(days, "duration-day", locale=self.locale))
         if hours and days < 3:
-            parts.append(format_unit(hours, "duration-hour", locale=self.lang))
+            parts.append(format_unit(hours, "duration-hour", locale=self.locale))
         if mins and not days:
-            parts.append(format_unit(mins, "duration-minute", locale=self.lang))
+            parts.append(format_unit(mins, "duration-minute", locale=self.locale))
         if not parts:
-            parts.append(format_unit(0, "duration-minute", locale=self.lang))
-        return format_list(parts, locale=self.lang)
+            parts.append(format_unit(0, "duration-minute", locale=self.locale))
+        return format_list(parts, locale=self.locale)
 
     def until(self, start: datetime, now: datetime) -> str:
         _ = self.tr.gettext
         delta = start - now
         if abs(delta) < timedelta(minutes=1):
             return _("starting now")
+        tomorrow = now.astimezone(self.tz).date() + timedelta(days=1)
+        if timedelta(hours=6) < delta < timedelta(days=2) and (
+                start.astimezone(self.tz).date() == tomorrow):
+            return _("tomorrow")
         if delta > timedelta(0):
             return _("in {duration}").format(duration=self.duration(delta))
         return _("started {duration} ago").format(duration=self.duration(-delta))

@@ -10,6 +10,7 @@ from telegram.ext import Application
 from handlers import (
     attendance,
     broadcasts,
+    coaching,
     errors,
     exports,
     gate,
@@ -37,5 +38,6 @@ def register(app: Application) -> None:
     exports.register(app)
     broadcasts.register(app)
     status.register(app)
+    coaching.register(app)
     # Last: anything no other handler took gets a short answer, never silence.
     errors.register(app)

@@ -1,4 +1,4 @@
-"""/export [attendance|goals]: organizer exports sent as documents in the chat."""
+"""/export [attendance|goals|coaching]: organizer exports sent as documents in the chat."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from telegram.ext import Application, CommandHandler
 
 from bot.context import BotContext
 from handlers.attendance.staff import send_attendance_export
+from handlers.coaching.staff import send_coaching_export
 from handlers.common import restricted
 from handlers.goals.actions import send_goals_export
 
-SENDERS = {"attendance": send_attendance_export, "goals": send_goals_export}
+SENDERS = {"attendance": send_attendance_export, "goals": send_goals_export,
+           "coaching": send_coaching_export}
 
 
 @restricted("organizer")
@@ -26,6 +28,7 @@ async def export_command(update: Update, context: BotContext) -> None:
             "Usage: /export (attendance.csv and attendance.xlsx) or /export goals "
             "(goals.csv and goals.xlsx)."
         )
+        + "\n" + w.view.tr.gettext("/export coaching: coaching.csv and coaching.xlsx.")
     )
 
 

@@ -152,9 +152,9 @@ async def reload(update: Update, context: BotContext) -> None:
         await build(context.application)
     await w.svc.repo.participants.audit(w.user_id, "reload", w.svc.clock.now())
     await update.effective_message.reply_text(
-        _("Schedule reloaded: {count} sessions. Reminders were rebuilt.").format(
-            count=len(schedule.sessions)
-        )
+        w.view.tr.ngettext("Schedule reloaded: {count} session. Reminders were rebuilt.",
+                           "Schedule reloaded: {count} sessions. Reminders were rebuilt.",
+                           len(schedule.sessions)).format(count=len(schedule.sessions))
     )
 
 

@@ -79,7 +79,7 @@ async def test_button_from_me_and_double_tap(
     (me,) = await user.send("/me")
     assert ("✅ Je suis là", "ci:3:31") in [b for row in me.buttons() for b in row]
     (first,) = await user.press("Je suis là", message=me)
-    assert first.text == "✅ Votre présence à la session 3 est enregistrée. Bienvenue !"
+    assert first.text == "✅ Votre présence à la session 3 est enregistrée. Bienvenue\u00a0!"
     (second,) = await user.press("Je suis là", message=me)
     assert second.text.startswith("Votre présence à la session 3 est déjà enregistrée")
     record = await bot.repo.attendance.get(31, 3)

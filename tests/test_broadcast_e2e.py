@@ -276,19 +276,19 @@ async def test_scheduled_broadcast_fires_at_its_time(
     await onboard(organizer, "English", "Peru")
     await compose(organizer, ["Core group"], "Starting soon")
     (ask,) = await organizer.press("Schedule")
-    assert "Peru Time" in ask.text and "2021-03-21 09:00 or 21/03/2021 09:00" in ask.text
+    assert "Peru time" in ask.text and "2021-03-21 09:00 or 21/03/2021 09:00" in ask.text
     (bad,) = await organizer.send("next wednesday")
     assert bad.text.startswith("I could not read that time")
     (past,) = await organizer.send("2021-03-19 09:00")
     assert past.text.startswith("That time has already passed")
     (done,) = await organizer.send("24/03/2021 08:30")
-    assert "Wednesday, March 24, 2021, 08:30 (Peru Time)" in done.text
+    assert "Wednesday, March 24, 2021, 08:30 (Peru time)" in done.text
     # A second one, cancelled from /broadcasts before its time.
     await compose(organizer, ["Wider group"], "Never sent")
     await organizer.press("Schedule")
     await organizer.send("2021-03-24 08:45")
     (listing,) = await organizer.send("/broadcasts")
-    assert "#1 · scheduled for Wednesday, March 24, 2021, 08:30 (Peru Time)" in listing.text
+    assert "#1 · scheduled for Wednesday, March 24, 2021, 08:30 (Peru time)" in listing.text
     (relisted,) = await organizer.press("Cancel #2")
     assert "#2 · cancelled\n👥 wider group\n\n#1" in relisted.text
     assert relisted.button_texts() == ["🔎 Details #2", "🔎 Details #1", "✖️ Cancel #1"]
@@ -485,7 +485,7 @@ async def test_two_way_relay(app: Application, emulator: BotAPIEmulator) -> None
     assert copy.text == "Will there be a recording?"
     assert facilitator.messages[-1].text == "Will there be a recording?"
     assert facilitator.messages[-2].text.startswith(
-        "💬 Réponse à la diffusion n° 1 de P201 (id 201, Ghana, groupe central, English) :"
+        "💬 Réponse à la diffusion n° 1 de P201 (id 201, Ghana, groupe central, English)\u00a0:"
     )
     (sent,) = await organizer.send("Yes, by Friday.", reply_to=copy)
     assert sent.text == "✓ Your answer was sent to P201."

@@ -92,7 +92,7 @@ async def test_no_group_reads_own_country_only(bot: Services, emulator: BotAPIEm
     goal_id, _step = await _ghana_goal(bot)
     guest = await member(bot, emulator, 73, "fr", "Pérou", group=None)
     (listing,) = await guest.send("/goals")
-    assert listing.text.splitlines()[0] == "Objectifs du groupe central : 🇵🇪 Pérou"
+    assert listing.text.splitlines()[0] == "Objectifs du groupe central\u00a0: 🇵🇪 Pérou"
     assert ("Vous pouvez lire les objectifs de votre pays. Seuls les membres du groupe central "
             "peuvent les modifier.") in listing.text
     assert listing.button_texts() == []

@@ -144,9 +144,10 @@ async def test_closing_review_worked_example(
             "Overall: 41.7% achieved (6 of 6 goals rated; answers: ✅ 4 · 🌓 5 · ❌ 5)")
         for person in (kofi, ama):  # the whole group ...
             await wait_for(emulator, lambda p=person: p.last.text == results.text)
-        await wait_for(emulator, lambda: "6 objectifs" in facilitator.last.text)
+        await wait_for(emulator,
+                       lambda: "objectifs évalués\u00a0: 6 sur 6" in facilitator.last.text)
         assert facilitator.last.text.splitlines()[-1] == (  # ... and the facilitators
-            "Au total : 41,7\u00a0% atteint (6 objectifs évalués sur 6\u00a0; "
+            "Au total\u00a0: 41,7\u00a0% atteint (objectifs évalués\u00a0: 6 sur 6\u00a0; "
             "réponses\u00a0: ✅ 4 · 🌓 5 · ❌ 5)")
         assert rosa.last.text == peru_results.text  # Ghana's results go to Ghana only
         assert set(await svc.repo.goals.nudged("result:GH", 10)) == {91, 92, 94, 95}

@@ -178,7 +178,7 @@ async def test_open_registration_in_march_gets_session_6_reminders(
             await asyncio.sleep(0)
             got += [m.text.splitlines()[0] for m in rosa.messages[mark:]]
         assert [t for t in got if t.startswith(("⏰", "🔔"))] == [
-            "⏰ Recordatorio: la sesión comienza en 1 día.",
+            "⏰ Recordatorio: la sesión comienza mañana.",
             "⏰ Recordatorio: la sesión comienza en 1 hora.",
             "🔔 ¡Comienza ahora!",
         ]

@@ -68,8 +68,8 @@ async def test_profile_shows_and_edits_name_organization_and_sector(
     await user.press("✏️ Organization")
     await user.send("Ghana Cocoa Board")
     await user.press("✏️ Sector")
-    (summary,) = await user.press("National cocoa organisation")
-    assert "Sector: National cocoa organisation" in summary.text
+    (summary,) = await user.press("National cocoa organization")
+    assert "Sector: National cocoa organization" in summary.text
     assert "Organization: Ghana Cocoa Board" in summary.text
     await user.send("/next")  # a later update does not undo the chosen name
     person = await bot.repo.participants.get(302)

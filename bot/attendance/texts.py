@@ -137,8 +137,9 @@ def progress_text(v: Viewer, p: Progress) -> str:
     _ = v.tr.gettext
     lines = [
         "<b>" + _("Your attendance") + "</b>",
-        _("Sessions attended: {attended} of {total} ({percent} %)").format(
-            attended=p.attended, total=p.total, percent=_percent(p.percent)
+        v.tr.ngettext("Attendance: {attended} of {total} session ({percent})",
+                      "Attendance: {attended} of {total} sessions ({percent})", p.total).format(
+            attended=p.attended, total=p.total, percent=v.percent(p.percent / 100)
         ),
         "",
     ]
@@ -154,8 +155,8 @@ def progress_text(v: Viewer, p: Progress) -> str:
         )
     lines.append("")
     lines.append(
-        _("Certificate: {threshold} % of your sessions, that is {needed} of {total}.").format(
-            threshold=p.threshold, needed=p.needed, total=p.total
+        _("Certificate: {threshold} of your sessions, that is {needed} of {total}.").format(
+            threshold=v.percent(p.threshold / 100), needed=p.needed, total=p.total
         )
     )
     if p.before:
@@ -166,8 +167,10 @@ def progress_text(v: Viewer, p: Progress) -> str:
     elif p.standing == "reachable":
         lines.append(
             "👍 "
-            + _("You are on track: attend {more} of the {remaining} sessions still to come.")
-            .format(more=p.needed - p.attended, remaining=p.remaining)
+            + v.tr.ngettext(
+                "You are on track: attend {more} of the {remaining} session still to come.",
+                "You are on track: attend {more} of the {remaining} sessions still to come.",
+                p.remaining).format(more=p.needed - p.attended, remaining=p.remaining)
         )
     elif p.standing == "needs_records":
         lines.append("📝 " + _("To reach it, ask a facilitator to record the sessions before "
@@ -180,16 +183,25 @@ def progress_text(v: Viewer, p: Progress) -> str:
     return "\n".join(lines)
 
 
-def _percent(value: float) -> str:
-    return str(int(value)) if value == int(value) else str(value)
-
-
 def person_line(person: Participant, icon: str, note: str = "") -> str:
     name = escape(person.name or str(person.user_id))
     if person.username:
         name += f" (@{escape(person.username)})"
     suffix = f" · {note}" if note else ""
     return f"{icon} {name}{suffix} · <code>{person.user_id}</code>"
+
+
+def roll_counts(v: Viewer, checked: int, late: int, missing: int, total: int) -> str:
+    """"✅ 2 checked in (⏰ 1 late) · ❌ 3 not checked in · 5 in all": each count with its own
+    plural, as nouns and participles agree with the number in French and Portuguese."""
+    tr = v.tr
+    return "{checked} ({late}) · {missing} · {total}".format(
+        checked=tr.ngettext("✅ {n} checked in", "✅ {n} checked in", checked).format(n=checked),
+        late=tr.ngettext("⏰ {n} late", "⏰ {n} late", late).format(n=late),
+        missing=tr.ngettext("❌ {n} not checked in", "❌ {n} not checked in", missing
+                            ).format(n=missing),
+        total=tr.ngettext("{n} in all", "{n} in all", total).format(n=total),
+    )
 
 
 def session_roll(
@@ -217,13 +229,7 @@ def session_roll(
     checked = sum(1 for s in statuses if s in CHECKED_IN)
     head = [
         "<b>" + _("Attendance · {heading}").format(heading=session_heading(v, session)) + "</b>",
-        _("✅ {checked} checked in (⏰ {late} late) · ❌ {missing} not checked in · {total} in all")
-        .format(
-            checked=checked,
-            late=statuses.count("late"),
-            missing=len(people) - checked,
-            total=len(people),
-        ),
+        roll_counts(v, checked, statuses.count("late"), len(people) - checked, len(people)),
     ]
     if not people:
         head.append(_("Nobody is expected at this session yet."))
@@ -242,7 +248,8 @@ def session_roll(
         lines = [
             "<b>{title}</b> · {counts}".format(
                 title=title,
-                counts=_("{checked} of {total} checked in").format(
+                counts=v.tr.ngettext("{checked} of {total} checked in",
+                                     "{checked} of {total} checked in", here).format(
                     checked=here, total=len(members)
                 ),
             )

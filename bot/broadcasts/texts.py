@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from html import escape
 
-from babel.numbers import format_decimal
-
 from bot.models import Participant
 from bot.schedule import Schedule
 from bot.storage.broadcast_records import AttendanceKind, Audience, Broadcast, Report, Undelivered
@@ -17,7 +15,7 @@ MAX_REASONS = 5
 
 
 def number(v: Viewer, n: int) -> str:
-    return format_decimal(n, locale=v.lang)
+    return v.number(n)
 
 
 def people(v: Viewer, n: int) -> str:
@@ -25,8 +23,7 @@ def people(v: Viewer, n: int) -> str:
 
 
 def zone_label(v: Viewer) -> str:
-    """The zone's name; plain "UTC" for people who never chose one (Babel: "Unknown Region")."""
-    return "UTC" if v.zone in ("UTC", "Etc/UTC") else escape(v.zone_name())
+    return escape(v.zone_name())
 
 
 def when_text(v: Viewer, when: datetime) -> str:

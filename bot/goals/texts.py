@@ -11,7 +11,6 @@ from datetime import date, datetime, time
 from html import escape, unescape
 
 from babel.lists import format_list
-from babel.numbers import format_percent
 
 from bot.goals.rules import (
     Answers,
@@ -61,7 +60,7 @@ def moment(v: Viewer, when: datetime) -> str:
 
 def percent(v: Viewer, value: float) -> str:
     """62.5% / 62,5 % with the locale's own spacing; at most one decimal."""
-    return format_percent(round(value, 3), locale=v.lang, decimal_quantization=False)
+    return v.percent(value)
 
 
 def progress(v: Viewer, done: int, total: int) -> str:
@@ -192,7 +191,7 @@ def history_line(v: Viewer, entry: HistoryEntry) -> str:
                  "target_date": _("target date")}
         fields = [names.get(f, f) for f in (entry.detail or "").split(",") if f]
         what = _("{who} edited: {fields}").format(
-            who=who, fields=format_list(fields, locale=v.lang) if fields else "—")
+            who=who, fields=format_list(fields, locale=v.locale) if fields else "—")
     elif entry.action == "status":
         old, _sep, new = (entry.detail or "").partition(">")
         what = _("{who} changed the status: {old} → {new}").format(

@@ -17,7 +17,7 @@ from bot.viewer import Viewer, country_name, flag
 # The tools each staff role adds to the menu (organizers have the facilitators' too). /link
 # and /unlink are used inside group chats: /help explains them, the private menu leaves them out.
 FACILITATOR_COMMANDS = ("people", "attendance", "code", "correct", "broadcast", "broadcasts",
-                        "review")
+                        "review", "coaching")
 ORGANIZER_COMMANDS = ("invite", "invites", "grant", "revoke", "export", "reload", "status")
 
 
@@ -57,6 +57,7 @@ def _staff_descriptions(v: Viewer) -> dict[str, str]:
         "broadcast": _("Send an announcement"),
         "broadcasts": _("Announcements sent and scheduled"),
         "review": _("Closing review of the goals"),
+        "coaching": _("Core groups' coaching hours"),
         "invite": _("Create an invitation link"),
         "invites": _("Invitation links: list and withdraw"),
         "grant": _("Give facilitator rights"),
@@ -85,6 +86,8 @@ def _facilitator_section(v: Viewer) -> list[str]:
         _("/broadcasts: the latest announcements and their delivery; cancel one"),
         _("/goals all: every country's goals and progress"),
         _("/review: the closing review; you can open it before the last session"),
+        _("/coaching: every core group's coaching; /coaching GH polls times for Ghana's, "
+          "books one, moves or cancels it"),
     ]
 
 
@@ -98,6 +101,7 @@ def _organizer_section(v: Viewer) -> list[str]:
         _("/revoke facilitator PERSON: take them back"),
         _("/export or /export goals: attendance or goals as CSV and Excel files"),
         _("/reload: read schedule.json again and rebuild the reminders"),
+        _("/export coaching: the coaching hours and their attendance as CSV and Excel files"),
         _("/status: version, uptime, storage, people per group, next jobs, pending "
           "deliveries and the last errors"),
         _("/link PE core (inside a group chat): post that country's reminders there · "
@@ -129,6 +133,7 @@ def help_text(v: Viewer, schedule: Schedule, role: Role = "participant",
         _("/checkin: check in to the session running now"),
         _("/me: your attendance and certificate progress"),
         _("/goals: your group's goals and action plan"),
+        _("/coaching: your core group's coaching hour: answer the poll, join, check in"),
         _("/settings: change language, country or time zone"),
         _("/profile: your name, organization and sector"),
         _("/mydata: a copy of your data · /forget: delete it"),

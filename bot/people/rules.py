@@ -193,7 +193,7 @@ def N_(message: str) -> str:
 SECTORS: dict[str, str] = {
     "public": N_("Public sector"),
     "industry": N_("Industry"),
-    "cocoa": N_("National cocoa organisation"),
+    "cocoa": N_("National cocoa organization"),
     "coop": N_("Farmers' cooperative"),
     "producers": N_("Producers' association"),
     "civil": N_("Civil society"),

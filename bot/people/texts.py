@@ -131,7 +131,9 @@ def invites_text(v: Viewer, schedule: Schedule, active: list[Invitation],
     for i, inv in enumerate(active[:MAX_LISTED], start=1):
         lines.append("")
         lines.append(f"{i}. " + group_title(v, schedule, inv.group, inv.country))
-        lines.append(_("{left} of {total} uses left · until {date}").format(
+        lines.append(v.tr.ngettext("{left} of {total} use left · until {date}",
+                                   "{left} of {total} uses left · until {date}",
+                                   inv.uses_left).format(
             left=inv.uses_left, total=inv.max_uses, date=_until(v, inv)))
         lines.append(escape(link(inv)))
     if len(active) > MAX_LISTED:
@@ -156,8 +158,11 @@ def _country(v: Viewer, schedule: Schedule, code: str | None) -> str:
 
 
 def _counts_line(v: Viewer, tally: dict[str, int]) -> str:
-    names = group_names(v)
-    return " · ".join(f"{tally[g]} {names[g]}" for g in ("core", "wider", "none") if tally.get(g))
+    """"core group: 3 · wider group: 1": the count after its label, so no noun agrees."""
+    _ = v.tr.gettext
+    labels = {"core": _("core group"), "wider": _("wider group"), "none": _("no group")}
+    return " · ".join(f"{labels[g]}: {v.number(tally[g])}" for g in ("core", "wider", "none")
+                      if tally.get(g))
 
 
 def people_summary(v: Viewer, schedule: Schedule, people: list[Participant]) -> str:
@@ -167,13 +172,13 @@ def people_summary(v: Viewer, schedule: Schedule, people: list[Participant]) -> 
     for tally in table.values():
         for group, n in tally.items():
             total[group] = total.get(group, 0) + n
-    lines = ["<b>" + _("People: {count}").format(count=len(people)) + "</b>"]
+    lines = ["<b>" + _("People: {count}").format(count=v.number(len(people))) + "</b>"]
     if people:
         lines.append(_counts_line(v, total))
         lines.append("")
     order = [c.code for c in schedule.countries]
     for code in sorted(table, key=lambda c: order.index(c) if c in order else len(order)):
-        lines.append(f"{_country(v, schedule, code)}: {_counts_line(v, table[code])}")
+        lines.append(f"{_country(v, schedule, code)} — {_counts_line(v, table[code])}")
     return "\n".join(lines)
 
 

@@ -69,6 +69,11 @@ PERSONAL_DATA: list[PersonalData] = [
     PersonalData("relay_links", "participant_id", "delete"),
     PersonalData("pending_input", "user_id", "delete"),
     PersonalData("pending_input", "chat_id", "delete"),
+    PersonalData("coachings", "coach_id", "anonymize", FORMER),
+    PersonalData("coachings", "booked_by", "anonymize", FORMER),
+    PersonalData("coachings", "tally_chat_id", "anonymize", None),
+    PersonalData("coaching_answers", "user_id", "delete"),
+    PersonalData("coaching_attendance", "user_id", "anonymize", None),  # counts stay
 ]
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.storage.attendance import AttendanceStore
 from bot.storage.broadcasts import BroadcastStore
+from bot.storage.coaching import CoachingStore
 from bot.storage.db import Database
 from bot.storage.goals import GoalStore
 from bot.storage.invitations import InvitationStore
@@ -36,6 +37,7 @@ class Repository:
         self.goals = GoalStore(db)
         self.broadcasts = BroadcastStore(db)
         self.operations = OperationsStore(db)
+        self.coaching = CoachingStore(db)
 
     @classmethod
     async def open(cls, target: Path | str) -> Repository:

@@ -10,9 +10,9 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot.broadcasts import jobs as engine
 from bot.broadcasts import texts as bv
 from bot.broadcasts.keyboards import PreviewAction, actions_keyboard, languages_keyboard
-from bot.broadcasts.rules import WhenError, parse_when
 from bot.config import LANGUAGES
 from bot.context import BotContext, Who
+from bot.parsing import WhenError, parse_when
 from bot.roles import allows
 from bot.storage.broadcast_records import Broadcast
 from bot.storage.pending import Pending
