@@ -66,7 +66,7 @@ def status_text(v: Viewer, r: StatusReport) -> str:
         _("inactive: {count}").format(count=count("inactive")),
     ]
     lines += ["", "<b>" + _("People") + "</b>", " · ".join(people)]
-    lines += ["", "<b>" + _("Next scheduled jobs (times in {zone})").format(
+    lines += ["", "<b>" + _("Next scheduled jobs ({zone})").format(
         zone=v.zone_name()) + "</b>"]
     if r.jobs:
         lines += [f"{_when(v, due)} · <code>{escape(name)}</code>" for name, due in r.jobs]
