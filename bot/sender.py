@@ -89,6 +89,9 @@ class Sender:
         # Seconds to wait for one answer once the request left (None: the HTTP client's read
         # timeout decides). Time queued in the limiter does not count.
         self.timeout = timeout
+        # True once the bot is stopping (bot/app.py sets it): fan-outs take no new recipient
+        # and claims say no, so the rest stays pending for the next start.
+        self.stopping: Callable[[], bool] = lambda: False
 
     async def send(self, call: Call, claim: Claim | None = None, *,
                    priority: Priority = "bulk") -> Outcome:  # fmt: skip
@@ -104,7 +107,7 @@ class Sender:
             nonlocal claimed, tries
             if claimed is None:
                 assert claim is not None
-                claimed = await claim()
+                claimed = not self.stopping() and await claim()
             if claimed:
                 tries += 1
             return claimed
@@ -153,14 +156,15 @@ class Sender:
         """Run deliver(item) for every item, a bounded number at a time.
 
         deliver() does its own sending through send() and records the outcome; an
-        exception in one never stops the others.
+        exception in one never stops the others. Once stopping() is true no new item is
+        taken (a graceful stop leaves the rest for the next start).
         """
         queue: asyncio.Queue[int] = asyncio.Queue()
         for item in items:
             queue.put_nowait(item)
 
         async def worker() -> None:
-            while True:
+            while not self.stopping():
                 try:
                     item = queue.get_nowait()
                 except asyncio.QueueEmpty:

@@ -28,6 +28,7 @@ from handlers import (
     questions,
     reminders,
     sessions,
+    status,
 )
 
 
@@ -44,6 +45,7 @@ def register(app: Application) -> None:
     exports.register(app)
     broadcasts.register(app)
     certificates.register(app)
+    status.register(app)
     coaching.register(app)
     charts.register(app)
     calendar.register(app)

@@ -4,7 +4,6 @@ languages (accept, decline, block), no contact details before acceptance, the li
 from __future__ import annotations
 
 import json
-import sqlite3
 
 from bot.emulator import BotAPIEmulator
 from bot.networking.rules import MAX_OPEN_REQUESTS
@@ -231,10 +230,9 @@ async def test_mydata_and_forget_cover_networking(bot: Services, emulator: BotAP
 
     await rosa.send("/forget")
     await rosa.press("🗑")
-    with sqlite3.connect(bot.settings.database_path) as db:
-        for table in ("network_profiles", "network_requests", "network_hidden"):
-            rows = db.execute(f"SELECT * FROM {table}").fetchall()
-            assert all(ROSA not in row for row in rows), table
+    for table in ("network_profiles", "network_requests", "network_hidden"):
+        rows = await bot.repo.db.fetch(f"SELECT * FROM {table}")
+        assert all(ROSA not in tuple(row) for row in rows), table
     awa = emulator.users[AWA]
     (left,) = await awa.send("/matches")
     assert left.text.startswith("No suggestions right now")

@@ -14,7 +14,7 @@ from bot.storage import Repository
 from bot.storage.broadcast_records import RelayLink
 from bot.storage.db import Database
 from bot.storage.migrations import MIGRATIONS
-from tests.helpers import ORGANIZER_ID, onboard
+from tests.helpers import ORGANIZER_ID, fresh_database, onboard
 
 ROSA, KOFI, GH_FAC, PE_FAC = 7_772_001, 7_772_002, 7_772_003, 7_772_004
 
@@ -129,7 +129,7 @@ async def test_questions_list_follows_the_country_scope(
 async def test_migration_keeps_the_relay_links_of_broadcasts(tmp_path: Path) -> None:
     """The networking migration rebuilds relay_links (broadcast_id nullable, question_id
     added) and keeps the rows of older broadcasts."""
-    db = await Database.open(tmp_path / "old.sqlite3")
+    db = await Database.open(await fresh_database(tmp_path, "old.sqlite3"))
     repo = Repository(db)
     try:
         await db.write("CREATE TABLE schema_version (version INTEGER NOT NULL)")

@@ -19,7 +19,7 @@ from bot.viewer import Viewer, country_name, flag
 FACILITATOR_COMMANDS = ("people", "attendance", "code", "correct", "broadcast", "broadcasts",
                         "review", "coaching", "stats", "materials", "feedback", "certificates",
                         "questions", "networking", "breakouts")
-ORGANIZER_COMMANDS = ("invite", "invites", "grant", "revoke", "export", "reload")
+ORGANIZER_COMMANDS = ("invite", "invites", "grant", "revoke", "export", "reload", "status")
 
 
 def staff_commands(role: Role) -> tuple[str, ...]:
@@ -74,6 +74,7 @@ def _staff_descriptions(v: Viewer) -> dict[str, str]:
         "export": _("Attendance or goals as files"),
         "reload": _("Reload the schedule"),
         "certificates": _("Certificates: counts, names, issue"),
+        "status": _("Bot status: storage, jobs, errors"),
     }
 
 
@@ -127,6 +128,8 @@ def _organizer_section(v: Viewer) -> list[str]:
         _("/export feedback: session ratings and comments as CSV and Excel files"),
         _("/certificates: also ask people to confirm their names, and issue the certificates "
           "· /revokecert CODE: revoke one · /export certificates: the register as files"),
+        _("/status: version, uptime, storage, people per group, next jobs, pending "
+          "deliveries and the last errors"),
         _("/link PE core (inside a group chat): post that country's reminders there · "
           "/unlink: stop"),
     ]

@@ -70,7 +70,7 @@ class BroadcastStore(Store):
         async with self.db.transaction() as db:
             row = await db.fetchone(
                 "SELECT position FROM broadcast_versions WHERE broadcast_id = ? "
-                "AND language IS ?",
+                "AND language IS NOT DISTINCT FROM ?",
                 (broadcast_id, language),
             )
             if row is not None:
@@ -143,7 +143,8 @@ class BroadcastStore(Store):
         """(active people matching, inactive people matching); `staff`: organizers' ids."""
         where, args = await self._where(audience, exclude, staff)
         row = await self.db.fetchone(
-            f"SELECT COALESCE(SUM(p.active = 1), 0), COALESCE(SUM(p.active = 0), 0) "
+            "SELECT COALESCE(SUM(CASE WHEN p.active = 1 THEN 1 ELSE 0 END), 0), "
+            f"COALESCE(SUM(CASE WHEN p.active = 0 THEN 1 ELSE 0 END), 0) "
             f"FROM participants p WHERE {where}",
             tuple(args),
         )
