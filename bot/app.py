@@ -21,6 +21,8 @@ from bot.help.menus import publish_all as publish_menus
 from bot.i18n import I18n
 from bot.limiter import OutboundLimiter
 from bot.materials.jobs import build_jobs as materials_jobs
+from bot.networking.jobs import build_jobs as networking_jobs
+from bot.operations.jobs import build_jobs as backup_jobs
 from bot.people.jobs import build_jobs as people_jobs
 from bot.redact import install as redact_token
 from bot.reminders.jobs import build_jobs as reminder_jobs
@@ -38,7 +40,7 @@ async def start_services(app: Application) -> None:
     """Runs inside the event loop (post_init): open storage, rebuild jobs, publish menus."""
     svc = get_services(app)
     if svc._repo is None:
-        svc._repo = await Repository.open(svc.settings.database_path)
+        svc._repo = await Repository.open(svc.settings.database)
     for build in svc.job_builders:
         await build(app)
     await publish_menus(app)  # per language for everyone, and each staff member's own
@@ -61,7 +63,7 @@ def setup_application(
 ) -> Application:
     from handlers import register
 
-    redact_token(settings.telegram_bot_token.get_secret_value())  # never in a log line
+    redact_token(settings.token or "")  # never in a log line
     svc = Services(
         settings=settings,
         schedule=schedule or load_schedule(settings.schedule_path),
@@ -71,11 +73,12 @@ def setup_application(
         # Derived state, rebuilt at every start and on /reload. Session versions first: a
         # "session moved" notice carries the event with its new SEQUENCE.
         job_builders=[session_jobs, reminder_jobs, build_goal_jobs, people_jobs, broadcast_jobs,
-                      materials_jobs, feedback_jobs, certificate_jobs, coaching_jobs],
+                      materials_jobs, feedback_jobs, certificate_jobs, coaching_jobs,
+                      networking_jobs, backup_jobs],
     )
     builder = (
         Application.builder()
-        .token(settings.telegram_bot_token.get_secret_value())
+        .token(settings.token or "")
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .context_types(ContextTypes(context=BotContext))
         # One outbound path: every Bot API call, replies first (bot/limiter.py).
@@ -91,9 +94,9 @@ def setup_application(
         if settings.bot_file_url:
             builder = builder.base_file_url(settings.bot_file_url)
     app = builder.build()
+    svc.sender.stopping = lambda: not app.running
     app.bot_data["services"] = svc
     svc._app = app
-    svc.sender.alive = lambda: app.running  # fan-outs waiting for storage stop with the bot
     register(app)
     return app
 

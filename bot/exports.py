@@ -14,6 +14,7 @@ from bot.certificates.export import write_certificates
 from bot.coaching.export import write_coaching
 from bot.feedback.export import write_feedback
 from bot.goals.export import write_goals
+from bot.networking.export import write_networking
 from bot.people.export import write_people
 from bot.schedule import Schedule
 from bot.storage import Repository
@@ -25,6 +26,7 @@ EXPORTERS: dict[str, Exporter] = {
     "attendance": write_attendance,
     "feedback": write_feedback,
     "goals": write_goals,
+    "networking": write_networking,
     "people": write_people,
     "certificates": write_certificates,
     "coaching": write_coaching,

@@ -245,6 +245,43 @@ class AfterSession(_Model):
         return _optional_texts(value)
 
 
+class Topic(_Model):
+    """A networking topic: what people offer and seek (key: short, it travels in buttons)."""
+
+    key: str = Field(pattern=r"^[a-z0-9_]{1,16}$")
+    name: dict[str, str]
+
+    @field_validator("name")
+    @classmethod
+    def _all_languages(cls, value: dict[str, str]) -> dict[str, str]:
+        _check_languages(dict(value))
+        return value
+
+    def label(self, lang: str) -> str:
+        return self.name.get(lang) or self.name["en"]
+
+
+class NetworkingConfig(_Model):
+    """Matchmaking: the topics people offer and seek, and the sessions before which everyone
+    in the audience gets their suggestions (or an invitation to make a profile)."""
+
+    sessions: list[int] = Field(default_factory=list)
+    nudge_days_before: int = Field(default=3, ge=0, le=60)
+    topics: list[Topic] = Field(default_factory=list)
+
+    @field_validator("topics")
+    @classmethod
+    def _unique_topics(cls, value: list[Topic]) -> list[Topic]:
+        keys = [t.key for t in value]
+        dupes = sorted({k for k in keys if keys.count(k) > 1})
+        if dupes:
+            raise ValueError(f"duplicate topic key {dupes[0]!r}")
+        return value
+
+    def topic(self, key: str) -> Topic | None:
+        return next((t for t in self.topics if t.key == key), None)
+
+
 class Session(_Model):
     number: int = Field(ge=0)
     part: int = Field(ge=1)
@@ -327,6 +364,7 @@ class Schedule(_Model):
     coaching: CoachingConfig = Field(default_factory=CoachingConfig)
     meeting: Meeting = Field(default_factory=Meeting)
     after_session: AfterSession = Field(default_factory=AfterSession)
+    networking: NetworkingConfig = Field(default_factory=NetworkingConfig)
     sessions: list[Session]
 
     @field_validator("languages")
@@ -378,6 +416,14 @@ class Schedule(_Model):
                 raise ValueError(f"coaching: unknown country {key!r}")
         if coaching.part is not None and coaching.part not in {s.part for s in self.sessions}:
             raise ValueError(f"coaching.part: no session is in part {coaching.part}")
+        return self
+
+    @model_validator(mode="after")
+    def _networking_sessions(self) -> Schedule:
+        numbers = {s.number for s in self.sessions}
+        unknown = [n for n in self.networking.sessions if n not in numbers]
+        if unknown:
+            raise ValueError(f"networking.sessions: no session {unknown[0]}")
         return self
 
     # Queries: plain functions of "now", which the caller takes from its clock.

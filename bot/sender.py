@@ -98,10 +98,14 @@ class Sender:
         # Seconds to wait for one answer once the request left (None: the HTTP client's read
         # timeout decides). Time queued in the limiter does not count.
         self.timeout = timeout
-        # False once the bot is stopping: a fan-out waiting for storage gives up then (what is
-        # still pending is sent after the next start). The wiring sets it (bot/app.py).
-        self.alive: Callable[[], bool] = lambda: True
+        # True once the bot is stopping (bot/app.py sets it): fan-outs take no new recipient
+        # and claims say no, so the rest stays pending for the next start.
+        self.stopping: Callable[[], bool] = lambda: False
         self.storage_backoff = (0.2, 5.0)  # first and longest pause while storage fails
+
+    def alive(self) -> bool:
+        """Not stopping: work waiting for storage (bot/faults.py persist) keeps trying."""
+        return not self.stopping()
 
     async def send(self, call: Call, claim: Claim | None = None, *,
                    priority: Priority = "bulk") -> Outcome:  # fmt: skip
@@ -117,7 +121,7 @@ class Sender:
             nonlocal claimed, tries
             if claimed is None:
                 assert claim is not None
-                claimed = await claim()
+                claimed = not self.stopping() and await claim()
             if claimed:
                 tries += 1
             return claimed
@@ -172,11 +176,12 @@ class Sender:
         """Run deliver(item) for every item, a bounded number at a time.
 
         deliver() does its own sending through send() and records the outcome; an
-        exception in one never stops the others. StorageUnavailable out of deliver() means
-        nothing was sent for that item (its claim could not be written): the item goes back
-        in the queue and every worker pauses with backoff, on_wait(True) is called, and
-        on_wait(False) once an item went through again. Waiting ends when keep_trying()
-        (default: always) or the sender's alive() says stop; returns the items left undone.
+        exception in one never stops the others. Once stopping() is true no new item is
+        taken (a graceful stop leaves the rest for the next start). StorageUnavailable out of
+        deliver() means nothing was sent for that item (its claim could not be written): the
+        item goes back in the queue and every worker pauses with backoff, on_wait(True) is
+        called, and on_wait(False) once an item went through again. Waiting ends when
+        keep_trying() (default: always) says stop, or the bot stops; returns the items left.
         """
         queue: deque[int] = deque(items)
         pause = _Pause(Backoff(*self.storage_backoff), on_wait)
@@ -186,8 +191,8 @@ class Sender:
 
         async def worker() -> None:
             while (turn := await pause.turn(going)) is not None:
-                if not queue:
-                    pause.passed(turn)  # nothing left to probe with
+                if not queue or self.stopping():
+                    pause.passed(turn)  # nothing left to probe with, or stopping
                     return
                 item = queue.popleft()
                 try:
@@ -202,7 +207,7 @@ class Sender:
 
         workers = min(self.concurrency, len(items))
         await asyncio.gather(*(worker() for _ in range(workers)))
-        if queue:
+        if queue and pause.waiting:
             log.error("%d deliveries left pending: storage unavailable (%s)", len(queue),
                       pause.last)
         return list(queue)

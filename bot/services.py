@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from telegram.ext import Application
@@ -21,6 +23,7 @@ from bot.i18n import I18n, normalize_language
 from bot.limiter import OutboundLimiter
 from bot.membership import Member, member
 from bot.models import Participant
+from bot.operations.rules import ErrorLog
 from bot.roles import effective_role
 from bot.schedule import Schedule
 from bot.sender import Sender
@@ -50,6 +53,10 @@ class Services:
     # Background work (fan-outs started by a handler or a job), by name.
     _tasks: dict[str, asyncio.Task[Any]] = field(default_factory=dict, repr=False)
     _halted: set[str] = field(default_factory=set, repr=False)
+    # Errors seen while handling updates (for /status and the organizers' notices).
+    errors: ErrorLog = field(default_factory=ErrorLog)
+    # Real time, not program time: uptime is about the process.
+    started: float = field(default_factory=time.monotonic)
     _place_cache: dict[tuple[int, str], dict[str, str]] = field(default_factory=dict,
                                                                repr=False)
 
@@ -63,6 +70,13 @@ class Services:
         if self._repo is None:
             raise RuntimeError("storage is not open: start_services() was not run")
         return self._repo
+
+    @property
+    def has_storage(self) -> bool:
+        return self._repo is not None
+
+    def uptime(self) -> timedelta:
+        return timedelta(seconds=time.monotonic() - self.started)
 
     @property
     def limiter(self) -> OutboundLimiter:

@@ -22,11 +22,14 @@ from handlers import (
     help,
     input,
     materials,
+    networking,
     onboarding,
     people,
+    questions,
     reminders,
     sessions,
     shield,
+    status,
 )
 
 
@@ -44,10 +47,13 @@ def register(app: Application) -> None:
     exports.register(app)
     broadcasts.register(app)
     certificates.register(app)
+    status.register(app)
     coaching.register(app)
     charts.register(app)
     calendar.register(app)
     materials.register(app)
     feedback.register(app)
+    networking.register(app)
+    questions.register(app)
     # Last: anything no other handler took gets a short answer, never silence.
     errors.register(app)

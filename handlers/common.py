@@ -70,26 +70,16 @@ def restricted(minimum: Role) -> Callable[[Callback], Callback]:
     return decorate
 
 
-def private_only(handler: Callback) -> Callback:
-    """Personal answers go to the private chat only. In a group the person gets a short
-    note and a button that opens the private chat; nothing about them is posted there."""
+def personal(handler: Callback) -> Callback:
+    """A command whose answer is about a person: it runs in the private chat only (in a group,
+    private_only() answers with the note and the button instead)."""
 
     @functools.wraps(handler)
     async def checked(update: Update, context: BotContext) -> None:
-        chat = update.effective_chat
-        if chat is None or chat.type == ChatType.PRIVATE:
+        if await private_only(update, context):
             await handler(update, context)
-            return
-        w = await context.who()
-        text, label = private_chat_note(w.view)
-        button = InlineKeyboardButton(label, url=f"https://t.me/{context.bot.username}")
-        if update.callback_query is not None:
-            await update.callback_query.answer(text, show_alert=True)
-        elif update.effective_message is not None:
-            await update.effective_message.reply_text(
-                text, reply_markup=InlineKeyboardMarkup([[button]]))
 
-    checked.private_only = True  # type: ignore[attr-defined]
+    checked.personal = True  # type: ignore[attr-defined]
     return checked
 
 
@@ -120,6 +110,23 @@ async def alert(update: Update, text: str) -> None:
     """A pop-up answer to a pressed button."""
     assert update.callback_query is not None
     await update.callback_query.answer(text, show_alert=True)
+
+
+async def private_only(update: Update, context: BotContext) -> bool:
+    """Personal answers go to the private chat only: anywhere else the person gets a short note
+    and a button that opens the private chat (nothing about them is posted), and False."""
+    chat = update.effective_chat
+    if chat is None or chat.type == ChatType.PRIVATE:
+        return True
+    w = await context.who()
+    text, label = private_chat_note(w.view)
+    button = InlineKeyboardButton(label, url=f"https://t.me/{context.bot.username}")
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=True)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(
+            text, reply_markup=InlineKeyboardMarkup([[button]]))
+    return False
 
 
 async def stale_button(update: Update, context: BotContext) -> None:

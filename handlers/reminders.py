@@ -22,7 +22,7 @@ from bot.reminders.texts import no_group_note, reminders_text
 from bot.schedule import ScheduleError, load_schedule
 from bot.storage.reminders import ALL_OFF
 from bot.viewer import country_name
-from handlers.common import private_only, restricted
+from handlers.common import personal, restricted
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ async def _screen(w: Who) -> tuple[str, InlineKeyboardMarkup]:
     return text, reminders_keyboard(w.view, offsets, off, all_off)
 
 
-@private_only
+@personal
 async def reminders_command(update: Update, context: BotContext) -> None:
     w = await context.who()
     text, keyboard = await _screen(w)

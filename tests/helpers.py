@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import secrets
+from collections.abc import Callable, Iterable
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from bot.emulator import BotMessage, FakeUser
 from bot.services import Services
+from bot.storage.db import Database
 
 ROOT = Path(__file__).resolve().parent.parent
 ORGANIZER_ID = 900
@@ -16,6 +20,49 @@ ORGANIZER_ID = 900
 TOKEN = "123456:TEST-TOKEN"
 
 BotRunner = Callable[..., AbstractAsyncContextManager[Services]]
+
+# The backend the suite runs on: unset, SQLite files; a postgresql:// URL (.ci/run starts a
+# throwaway server), a fresh schema of that database for every test.
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or None
+SCHEMAS: list[str] = []  # dropped at the end of the run (tests/conftest.py)
+
+
+def with_schema(url: str, schema: str) -> str:
+    """The URL with search_path set (asyncpg passes unknown query keys as server settings)."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "search_path"]
+    return urlunsplit(parts._replace(query=urlencode([*query, ("search_path", schema)])))
+
+
+async def fresh_database(tmp_path: Path, name: str = "bot.sqlite3") -> Path | str:
+    """An empty database on the backend under test: a SQLite file, or a new schema."""
+    if TEST_DATABASE_URL is None:
+        return tmp_path / name
+    import asyncpg
+
+    schema = f"t_{secrets.token_hex(6)}"
+    conn = await asyncpg.connect(TEST_DATABASE_URL)
+    try:
+        await conn.execute(f"CREATE SCHEMA {schema}")
+    finally:
+        await conn.close()
+    SCHEMAS.append(schema)
+    return with_schema(TEST_DATABASE_URL, schema)
+
+
+def database_env(database: Path | str) -> dict[str, str]:
+    """The environment that points `python -m bot ...` at this database."""
+    if isinstance(database, str):
+        return {"DATABASE_URL": database}
+    return {"DATABASE_PATH": str(database)}
+
+
+async def dump(db: Database, skip: Iterable[str] = ()) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table (rows sorted, so the order of storage does not matter)."""
+    return {
+        table: sorted((tuple(row) for row in await db.fetch(f"SELECT * FROM {table}")), key=repr)
+        for table in await db.tables() if table not in set(skip)
+    }
 
 
 async def onboard(user: FakeUser, lang_button: str, country_button: str,

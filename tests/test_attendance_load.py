@@ -10,7 +10,7 @@ from bot.clock import FakeClock
 from bot.emulator import BotAPIEmulator
 from bot.services import Services
 from bot.storage import Repository
-from tests.helpers import ORGANIZER_ID, BotRunner, core_members
+from tests.helpers import ORGANIZER_ID, BotRunner, core_members, fresh_database
 
 CONFIRMED = "✅ You are checked in for Session 3. Welcome!"
 ALREADY = "You are already checked in for Session 3"
@@ -44,7 +44,7 @@ async def test_200_concurrent_checkins_and_double_taps(
 
 async def test_store_keeps_one_row_under_truly_concurrent_writes(tmp_path: Path) -> None:
     """ptb handles updates one by one by default; the storage must not rely on that."""
-    repo = await Repository.open(tmp_path / "db.sqlite3")
+    repo = await Repository.open(await fresh_database(tmp_path))
     try:
         now = datetime(2021, 3, 24, 14, 0, tzinfo=UTC)
         store = repo.attendance

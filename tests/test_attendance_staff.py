@@ -16,7 +16,7 @@ from bot.clock import FakeClock
 from bot.config import Settings
 from bot.emulator import BotAPIEmulator, FakeUser
 from bot.services import Services
-from tests.helpers import ORGANIZER_ID, ROOT, as_core, onboard
+from tests.helpers import ORGANIZER_ID, ROOT, as_core, database_env, onboard
 
 FAC = 71
 S3 = datetime(2021, 3, 24, 14, 0, tzinfo=UTC)
@@ -279,7 +279,7 @@ async def test_exports_in_chat_and_from_the_shell(
     env = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": "1:x",
-        "DATABASE_PATH": str(settings.database_path),
+        **database_env(settings.database),
         "SCHEDULE_PATH": str(ROOT / "schedule.json"),
         "ORGANIZER_IDS": str(ORGANIZER_ID),
     }

@@ -46,12 +46,13 @@ ACTIVE = {p[0] for p in PEOPLE if p[4]}
 
 
 @pytest.fixture
-def settings(emulator: BotAPIEmulator, tmp_path: Path) -> Settings:
+def settings(emulator: BotAPIEmulator, tmp_path: Path, database: Path | str) -> Settings:
     return load_settings(
         env_file=None,
         telegram_bot_token=emulator.token,
         bot_api_url=emulator.base_url,
         database_path=tmp_path / "data" / "bot.sqlite3",
+        database_url=database if isinstance(database, str) else None,
         schedule_path=ROOT / "schedule.json",
         organizer_ids=[ORGANIZER_ID],
         send_rate=500,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import sqlite3
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -21,8 +20,9 @@ from bot.certificates.jobs import DELIVER, issue
 from bot.clock import FakeClock
 from bot.emulator import BotAPIEmulator, FakeUser
 from bot.services import Services
+from bot.storage.db import Database
 from tests.goal_helpers import LANG_BUTTONS, wait_for
-from tests.helpers import ORGANIZER_ID, ROOT, BotRunner, as_core, onboard
+from tests.helpers import ORGANIZER_ID, ROOT, BotRunner, as_core, database_env, onboard
 
 AFTER = datetime(2021, 10, 7, 12, tzinfo=UTC)  # the day after the closing session
 
@@ -56,9 +56,16 @@ def pdf_qr(content: bytes) -> list[str]:
             for b in zxingcpp.read_barcodes(Image.open(io.BytesIO(image.data)).convert("L"))]
 
 
-def rows(bot: Services, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(bot.settings.database_path) as db:
-        return db.execute(sql).fetchall()
+async def q(bot: Services, sql: str) -> list[tuple[object, ...]]:
+    """Rows from the database under test, while the bot runs or after it stopped."""
+    try:
+        return [tuple(row) for row in await bot.repo.db.fetch(sql)]
+    except RuntimeError:  # stopped: storage closed
+        db = await Database.open(bot.settings.database)
+        try:
+            return [tuple(row) for row in await db.fetch(sql)]
+        finally:
+            await db.close()
 
 
 async def issue_all(organizer: FakeUser, bot: Services, count: int) -> None:
@@ -104,7 +111,7 @@ async def test_confirm_issue_resend_verify_revoke(
     assert "All countries: eligible 1 · name confirmed 1 · issued 0 · not eligible 1" in counts.text
     await issue_all(organizer, bot, 1)
 
-    (code, delivery, file_id) = rows(bot, "SELECT code, delivery, file_id FROM certificates")[0]
+    ((code, delivery, file_id),) = await q(bot, "SELECT code, delivery, file_id FROM certificates")
     assert delivery == "sent" and file_id
     got = zoe.messages[-1]
     assert got.document is not None and got.text.endswith(
@@ -118,7 +125,7 @@ async def test_confirm_issue_resend_verify_revoke(
     # Asked again: the same certificate, not a new one.
     (again,) = await zoe.send("/certificate")
     assert again.document == got.document
-    assert rows(bot, "SELECT COUNT(*) FROM certificates") == [(1,)]
+    assert await q(bot, "SELECT COUNT(*) FROM certificates") == [(1,)]
 
     # Anyone checks it, in their language, without being registered.
     stranger = emulator.user(501, "es")
@@ -143,7 +150,7 @@ async def test_confirm_issue_resend_verify_revoke(
     assert revoked.text.startswith("⛔ Certificate ")
     await wait_for(emulator, lambda: zoe.last.text.startswith("⛔ The organizers have revoked"))
     assert zoe.last.text.endswith("Reason: Issued by mistake")
-    assert rows(bot, "SELECT action, target FROM audit_log WHERE action LIKE 'certificate%'") \
+    assert await q(bot, "SELECT action, target FROM audit_log WHERE action LIKE 'certificate%'") \
         == [("certificates_issue", None), ("certificate_revoke", "301")]
     (checked,) = await stranger.send(f"/verify {code}")
     assert checked.text.startswith("⛔ Certificado revocado · revocado el 7 de octubre de 2021")
@@ -184,7 +191,7 @@ async def test_who_may_see_issue_and_revoke(
     answers = len(actor.callback_answers)
     await actor.press_data("crt:m:go", expect=0 if who != "organizer" else 1)
     await bot.join()
-    issued = rows(bot, "SELECT user_id FROM certificates ORDER BY user_id")
+    issued = await q(bot, "SELECT user_id FROM certificates ORDER BY user_id")
     if who == "organizer":
         assert issued == [(311,), (312,)]
     else:
@@ -192,16 +199,17 @@ async def test_who_may_see_issue_and_revoke(
         assert actor.callback_answers[answers]["text"] == "Sorry, only organizers can do that."
         await organizer.press_data("crt:m:go")
         await bot.join()
-    code = rows(bot, "SELECT code FROM certificates WHERE user_id = 311")[0][0]
+    code = (await q(bot, "SELECT code FROM certificates WHERE user_id = 311"))[0][0]
     (answer,) = await actor.send(f"/revokecert {code}")
     if who == "organizer":
         assert answer.text.startswith("✅ Valid certificate")
         await actor.send("Wrong person")
-        assert rows(bot, f"SELECT status FROM certificates WHERE code = '{code}'") == [
+        assert await q(bot, f"SELECT status FROM certificates WHERE code = '{code}'") == [
             ("revoked",)]
     else:
         assert answer.text == "Sorry, only organizers can do that."
-        assert rows(bot, f"SELECT status FROM certificates WHERE code = '{code}'") == [("valid",)]
+        assert await q(bot, f"SELECT status FROM certificates WHERE code = '{code}'") == [
+            ("valid",)]
     await wait_for(emulator, lambda: bool(ama.messages) and bool(kofi.messages))
 
 
@@ -232,12 +240,12 @@ async def test_fifty_people_with_a_restart_midway_get_theirs_exactly_once(
         await wait_for(emulator, lambda: sum(documents().values()) >= 12, timeout=20)
     first = sum(documents().values())
     assert 12 <= first < 50
-    assert rows(bot, "SELECT COUNT(*) FROM certificates WHERE delivery = 'sending'") == [(0,)]
+    assert await q(bot, "SELECT COUNT(*) FROM certificates WHERE delivery = 'sending'") == [(0,)]
 
     async with run_bot() as bot:
         await wait_for(emulator, lambda: sum(documents().values()) >= 50, timeout=30)
         await bot.join()
-        assert rows(bot, "SELECT delivery, COUNT(*) FROM certificates GROUP BY delivery") == [
+        assert await q(bot, "SELECT delivery, COUNT(*) FROM certificates GROUP BY delivery") == [
             ("sent", 50)]
     assert set(documents().values()) == {1}
 
@@ -257,12 +265,12 @@ async def test_a_send_cut_off_by_a_crash_is_not_repeated(
         bot.halt(DELIVER)  # the fan-out claims nothing: both stay pending
         assert await issue(bot.app, ORGANIZER_ID) == 2
         await bot.join()
-        (code,) = rows(bot, "SELECT code FROM certificates WHERE user_id = 6101")[0]
+        (code,) = (await q(bot, "SELECT code FROM certificates WHERE user_id = 6101"))[0]
         assert await bot.repo.certificates.claim(str(code))  # then the process "died"
     async with run_bot() as bot:
         await wait_for(emulator, lambda: bool(emulator.messages_to(6102)))
         await bot.join()
-        assert rows(bot, "SELECT user_id, delivery FROM certificates ORDER BY user_id") == [
+        assert await q(bot, "SELECT user_id, delivery FROM certificates ORDER BY user_id") == [
             (6101, "unknown"), (6102, "sent")]
     assert [m for m in emulator.messages_to(6101) if m.document] == []  # other news may arrive
 
@@ -296,14 +304,14 @@ async def test_forget_keeps_the_certificate_verifiable_only_if_asked(
     clock.set(AFTER)
     organizer = emulator.user(ORGANIZER_ID, "en")
     await issue_all(organizer, bot, 1)
-    (code,) = rows(bot, "SELECT code FROM certificates")[0]
+    (code,) = (await q(bot, "SELECT code FROM certificates"))[0]
 
     (question,) = await zoe.send("/forget")
     assert "You hold a certificate of completion" in question.text
     await zoe.press("Delete, keep my certificate verifiable" if keep
                     else "Delete all, revoke my certificate")
     assert await bot.repo.participants.get(341) is None
-    assert rows(bot, "SELECT user_id FROM certificates") == [(None,)]
+    assert await q(bot, "SELECT user_id FROM certificates") == [(None,)]
     (checked,) = await emulator.user(342, "en").send(f"/verify {code}")
     if keep:
         assert checked.text.startswith("✅ Valid certificate\nName: Zoë\n")
@@ -311,7 +319,7 @@ async def test_forget_keeps_the_certificate_verifiable_only_if_asked(
         assert checked.text.startswith("⛔ Revoked certificate · revoked on October 7, 2021\n"
                                        "Its holder's data was deleted at their request.")
         assert "Zoë" not in checked.text
-        assert rows(bot, "SELECT name, file_id FROM certificates") == [(None, None)]
+        assert await q(bot, "SELECT name, file_id FROM certificates") == [(None, None)]
 
 
 async def test_verify_works_for_strangers_when_registration_is_closed(
@@ -343,9 +351,9 @@ async def test_offline_commands_write_and_verify_without_a_token(
         clock.set(AFTER)
         assert await issue(bot.app, ORGANIZER_ID) == 2
         await bot.join()
-        (zoe, joao) = [r[0] for r in rows(bot, "SELECT code FROM certificates ORDER BY user_id")]
+        (zoe, joao) = [r[0] for r in await q(bot, "SELECT code FROM certificates ORDER BY user_id")]
         assert await bot.repo.certificates.revoke(str(joao), "duplicate", ORGANIZER_ID, AFTER)
-        database = bot.settings.database_path
+        database = bot.settings.database
         files = await emulator.user(ORGANIZER_ID, "en").send("/export certificates", expect=2)
         assert [m.document[0] for m in files if m.document] == [
             "certificates.csv", "certificates.xlsx"]
@@ -356,7 +364,7 @@ async def test_offline_commands_write_and_verify_without_a_token(
             ("João D’Ávila", "Côte d'Ivoire", "10", "26.0", "revoked", "duplicate", "sent"),
             ("Zoë N’Guessan", "Côte d'Ivoire", "10", "26.0", "valid", "", "sent")]
     env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
-    env.update(DATABASE_PATH=str(database), SCHEDULE_PATH=str(ROOT / "schedule.json"))
+    env.update(database_env(database), SCHEDULE_PATH=str(ROOT / "schedule.json"))
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True,

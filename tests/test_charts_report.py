@@ -10,12 +10,11 @@ from pathlib import Path
 
 from bot.storage import Repository
 from tests.chart_helpers import PEOPLE, RECORDS, START, S, png_size
-from tests.helpers import ROOT
+from tests.helpers import ROOT, database_env, fresh_database
 
 
 async def test_report_writes_the_charts_and_a_pdf(tmp_path: Path) -> None:
-    database = tmp_path / "data" / "bot.sqlite3"
-    database.parent.mkdir()
+    database = await fresh_database(tmp_path)
     repo = await Repository.open(database)
     try:
         for p in PEOPLE:
@@ -31,7 +30,7 @@ async def test_report_writes_the_charts_and_a_pdf(tmp_path: Path) -> None:
 
     out = tmp_path / "report"
     env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
-    env.update(DATABASE_PATH=str(database), SCHEDULE_PATH=str(ROOT / "schedule.json"))
+    env.update(database_env(database), SCHEDULE_PATH=str(ROOT / "schedule.json"))
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "report", "--output", str(out), "--lang", "fr",
         cwd=tmp_path, env={**env, "PYTHONPATH": str(ROOT)},

@@ -29,6 +29,7 @@ from tests.chart_helpers import (
     step,
     view,
 )
+from tests.helpers import fresh_database
 
 
 def test_attendance_per_session_and_country(schedule: Schedule) -> None:
@@ -136,7 +137,7 @@ def test_captions_fit_telegram_in_every_language(schedule: Schedule) -> None:
 
 
 async def test_export_sheets_hold_the_chart_numbers(tmp_path: Path, schedule: Schedule) -> None:
-    repo = await Repository.open(tmp_path / "db.sqlite3")
+    repo = await Repository.open(await fresh_database(tmp_path))
     try:
         for p in PEOPLE:
             await repo.participants.ensure(p.user_id, first_name=p.first_name, last_name=None,

@@ -5,7 +5,6 @@ told to everyone once."""
 from __future__ import annotations
 
 import csv
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -47,8 +46,7 @@ async def test_a_restart_between_poll_and_booking_loses_nothing(
         await g["kofi"].press("1 ✅ I can")
         c = (await svc.repo.coaching.all("GH"))[0]
         # As if the bot stopped before João's poll went out: his row is still pending.
-        with sqlite3.connect(svc.settings.database_path) as db:
-            db.execute("UPDATE deliveries SET status = 'pending' WHERE chat_id = 73")
+        await svc.repo.db.write("UPDATE deliveries SET status = 'pending' WHERE chat_id = 73")
     polls = {u.id: count(u, "🗓") for u in members}
 
     async with run_bot() as svc:

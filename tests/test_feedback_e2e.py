@@ -20,7 +20,7 @@ from bot.exports import EXPORTERS
 from bot.jobs import fire_due
 from bot.services import Services
 from bot.storage.reminders import DeliveryKey
-from tests.helpers import ORGANIZER_ID, ROOT, BotRunner, as_core, onboard
+from tests.helpers import ORGANIZER_ID, ROOT, BotRunner, as_core, database_env, onboard
 
 S3 = datetime(2021, 3, 24, 14, 0, tzinfo=UTC)  # core only, 3 hours
 END3 = S3 + timedelta(hours=3)
@@ -234,7 +234,7 @@ async def test_export_reads_back(bot: Services, emulator: BotAPIEmulator, clock:
         [sys.executable, "-m", "bot", "export", "feedback", "--format", "xlsx", "--output",
          str(tmp_path / "shell.xlsx")],
         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "TELEGRAM_BOT_TOKEN": "1:a",
-             "DATABASE_PATH": str(bot.settings.database_path)},
+             **database_env(bot.settings.database)},
         cwd=ROOT, capture_output=True, text=True, timeout=60,
     )
     assert shell.returncode == 0, shell.stderr

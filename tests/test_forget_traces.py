@@ -5,23 +5,15 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
 from pathlib import Path
 
 from bot.emulator import BotAPIEmulator
 from bot.exports import EXPORTERS
 from bot.services import Services
 from tests.goal_helpers import add_goal, member
-from tests.helpers import ORGANIZER_ID
+from tests.helpers import ORGANIZER_ID, dump
 
 EFUA = 7_770_101  # distinctive: no other cell holds this number
-
-
-def cells(path: Path) -> list[tuple[str, object]]:
-    with sqlite3.connect(path) as db:
-        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        return [(t, value) for t in tables for row in db.execute(f"SELECT * FROM {t}")
-                for value in row]
 
 
 async def test_forget_removes_the_name_from_steps_reasons_and_audit(
@@ -47,7 +39,8 @@ async def test_forget_removes_the_name_from_steps_reasons_and_audit(
     (gone,) = await efua.press("🗑 Yes, delete my data")
     assert gone.text.startswith("Done: your data has been deleted")
 
-    leftovers = [(t, v) for t, v in cells(bot.settings.database_path)
+    leftovers = [(table, v) for table, rows in (await dump(bot.repo.db)).items()
+                 for row in rows for v in row
                  if v == EFUA or (isinstance(v, str) and ("Efua" in v or str(EFUA) in v))]
     assert leftovers == []
     (goal,) = await bot.repo.goals.goals("GH")

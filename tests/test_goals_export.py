@@ -19,7 +19,7 @@ from bot.schedule import Schedule
 from bot.services import Services
 from bot.storage import Repository
 from tests.goal_helpers import member
-from tests.helpers import ORGANIZER_ID, ROOT
+from tests.helpers import ORGANIZER_ID, ROOT, database_env, fresh_database
 
 T1 = datetime(2021, 1, 20, 16, 30, tzinfo=UTC)
 T2 = T1 + timedelta(days=1)
@@ -114,7 +114,7 @@ def as_csv(value: object) -> str:
 
 
 async def test_csv_and_xlsx_cell_by_cell(tmp_path: Path, schedule: Schedule) -> None:
-    repo = await Repository.open(tmp_path / "db.sqlite3")
+    repo = await Repository.open(await fresh_database(tmp_path))
     try:
         gh, pe = await seed(repo)
         await EXPORTERS["goals"](repo, schedule, "csv", tmp_path / "goals.csv")
@@ -162,7 +162,7 @@ async def test_export_goals_in_chat(bot: Services, emulator: BotAPIEmulator,
 
 def test_export_from_the_shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                capsys: pytest.CaptureFixture[str]) -> None:
-    db = tmp_path / "bot.sqlite3"
+    db = asyncio.run(fresh_database(tmp_path))
 
     async def prepare() -> None:
         repo = await Repository.open(db)
@@ -173,7 +173,8 @@ def test_export_from_the_shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 
     asyncio.run(prepare())
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "1:x")
-    monkeypatch.setenv("DATABASE_PATH", str(db))
+    for name, value in database_env(db).items():
+        monkeypatch.setenv(name, value)
     monkeypatch.setenv("SCHEDULE_PATH", str(ROOT / "schedule.json"))
     monkeypatch.chdir(tmp_path)  # no .env here
     out = tmp_path / "out" / "goals.xlsx"

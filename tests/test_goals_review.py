@@ -16,7 +16,7 @@ from bot.storage import Repository
 from bot.storage.db import Database
 from bot.storage.migrations import MIGRATIONS
 from tests.goal_helpers import member, wait_for
-from tests.helpers import ORGANIZER_ID, BotRunner
+from tests.helpers import ORGANIZER_ID, BotRunner, fresh_database
 
 CLOSING = datetime(2021, 10, 6, 14, tzinfo=UTC)
 
@@ -297,7 +297,7 @@ async def test_a_facilitator_opens_the_review_early(
 async def test_the_migration_carries_old_answers_over(tmp_path: Path) -> None:
     """A database from before per-member answers: each goal's one answer becomes the answer
     of the person who gave it; the old table stays."""
-    db = await Database.open(tmp_path / "old.sqlite3")
+    db = await Database.open(await fresh_database(tmp_path, "old.sqlite3"))
     repo = Repository(db)
     try:
         await db.write("CREATE TABLE schema_version (version INTEGER NOT NULL)")

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
-import sqlite3
 from pathlib import Path
 
 from bot.emulator import BotAPIEmulator
 from bot.exports import EXPORTERS
 from bot.services import Services
 from bot.storage.personal_data import PERSONAL_DATA
-from tests.helpers import ORGANIZER_ID, onboard
+from tests.helpers import ORGANIZER_ID, dump, onboard
 
 # Columns that name a person but are not personal data of that person, with the reason.
 NOT_PERSONAL: dict[str, str] = {
@@ -41,12 +40,6 @@ NOT_ABOUT_A_PERSON: dict[str, str] = {
     "certificates.name": "what the paper prints, kept only at the holder's request",
     "certificates.delivery_error": "Telegram's error text",
 }
-
-
-def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    with sqlite3.connect(path) as db:
-        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        return {t: db.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in tables}
 
 
 async def people_csv(bot: Services, tmp_path: Path) -> list[dict[str, str]]:
@@ -175,7 +168,7 @@ async def test_forget_deletes_the_person_everywhere(
     # No table keeps anything about them: not the profile, not facilitator rights, not the
     # invitation use, not the audit trail (anonymized). So no export and no fan-out that
     # selects from these tables can reach them.
-    for table, rows in dump(bot.settings.database_path).items():
+    for table, rows in (await dump(bot.repo.db)).items():
         for row in rows:
             assert person_id not in row and str(person_id) not in row, (table, row)
             assert "efua_gh" not in row and "Efua" not in row, (table, row)
@@ -199,15 +192,13 @@ async def test_every_person_column_is_in_the_registry(bot: Services) -> None:
     """A feature adding a table about people must list it in PERSONAL_DATA (or here)."""
     registered = {f"{e.table}.{e.column}" for e in PERSONAL_DATA}
     missing = []
-    with sqlite3.connect(bot.settings.database_path) as db:
-        tables = [r[0] for r in db.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
-        for table in tables:
-            for column in (r[1] for r in db.execute(f"PRAGMA table_info({table})")):
-                name = f"{table}.{column}"
-                looks_personal = any(word in column.lower() for word in PERSON_WORDS)
-                if looks_personal and name not in registered and name not in NOT_PERSONAL:
-                    missing.append(name)
+    db = bot.repo.db
+    for table in await db.tables():
+        for column in await db.columns(table):
+            name = f"{table}.{column}"
+            looks_personal = any(word in column.lower() for word in PERSON_WORDS)
+            if looks_personal and name not in registered and name not in NOT_PERSONAL:
+                missing.append(name)
     assert not missing, f"add to bot/storage/personal_data.py PERSONAL_DATA: {missing}"
 
 
@@ -222,15 +213,13 @@ async def test_every_free_text_column_that_can_hold_a_name_is_covered(bot: Servi
     registered = {f"{e.table}.{e.column}" for e in PERSONAL_DATA}
     deleted = {e.table for e in PERSONAL_DATA if e.forget == "delete"}
     missing = []
-    with sqlite3.connect(bot.settings.database_path) as db:
-        tables = [r[0] for r in db.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
-        for table in tables:
-            for column in (r[1] for r in db.execute(f"PRAGMA table_info({table})")):
-                name = f"{table}.{column}"
-                if (_free_text(column) and table not in deleted and name not in registered
-                        and name not in NOT_ABOUT_A_PERSON):
-                    missing.append(name)
+    db = bot.repo.db
+    for table in await db.tables():
+        for column in await db.columns(table):
+            name = f"{table}.{column}"
+            if (_free_text(column) and table not in deleted and name not in registered
+                    and name not in NOT_ABOUT_A_PERSON):
+                missing.append(name)
     assert not missing, f"free text that can name a person, not in PERSONAL_DATA: {missing}"
     for entry in PERSONAL_DATA:  # free text is found through a person column that is listed
         if entry.match is not None:

@@ -8,15 +8,16 @@ from bot.emulator import BotAPIEmulator
 from bot.services import Services
 from tests.helpers import ORGANIZER_ID, BotRunner, onboard
 
-PARTICIPANT = {"next", "schedule", "session", "checkin", "me", "goals", "reminders", "settings",
-               "help", "start"}
+PARTICIPANT = {"next", "schedule", "session", "checkin", "me", "goals", "network", "ask",
+               "reminders", "settings", "help", "start"}
 FACILITATOR = {"people", "attendance", "code", "correct", "broadcast", "broadcasts", "review",
-               "coaching", "stats", "materials", "feedback", "certificates"}
-ORGANIZER = {"invite", "invites", "grant", "revoke", "export", "reload"}
+               "coaching", "stats", "materials", "feedback", "certificates", "questions",
+               "networking", "breakouts"}
+ORGANIZER = {"invite", "invites", "grant", "revoke", "export", "reload", "status"}
 TOOLS = ("/people, /attendance, /code, /correct, /broadcast, /broadcasts, /review, /coaching, "
-         "/stats, /materials, /feedback, /certificates")
-ORGANIZER_HELP = ("/invite", "/invites", "/grant", "/revoke", "/export", "/reload", "/link",
-                  "/unlink", "Organizer tools")
+         "/stats, /materials, /feedback, /certificates, /questions, /networking, /breakouts")
+ORGANIZER_HELP = ("/invite", "/invites", "/grant", "/revoke", "/export", "/reload", "/status",
+                  "/link", "/unlink", "Organizer tools")
 
 
 def chat_menu(emulator: BotAPIEmulator, user_id: int) -> dict[str, str]:

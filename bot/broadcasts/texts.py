@@ -290,6 +290,19 @@ def relay_header(
 ) -> str:
     _ = v.tr.gettext
     name = escape(person.name) if person else str(user_id)
+    return "\n".join(
+        [
+            "💬 " + _("Reply to broadcast #{id} from <b>{name}</b> ({facts}):").format(
+                id=broadcast_id, name=name, facts=sender_facts(v, schedule, person, user_id)
+            ),
+            "<i>" + _("Reply to their message to answer them through the bot.") + "</i>",
+        ]
+    )
+
+
+def sender_facts(v: Viewer, schedule: Schedule, person: Participant | None, user_id: int) -> str:
+    """Who wrote a relayed message, for staff: username, id, country, group, language."""
+    _ = v.tr.gettext
     facts = []
     if person is not None and person.username:
         facts.append("@" + escape(person.username))
@@ -303,11 +316,4 @@ def relay_header(
         facts.append(_("wider group"))
     if person is not None and person.language:
         facts.append(LANGUAGE_NAMES.get(person.language, person.language))
-    return "\n".join(
-        [
-            "💬 " + _("Reply to broadcast #{id} from <b>{name}</b> ({facts}):").format(
-                id=broadcast_id, name=name, facts=", ".join(facts)
-            ),
-            "<i>" + _("Reply to their message to answer them through the bot.") + "</i>",
-        ]
-    )
+    return ", ".join(facts)

@@ -28,7 +28,7 @@ async def write_all(settings: Settings, schedule: Schedule, output: Path) -> tup
     """(written, revoked left out)."""
     i18n = I18n(default=settings.default_language)
     output.mkdir(parents=True, exist_ok=True)
-    repo = await Repository.open(settings.database_path)
+    repo = await Repository.open(settings.database)
     try:
         found = await repo.certificates.all()
     finally:
@@ -49,7 +49,7 @@ async def verify(settings: Settings, schedule: Schedule, typed: str,
     i18n = I18n(default=settings.default_language)
     view = Viewer(i18n.get(lang), lang, "UTC")
     code = rules.parse_code(typed)
-    repo = await Repository.open(settings.database_path)
+    repo = await Repository.open(settings.database)
     try:
         found = await repo.certificates.get(code) if code else None
     finally:

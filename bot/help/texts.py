@@ -17,8 +17,9 @@ from bot.viewer import Viewer, country_name, flag
 # The tools each staff role adds to the menu (organizers have the facilitators' too). /link
 # and /unlink are used inside group chats: /help explains them, the private menu leaves them out.
 FACILITATOR_COMMANDS = ("people", "attendance", "code", "correct", "broadcast", "broadcasts",
-                        "review", "coaching", "stats", "materials", "feedback", "certificates")
-ORGANIZER_COMMANDS = ("invite", "invites", "grant", "revoke", "export", "reload")
+                        "review", "coaching", "stats", "materials", "feedback", "certificates",
+                        "questions", "networking", "breakouts")
+ORGANIZER_COMMANDS = ("invite", "invites", "grant", "revoke", "export", "reload", "status")
 
 
 def staff_commands(role: Role) -> tuple[str, ...]:
@@ -41,6 +42,8 @@ def command_menu(v: Viewer) -> list[tuple[str, str]]:
         ("checkin", _("Check in to the session running now")),
         ("me", _("My attendance and certificate progress")),
         ("goals", _("My group's goals and action plan")),
+        ("network", _("Networking: meet people who offer what you seek")),
+        ("ask", _("Write to the organizers")),
         ("settings", _("Language, country and time zone")),
         ("help", _("What this bot can do")),
         ("start", _("Start again")),
@@ -61,6 +64,9 @@ def _staff_descriptions(v: Viewer) -> dict[str, str]:
         "stats": _("Charts of attendance and goals"),
         "materials": _("Attach slides, recordings and links to a session"),
         "feedback": _("How participants rated a session"),
+        "questions": _("Questions to the organizers waiting for an answer"),
+        "networking": _("Networking profiles and introductions"),
+        "breakouts": _("Mixed breakout rooms from those checked in"),
         "invite": _("Create an invitation link"),
         "invites": _("Invitation links: list and withdraw"),
         "grant": _("Give facilitator rights"),
@@ -68,6 +74,7 @@ def _staff_descriptions(v: Viewer) -> dict[str, str]:
         "export": _("Attendance or goals as files"),
         "reload": _("Reload the schedule"),
         "certificates": _("Certificates: counts, names, issue"),
+        "status": _("Bot status: storage, jobs, errors"),
     }
 
 
@@ -97,6 +104,12 @@ def _facilitator_section(v: Viewer) -> list[str]:
         _("/feedback 3 (or /feedback 3 GH): how participants rated session 3, by country, with "
           "their comments"),
         _("/certificates: who has earned a certificate of completion, by country"),
+        _("/questions: questions to the organizers still waiting for an answer; reply to a "
+          "copied question to answer it"),
+        _("/networking: networking profiles, requests and introductions per pair of "
+          "countries"),
+        _("/breakouts 9 4: four mixed breakout rooms from the people checked in to session 9; "
+          "each person is told their room once you confirm"),
     ]
 
 
@@ -109,11 +122,14 @@ def _organizer_section(v: Viewer) -> list[str]:
           "facilitator rights"),
         _("/revoke facilitator PERSON: take them back"),
         _("/export or /export goals: attendance or goals as CSV and Excel files"),
+        _("/export networking: anonymous networking counts as CSV and Excel files"),
         _("/reload: read schedule.json again and rebuild the reminders"),
         _("/export coaching: the coaching hours and their attendance as CSV and Excel files"),
         _("/export feedback: session ratings and comments as CSV and Excel files"),
         _("/certificates: also ask people to confirm their names, and issue the certificates "
           "· /revokecert CODE: revoke one · /export certificates: the register as files"),
+        _("/status: version, uptime, storage, people per group, next jobs, pending "
+          "deliveries and the last errors"),
         _("/link PE core (inside a group chat): post that country's reminders there · "
           "/unlink: stop"),
     ]
@@ -147,6 +163,9 @@ def help_text(v: Viewer, schedule: Schedule, role: Role = "participant",
         _("/verify CODE: check that a certificate is genuine"),
         _("/goals: your group's goals and action plan"),
         _("/coaching: your core group's coaching hour: answer the poll, join, check in"),
+        _("/network: your networking profile, off until you turn it on · /matches: people "
+          "you might meet"),
+        _("/ask: write to the organizers; their answer comes here"),
         _("/settings: change language, country or time zone"),
         _("/profile: your name, organization and sector"),
         _("/mydata: a copy of your data · /forget: delete it"),

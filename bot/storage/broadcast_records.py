@@ -137,13 +137,15 @@ class Recipient:
 
 @dataclass(frozen=True)
 class RelayLink:
-    """A message in some chat that belongs to one participant's reply thread."""
+    """A message in some chat that belongs to one participant's thread: their replies to a
+    broadcast, or a question they asked the organizers (/ask)."""
 
     chat_id: int
     message_id: int
     participant_id: int
-    broadcast_id: int
+    broadcast_id: int | None
     reply_to: int | None  # in a staff chat: the participant's own message to answer under
+    question_id: int | None = None  # set for a question's thread (then broadcast_id is None)
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,7 @@ class BroadcastStore(Store):
         async with self.db.transaction() as db:
             row = await db.fetchone(
                 "SELECT position FROM broadcast_versions WHERE broadcast_id = ? "
-                "AND language IS ?",
+                "AND language IS NOT DISTINCT FROM ?",
                 (broadcast_id, language),
             )
             if row is not None:
@@ -143,7 +143,8 @@ class BroadcastStore(Store):
         """(active people matching, inactive people matching); `staff`: organizers' ids."""
         where, args = await self._where(audience, exclude, staff)
         row = await self.db.fetchone(
-            f"SELECT COALESCE(SUM(p.active = 1), 0), COALESCE(SUM(p.active = 0), 0) "
+            "SELECT COALESCE(SUM(CASE WHEN p.active = 1 THEN 1 ELSE 0 END), 0), "
+            f"COALESCE(SUM(CASE WHEN p.active = 0 THEN 1 ELSE 0 END), 0) "
             f"FROM participants p WHERE {where}",
             tuple(args),
         )
@@ -327,12 +328,13 @@ class BroadcastStore(Store):
     async def add_link(self, link: RelayLink, now: datetime) -> None:
         await self.db.write(
             "INSERT INTO relay_links "
-            "(chat_id, message_id, participant_id, broadcast_id, reply_to, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (chat_id, message_id) DO UPDATE SET "
-            "participant_id = excluded.participant_id, broadcast_id = excluded.broadcast_id, "
+            "(chat_id, message_id, participant_id, broadcast_id, question_id, reply_to, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (chat_id, message_id) "
+            "DO UPDATE SET participant_id = excluded.participant_id, "
+            "broadcast_id = excluded.broadcast_id, question_id = excluded.question_id, "
             "reply_to = excluded.reply_to, created_at = excluded.created_at",
             (link.chat_id, link.message_id, link.participant_id, link.broadcast_id,
-             link.reply_to, ts(now)),
+             link.question_id, link.reply_to, ts(now)),
         )  # fmt: skip
 
     async def link(self, chat_id: int, message_id: int) -> RelayLink | None:
@@ -343,5 +345,5 @@ class BroadcastStore(Store):
             return None
         return RelayLink(
             row["chat_id"], row["message_id"], row["participant_id"], row["broadcast_id"],
-            row["reply_to"],
+            row["reply_to"], row["question_id"],
         )  # fmt: skip

@@ -72,9 +72,9 @@ class ParticipantStore(Store):
                 first_name = excluded.first_name,
                 last_name = excluded.last_name,
                 username = excluded.username
-            WHERE participants.first_name IS NOT excluded.first_name
-               OR participants.last_name IS NOT excluded.last_name
-               OR participants.username IS NOT excluded.username
+            WHERE participants.first_name IS DISTINCT FROM excluded.first_name
+               OR participants.last_name IS DISTINCT FROM excluded.last_name
+               OR participants.username IS DISTINCT FROM excluded.username
             """,
             (user_id, first_name, last_name, username, ts(now), ts(now)),
         )

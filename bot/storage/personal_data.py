@@ -59,7 +59,7 @@ PERSONAL_DATA: list[PersonalData] = [
     PersonalData("checkin_code_failures", "user_id", "delete"),
     PersonalData("goals", "created_by", "anonymize", FORMER),
     PersonalData("goal_steps", "created_by", "anonymize", FORMER),
-    # Shown as "former participant"; a name stored with the reference (before migration 12)
+    # Shown as "former participant"; a name stored with the reference (before migration 15)
     # goes with it.
     PersonalData("goal_steps", "responsible", "anonymize", None, match="responsible_id"),
     PersonalData("goal_steps", "responsible_id", "anonymize", FORMER),
@@ -96,6 +96,18 @@ PERSONAL_DATA: list[PersonalData] = [
     PersonalData("certificates", "user_id", "anonymize", None),
     PersonalData("certificates", "issued_by", "anonymize", FORMER),
     PersonalData("certificates", "revoked_by", "anonymize", FORMER),
+    # Networking: the profile, requests both ways (with their notes), hidden people, nudges.
+    PersonalData("network_profiles", "user_id", "delete"),
+    PersonalData("network_requests", "from_user", "delete"),
+    PersonalData("network_requests", "to_user", "delete"),
+    PersonalData("network_hidden", "user_id", "delete"),
+    PersonalData("network_hidden", "hidden_user", "delete"),
+    PersonalData("network_nudges", "user_id", "delete"),
+    PersonalData("breakout_plans", "created_by", "anonymize", FORMER),
+    PersonalData("breakout_members", "user_id", "delete"),
+    # Questions to the organizers (their relay links go with them: ON DELETE CASCADE).
+    PersonalData("questions", "user_id", "delete"),
+    PersonalData("questions", "answered_by", "anonymize", FORMER),
 ]
 
 

@@ -15,15 +15,18 @@ from bot.storage.attendance import AttendanceStore
 from bot.storage.broadcasts import BroadcastStore
 from bot.storage.certificates import CertificateStore
 from bot.storage.coaching import CoachingStore
-from bot.storage.db import Database, StorageOpenError
+from bot.storage.db import Database, StorageOpenError, is_postgres_url, open_error
 from bot.storage.feedback import FeedbackStore
 from bot.storage.goals import GoalStore
 from bot.storage.invitations import InvitationStore
 from bot.storage.materials import MaterialStore
 from bot.storage.migrations import MIGRATIONS
+from bot.storage.networking import NetworkStore
+from bot.storage.operations import OperationsStore
 from bot.storage.participants import ParticipantStore
 from bot.storage.pending import PendingStore
 from bot.storage.people import PeopleStore
+from bot.storage.questions import QuestionStore
 from bot.storage.reminders import ReminderStore
 from bot.storage.sessions import SessionStore
 
@@ -42,59 +45,55 @@ class Repository:
         self.goals = GoalStore(db)
         self.broadcasts = BroadcastStore(db)
         self.certificates = CertificateStore(db)
+        self.operations = OperationsStore(db)
         self.coaching = CoachingStore(db)
         self.sessions = SessionStore(db)
         self.materials = MaterialStore(db)
         self.feedback = FeedbackStore(db)
+        self.networking = NetworkStore(db)
+        self.questions = QuestionStore(db)
 
     @classmethod
-    async def open(cls, path: Path | str) -> Repository:
-        """Open and migrate; StorageOpenError (one line naming DATABASE_PATH) if it cannot."""
-        try:
-            db = await Database.open(path)
-        except (OSError, sqlite3.Error) as exc:
-            raise StorageOpenError(_why(path, exc)) from exc
+    async def open(cls, target: Path | str) -> Repository:
+        """A SQLite file path, or a `postgresql://` URL (bot/storage/postgres.py)."""
+        db = await Database.open(target)  # StorageOpenError: one line naming the setting
         try:
             repo = cls(db)
             await repo.migrate()
-        except (OSError, sqlite3.Error, StorageUnavailable) as exc:
+        except (OSError, sqlite3.Error, StorageUnavailable) as exc:  # e.g. a read-only folder
             await db.close()
-            raise StorageOpenError(_why(path, exc)) from exc
+            where = "a PostgreSQL database" if is_postgres_url(target) else target
+            setting = "DATABASE_URL" if is_postgres_url(target) else "DATABASE_PATH"
+            raise StorageOpenError(open_error(setting, where, exc)) from exc
         except BaseException:
             await db.close()
             raise
         return repo
-
-    def health(self) -> str | None:
-        """None when storage is fine, else the problem in one line (the health check and
-        /status call this; a deleted or replaced database file is reported here)."""
-        return self.db.health()
 
     async def close(self) -> None:
         await self.db.close()
 
     async def migrate(self) -> None:
         """Forward-only: each migration in one transaction, with its version row."""
-        await self.db.write("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-        current = await self.schema_version()
+        async with self.db.transaction():
+            await self.db.script(
+                ["CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"]
+            )
         for version, statements in enumerate(MIGRATIONS, start=1):
-            if version <= current:
+            if version <= await self.schema_version():
                 continue
             async with self.db.transaction():
+                # Asked again inside: another process may have migrated meanwhile.
+                if version <= await self.schema_version():
+                    continue
                 await self.db.script(statements)
                 await self.db.write("INSERT INTO schema_version (version) VALUES (?)", (version,))
             log.info("database migrated to schema version %d", version)
 
+    async def health(self) -> str | None:
+        """None when storage answers; otherwise the problem, for /healthz and /status (SQLite:
+        also a database file deleted or replaced under the bot, or a failing write)."""
+        return await self.db.health()
+
     async def schema_version(self) -> int:
         return int(await self.db.fetchval("SELECT MAX(version) FROM schema_version") or 0)
-
-
-def _why(path: Path | str, exc: BaseException) -> str:
-    cause = exc.__cause__ if isinstance(exc, StorageUnavailable) and exc.__cause__ else exc
-    if isinstance(cause, OSError):
-        reason = cause.strerror or str(cause)
-        if cause.filename and str(cause.filename) != str(path):
-            reason += f" ({cause.filename})"
-    else:
-        reason = str(cause)
-    return f"DATABASE_PATH: cannot use {path}: {reason}"

@@ -14,7 +14,7 @@ from bot.membership import may_act_on
 from bot.people import texts
 from bot.people.keyboards import PeopleList, people_filter_keyboard
 from bot.people.rules import PeopleFilter, pages, parse_people_args, select
-from handlers.common import not_understood, private_only, restricted
+from handlers.common import not_understood, personal, restricted
 
 
 def _scope(w: Who) -> set[str] | None:
@@ -37,7 +37,7 @@ async def _send_list(update: Update, w: Who, f: PeopleFilter) -> None:
         await chat.send_message(page)
 
 
-@private_only
+@personal
 @restricted("facilitator")
 async def people_command(update: Update, context: BotContext) -> None:
     w = await context.who()

@@ -15,10 +15,10 @@ from bot.context import BotContext
 from bot.help import menus
 from bot.people.keyboards import Forget, forget_keyboard
 from bot.storage.personal_data import FORMER, export_personal_data, forget
-from handlers.common import private_only
+from handlers.common import personal
 
 
-@private_only
+@personal
 async def mydata_command(update: Update, context: BotContext) -> None:
     w = await context.who()
     _ = w.view.tr.gettext
@@ -32,7 +32,7 @@ async def mydata_command(update: Update, context: BotContext) -> None:
     )
 
 
-@private_only
+@personal
 async def forget_command(update: Update, context: BotContext) -> None:
     w = await context.who()
     _ = w.view.tr.gettext
@@ -50,7 +50,7 @@ async def forget_command(update: Update, context: BotContext) -> None:
         text, reply_markup=forget_keyboard(w.view, certificate=holds))
 
 
-@private_only
+@personal
 async def on_forget_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None

@@ -24,7 +24,7 @@ from bot.people.keyboards import (
 from bot.people.rules import CLEAR, MAX_NAME, MAX_ORGANIZATION, SECTORS, clean_text
 from bot.storage.pending import Pending
 from handlers import input
-from handlers.common import private_only, show
+from handlers.common import personal, show
 
 PROFILE = "profile"
 
@@ -46,7 +46,7 @@ def _summary(w: Who) -> tuple[str, object]:
     return texts.profile_text(w.view, w.svc.schedule, w.person), profile_keyboard(w.view)
 
 
-@private_only
+@personal
 async def profile_command(update: Update, context: BotContext) -> None:
     w = await context.who()
     text, keyboard = _summary(w)
