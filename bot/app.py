@@ -92,6 +92,7 @@ def setup_application(
     app = builder.build()
     app.bot_data["services"] = svc
     svc._app = app
+    svc.sender.stopping = lambda: not app.running
     register(app)
     return app
 

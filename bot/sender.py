@@ -82,7 +82,11 @@ class Sender:
         backoff: float = 0.5,
         concurrency: int = 16,
         timeout: float | None = None,
+        stopping: Callable[[], bool] | None = None,
     ) -> None:
+        # True once the bot is stopping: claims are no longer made, so a graceful stop
+        # leaves the rest pending for the next start instead of waiting for the fan-out.
+        self.stopping = stopping or (lambda: False)
         self.max_attempts = max_attempts  # tries on 5xx / connection errors
         self.backoff = backoff
         self.concurrency = concurrency  # sends of one fan-out under way (queued) at once
@@ -97,6 +101,8 @@ class Sender:
         claim() runs at most once, when the limiter has released the call, right before the
         request: callers record "sending" there. If it returns False: skipped, nothing sent.
         """
+        if claim is not None and self.stopping():
+            return Outcome("skipped", attempts=0)  # left pending for the next start
         claimed: bool | None = None if claim is not None else True
         tries = 0  # requests made (each 429 retry by the limiter is one more)
 
@@ -104,7 +110,7 @@ class Sender:
             nonlocal claimed, tries
             if claimed is None:
                 assert claim is not None
-                claimed = await claim()
+                claimed = not self.stopping() and await claim()
             if claimed:
                 tries += 1
             return claimed

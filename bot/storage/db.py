@@ -5,6 +5,11 @@ open lands inside that transaction and is rolled back with it, so every write ta
 lock that transaction() holds. A write made by the task that holds the transaction joins it.
 Reads take no lock: they never change anything.
 
+Single-statement writes are group-committed: the writer that gets the lock commits every
+write queued by then in one transaction (one fsync for a rush of check-ins, not one each);
+each caller returns once its own statement is committed, and a failing statement fails alone.
+Every read, write and group commit is one trip to the connection's thread.
+
 SQL is written once for every backend: `?` placeholders, `INSERT ... ON CONFLICT DO NOTHING`
 (never `INSERT OR IGNORE`), times as ISO-8601 UTC text.
 """
@@ -13,10 +18,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import aiosqlite
 
@@ -24,6 +31,57 @@ log = logging.getLogger(__name__)
 
 Row = aiosqlite.Row
 Params = Sequence[Any]
+
+
+WriteKind = Literal["count", "rows", "id"]
+
+
+@dataclass(eq=False)
+class _Write:
+    sql: str
+    params: Params
+    kind: WriteKind
+    future: asyncio.Future[Any] | None
+
+
+def _apply(raw: sqlite3.Connection, work: list[tuple[str, Params, WriteKind]]
+           ) -> list[tuple[Any, Exception | None]]:  # fmt: skip
+    """On aiosqlite's thread: the statements of one group commit, with their results."""
+    out: list[tuple[Any, Exception | None]] = []
+    alone = len(work) == 1
+    if not alone:
+        raw.execute("BEGIN IMMEDIATE")
+    try:
+        for sql, params, kind in work:
+            try:
+                cur = raw.execute(sql, params)
+                if kind == "rows":
+                    result: Any = cur.fetchall()
+                else:
+                    result = cur.rowcount if kind == "count" else int(cur.lastrowid or 0)
+                cur.close()
+                out.append((result, None))
+            except sqlite3.Error as exc:
+                if alone:
+                    raise
+                out.append((None, exc))
+        if not alone:
+            raw.execute("COMMIT")
+    except BaseException:
+        if not alone and raw.in_transaction:
+            raw.execute("ROLLBACK")
+        raise
+    return out
+
+
+def _resolve(item: _Write, result: Any) -> None:
+    if item.future is not None and not item.future.done():
+        item.future.set_result(result)
+
+
+def _fail(item: _Write, exc: BaseException) -> None:
+    if item.future is not None and not item.future.done():
+        item.future.set_exception(exc)
 
 
 class Database:
@@ -36,6 +94,7 @@ class Database:
         self.path = path
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task[Any] | None = None  # the task inside transaction()
+        self._queue: list[_Write] = []  # writes waiting for the next group commit
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
@@ -60,12 +119,13 @@ class Database:
     # reads
 
     async def fetch(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self._conn.execute(sql, params) as cur:
-            return list(await cur.fetchall())
+        # One trip to the connection's thread (execute, fetch and close there), not three.
+        return list(await self._conn.execute_fetchall(sql, params))
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        async with self._conn.execute(sql, params) as cur:
-            return await cur.fetchone()
+        """The first row (for queries that select one row: by key, or an aggregate)."""
+        rows = await self.fetch(sql, params)
+        return rows[0] if rows else None
 
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetchone(sql, params)
@@ -76,21 +136,68 @@ class Database:
     def _joins(self) -> bool:
         return self._owner is not None and self._owner is asyncio.current_task()
 
-    @asynccontextmanager
-    async def _writing(self) -> AsyncIterator[None]:
+    async def _run(self, item: _Write) -> Any:
+        """One statement, on the connection's thread, in one trip."""
+        if item.kind == "rows":
+            return list(await self._conn.execute_fetchall(item.sql, item.params))
+        cur = await self._conn.execute(item.sql, item.params)
+        # The finished statement's cursor holds nothing: left to the garbage collector
+        # rather than closed with a second trip.
+        return cur.rowcount if item.kind == "count" else int(cur.lastrowid or 0)
+
+    async def _submit(self, sql: str, params: Params, kind: WriteKind) -> Any:
+        """Group commit: a write waits for the lock; whoever gets it runs every write queued
+        by then in one transaction, so a rush of writers shares one commit (one fsync)
+        instead of queueing for one each. Each caller still returns only once its statement
+        is committed; a statement that fails (a constraint) fails alone."""
         if self._joins():
-            yield
+            return await self._run(_Write(sql, params, kind, None))
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Any] = loop.create_future()
+        item = _Write(sql, params, kind, future)
+        self._queue.append(item)
+        try:
+            await self._lock.acquire()
+        except asyncio.CancelledError:
+            self._queue.remove(item)  # cancelled while waiting: it never runs
+            raise
+        if future.done():  # an earlier holder committed it with its own
+            self._lock.release()
+            return future.result()
+        batch, self._queue = self._queue, []
+        # Shielded, lock released when done: cancelling this caller never cuts a commit
+        # short for the others in the batch.
+        commit = loop.create_task(self._commit(batch))
+        commit.add_done_callback(lambda _task: self._lock.release())
+        await asyncio.shield(commit)
+        return future.result()
+
+    async def _commit(self, batch: list[_Write]) -> None:
+        """Run the batch on the connection's thread in one trip: alone in autocommit, else
+        in one transaction where a failing statement is undone alone (SQLite's
+        statement-level rollback) and the rest commit together."""
+        raw = self._conn._conn  # the sqlite3 connection, used only on aiosqlite's thread
+        work = [(item.sql, item.params, item.kind) for item in batch]
+        try:
+            results = await self._conn._execute(_apply, raw, work)
+        except Exception as exc:  # BEGIN or COMMIT failed: nothing of the batch was kept
+            for item in batch:
+                _fail(item, exc)
             return
-        async with self._lock:
-            yield
+        for item, (result, error) in zip(batch, results, strict=True):
+            if error is None:
+                _resolve(item, result)
+            else:
+                _fail(item, error)
 
     async def write(self, sql: str, params: Params = ()) -> int:
         """One statement that changes rows; returns how many it changed."""
-        async with self._writing():
-            cur = await self._conn.execute(sql, params)
-            count = cur.rowcount
-            await cur.close()
-        return count
+        return int(await self._submit(sql, params, "count"))
+
+    async def write_returning(self, sql: str, params: Params = ()) -> list[Row]:
+        """One statement that changes rows and returns some (`... RETURNING ...`)."""
+        rows: list[Row] = await self._submit(sql, params, "rows")
+        return rows
 
     async def write_many(self, sql: str, rows: Iterable[Params]) -> None:
         """One statement for many rows, in one commit (inside a transaction when one is open)."""
@@ -102,11 +209,7 @@ class Database:
 
     async def insert(self, sql: str, params: Params = ()) -> int:
         """An INSERT into a table with an integer key; returns the new row's id."""
-        async with self._writing():
-            cur = await self._conn.execute(sql, params)
-            row_id = cur.lastrowid
-            await cur.close()
-        return int(row_id or 0)
+        return int(await self._submit(sql, params, "id"))
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Database]:
