@@ -11,7 +11,7 @@ from bot.storage.db import Row
 from bot.storage.participants import participant
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Record:
     """The current attendance of one person at one session."""
 
