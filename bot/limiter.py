@@ -32,6 +32,12 @@ call, right before each request; the Sender runs a fan-out's claim ("mark this r
 sending") there, once, so a crash leaves at most the requests truly in flight in that state.
 If it returns False nothing is sent and ``NotClaimed`` is raised.
 
+On the wire at once: at most ``max_in_flight`` (4) counted calls, the queue letting the next
+one go only when one of them is answered (so paced sends never bunch up behind a slow
+connection, and a crash leaves at most these uncertain), and ``max_unpaced_in_flight`` (16)
+others. Both keep the HTTP connection pool small: httpcore's bookkeeping per request grows
+with it (bench/overhead.py).
+
 Rate limiting uses the real monotonic clock: it is about the wire, not about program time.
 """
 
@@ -42,85 +48,25 @@ import logging
 import math
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any, Literal
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram._utils.types import JSONDict
 from telegram.error import RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
 from bot import updates
+from bot.outbound import (
+    INTERACTIVE,
+    NotClaimed,
+    Outbound,
+    Priority,
+    TokenBucket,
+    counted,
+    retry_seconds,
+)
 
 log = logging.getLogger(__name__)
-
-Priority = Literal["interactive", "bulk"]
-
-
-@dataclass(frozen=True)
-class Outbound:
-    """rate_limit_args of a call: its class, the claim to run once released, a timeout."""
-
-    priority: Priority = "bulk"
-    # Runs right before each request made for the call (released by the limiter; again
-    # before a retry after a 429). False: nothing is sent, NotClaimed is raised.
-    before_send: Callable[[], Awaitable[bool]] | None = None
-    timeout: float | None = None  # seconds to wait for Telegram's answer once the call left
-
-
-BULK = Outbound("bulk")
-INTERACTIVE = Outbound("interactive")
-
-
-class NotClaimed(Exception):
-    """before_send() said no (taken by another run, cancelled, stopping): nothing was sent."""
-
-
-def counted(endpoint: str) -> bool:
-    """Calls that put a message in a chat or change one: Telegram's flood limits apply."""
-    name = endpoint.lower()
-    if name == "sendchataction":
-        return False
-    return name.startswith(("send", "copymessage", "forwardmessage", "editmessage"))
-
-
-def retry_seconds(exc: RetryAfter) -> float:
-    # The private field avoids ptb's deprecation warning on the int form of retry_after.
-    value = getattr(exc, "_retry_after", None)
-    if value is None:
-        value = exc.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
-
-
-class _Bucket:
-    """Token bucket: `capacity` at once, refilled at `rate` per second."""
-
-    __slots__ = ("capacity", "rate", "stamp", "tokens")
-
-    def __init__(self, rate: float, capacity: float) -> None:
-        self.rate = rate
-        self.capacity = capacity
-        self.tokens = capacity
-        self.stamp = time.monotonic()
-
-    def _refill(self, now: float) -> None:
-        if now > self.stamp:
-            self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
-            self.stamp = now
-
-    def ready_at(self, now: float) -> float:
-        """When one token is there (now, or later)."""
-        self._refill(now)
-        return now if self.tokens >= 1.0 else now + (1.0 - self.tokens) / self.rate
-
-    def take(self) -> None:
-        self.tokens -= 1.0
-
-    def full(self, now: float) -> bool:
-        self._refill(now)
-        return self.tokens >= self.capacity
-
 
 class _Waiter:
     __slots__ = ("chat", "future", "priority")
@@ -144,6 +90,7 @@ class OutboundLimiter(BaseRateLimiter[Outbound]):
         max_floods: int = 20,
         busy_window: float = 1.0,
         max_in_flight: int = 4,
+        max_unpaced_in_flight: int = 16,
     ) -> None:
         self.chat_interval = chat_interval
         self.chat_burst = chat_burst
@@ -157,12 +104,13 @@ class OutboundLimiter(BaseRateLimiter[Outbound]):
         # connection pool stays small (httpcore's bookkeeping per request grows with it).
         self.max_in_flight = max_in_flight
         self._counted_in_flight = 0  # released by the queue, answer not back yet
-        self._wire = asyncio.Semaphore(max_in_flight)  # for the calls that are not counted
+        # Callback answers come in bursts (a check-in rush): more of them at once.
+        self._wire = asyncio.Semaphore(max_unpaced_in_flight)
         self.flood_waits = 0  # 429s seen, for logs, tests and benchmarks
         self.released: dict[Priority, int] = {"interactive": 0, "bulk": 0}
         self.dropped = 0  # interactive calls given up after reply_bound
         self._queues: dict[Priority, deque[_Waiter]] = {"interactive": deque(), "bulk": deque()}
-        self._chats: dict[object, _Bucket] = {}
+        self._chats: dict[object, TokenBucket] = {}
         self._groups: dict[object, deque[float]] = {}
         self._paused_until = 0.0
         self._last_interactive = -math.inf
@@ -181,8 +129,8 @@ class OutboundLimiter(BaseRateLimiter[Outbound]):
         """The overall limit; bulk gets (1 - reserve) of it while people interact."""
         self._per_second = value
         # Two tokens: a wake-up a little late does not cost a slot (the sustained rate holds).
-        self._overall = _Bucket(value, 2.0)
-        self._bulk = _Bucket(value * (1.0 - self._reserve), 2.0)
+        self._overall = TokenBucket(value, 2.0)
+        self._bulk = TokenBucket(value * (1.0 - self._reserve), 2.0)
 
     @property
     def reserve(self) -> float:
@@ -375,7 +323,7 @@ class OutboundLimiter(BaseRateLimiter[Outbound]):
             if bucket is None:
                 if len(self._chats) > 10_000:  # keep memory flat on huge audiences
                     self._chats = {c: b for c, b in self._chats.items() if not b.full(now)}
-                bucket = self._chats[chat] = _Bucket(1.0 / self.chat_interval,
+                bucket = self._chats[chat] = TokenBucket(1.0 / self.chat_interval,
                                                      float(self.chat_burst))
             bucket.take()
         if isinstance(chat, int) and chat < 0:

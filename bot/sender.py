@@ -38,7 +38,7 @@ from telegram.error import (
     TimedOut,
 )
 
-from bot.limiter import NotClaimed, Outbound, Priority
+from bot.outbound import NotClaimed, Outbound, Priority
 
 log = logging.getLogger(__name__)
 
