@@ -21,7 +21,9 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-# Updates fetched but not finished, at most (ptb's own bound; beyond it fetching waits).
+# Updates started at once, at most, counting those waiting for their turn or a worker (ptb's
+# own bound; beyond it an update waits to start): far above `workers`, so that one person's
+# queued updates can never take the places of everyone else's.
 BACKLOG = 10_000
 
 
@@ -74,7 +76,7 @@ def kind_of(update: object) -> str:
         if value is None:
             continue
         if name == "message" and update.message is not None and update.message.text:
-            first = update.message.text.split(maxsplit=1)[0] if update.message.text else ""
+            first = update.message.text.split(maxsplit=1)[0]
             return f"message {first[:32]}" if first.startswith("/") else "message"
         if name == "callback_query" and update.callback_query is not None:
             return f"callback_query {(update.callback_query.data or '')[:32]}"
