@@ -1,43 +1,76 @@
-"""python -m bot [run|check]"""
+"""python -m bot [run|check|console|schema|export|report|certificates|verify|backup|restore|
+migrate-data]
+
+Only `run` (the default) talks to Telegram and needs TELEGRAM_BOT_TOKEN.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
+import os
 import sys
 from pathlib import Path
 
-from bot.config import SettingsError, load_settings
+from bot.config import LANGUAGES, TOKEN_MISSING, Settings, SettingsError, load_settings
 from bot.i18n import CatalogError, I18n, catalog_problems
-from bot.schedule import ScheduleError, load_schedule, schedule_schema
+from bot.schedule import (
+    Schedule,
+    ScheduleError,
+    load_schedule,
+    schedule_schema,
+    schedule_warnings,
+)
 
 
 def _check() -> int:
-    settings = load_settings()
-    schedule = load_schedule(settings.schedule_path)
-    I18n(default=settings.default_language)
-    problems = catalog_problems()
+    """Every finding, one line each (a missing token is one of them, not the only one)."""
+    problems: list[str] = []
+    settings: Settings | None = None
+    try:
+        settings = load_settings(require_token=False)
+    except SettingsError as exc:
+        problems.append(str(exc))
+    if settings is not None and settings.token is None:
+        problems.append(TOKEN_MISSING)
+    schedule_path = settings.schedule_path if settings else Path(
+        os.environ.get("SCHEDULE_PATH") or "schedule.json")
+    summary = ""
+    warnings: list[str] = []
+    try:
+        schedule = load_schedule(schedule_path)
+        summary = f"{len(schedule.sessions)} sessions, {len(schedule.countries)} countries"
+        warnings = list(schedule_warnings(schedule))
+    except ScheduleError as exc:
+        problems.append(str(exc))
+    try:
+        I18n(default=settings.default_language if settings else "en")
+        found = catalog_problems()
+        if found:
+            problems.append(f"{found[0]} ({len(found)} problems in all)")
+    except CatalogError as exc:
+        problems.append(str(exc))
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
     if problems:
-        raise CatalogError(f"{problems[0]} ({len(problems)} problems in all)")
-    print(
-        f"ok: settings, {settings.schedule_path} ({len(schedule.sessions)} sessions, "
-        f"{len(schedule.countries)} countries) and catalogs are valid"
-    )
+        return 2
+    for warning in warnings:
+        print(f"warning: {schedule_path}: {warning}", file=sys.stderr)
+    print(f"ok: settings, {schedule_path} ({summary}) and catalogs are valid")
     return 0
 
 
 def _export(kind: str, fmt: str, output: Path) -> int:
-    import asyncio
-
     from bot.exports import EXPORTERS
     from bot.storage import Repository
 
-    settings = load_settings()
+    settings = load_settings(require_token=False)
     schedule = load_schedule(settings.schedule_path)
     exporter = EXPORTERS[kind]
 
     async def write() -> None:
-        repo = await Repository.open(settings.database_path)
+        repo = await Repository.open(settings.database)
         try:
             await exporter(repo, schedule, fmt, output)
         finally:
@@ -48,30 +81,126 @@ def _export(kind: str, fmt: str, output: Path) -> int:
     return 0
 
 
-def _run() -> int:
-    from telegram import Update
+def _offline() -> tuple[Settings, Schedule]:
+    """Settings and schedule for commands that need no token (only storage and schedule.json)."""
+    settings = load_settings(require_token=False)
+    return settings, load_schedule(settings.schedule_path)
 
-    from bot.app import setup_application
 
-    logging.basicConfig(
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
-    )
-    # httpx logs every request URL at INFO, and the URL contains the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    app = setup_application(load_settings())
-    app.run_polling(allowed_updates=Update.ALL_TYPES)
+def _report(output: Path, lang: str | None) -> int:
+    """All charts as PNG plus report.pdf, for the partners; reads the database, needs no token."""
+    from bot.charts.report import write_report
+    from bot.clock import SystemClock
+    from bot.storage import Repository
+
+    settings, schedule = _offline()
+    i18n = I18n(default=settings.default_language)
+
+    async def write() -> list[Path]:
+        repo = await Repository.open(settings.database)
+        try:
+            return await write_report(repo, schedule, i18n, output,
+                                      lang=lang or settings.default_language,
+                                      now=SystemClock().now(), exclude=settings.organizer_ids)
+        finally:
+            await repo.close()
+
+    for path in asyncio.run(write()):
+        print(f"wrote {path}")
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["console"]:
-        from bot import console
+def _certificates(output: Path) -> int:
+    """Every valid certificate as a PDF in output, for offline use."""
+    from bot.certificates.offline import write_all
 
-        return console.main(argv[1:])
+    settings, schedule = _offline()
+    written, revoked = asyncio.run(write_all(settings, schedule, output))
+    print(f"wrote {written} certificates to {output}" + (
+        f" ({revoked} revoked, not written)" if revoked else ""))
+    return 0
+
+
+def _verify_certificate(code: str, lang: str) -> int:
+    """Exit 0 for a valid certificate, 1 for a revoked or unknown one."""
+    from bot.certificates.offline import verify
+
+    settings, schedule = _offline()
+    text, valid = asyncio.run(verify(settings, schedule, code, lang))
+    print(text)
+    return 0 if valid else 1
+
+
+def _copy(command: str, args: argparse.Namespace) -> int:
+    """backup, restore, verify and migrate-data: storage only, no token needed."""
+    from bot.storage import copy
+
+    if command == "verify":
+        version, found = asyncio.run(copy.verify(Path(args.file)))
+        print(f"ok: {args.file}: schema version {version}, {found.rows} rows in "
+              f"{len(found.counts)} tables")
+        return 0
+    if command == "migrate-data":
+        source = args.source.removeprefix("sqlite:")
+        done = asyncio.run(copy.migrate_data(source if "://" in source else Path(source),
+                                             args.target))
+        print(f"ok: copied {done.rows} rows; row counts match in all {len(done.counts)} tables")
+        return 0
+    settings = load_settings(require_token=False)
+    if command == "backup":
+        done = asyncio.run(copy.backup(settings.database, args.output))
+        print(f"ok: wrote {args.output} ({done.rows} rows)")
+        return 0
+    done = asyncio.run(copy.restore(args.file, settings.database))
+    print(f"ok: restored {done.rows} rows into {_where(settings)}; row counts match")
+    return 0
+
+
+def _where(settings: Settings) -> str:
+    if settings.database_url:
+        from bot.storage.postgres import safe_url
+
+        return safe_url(settings.database_url.get_secret_value())
+    return str(settings.database_path)
+
+
+def _logging(settings: Settings) -> None:
+    handler = logging.StreamHandler()
+    if settings.log_format == "json":
+        from pythonjsonlogger.json import JsonFormatter
+
+        handler.setFormatter(JsonFormatter(
+            "%(asctime)s %(levelname)s %(name)s %(message)s",
+            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+        ))
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+    # httpx logs every request URL at INFO, and the URL contains the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    # Mostly "job executed" lines; its warnings still show.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def _run() -> int:
+    from bot.app import setup_application
+    from bot.runner import TokenRejected, run
+
+    settings = load_settings()
+    _logging(settings)
+    app = setup_application(settings)
+    try:
+        return run(app, settings)
+    except TokenRejected:
+        print("error: TELEGRAM_BOT_TOKEN was rejected by the Telegram Bot API; copy the token "
+              "from @BotFather again", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="SSKE cocoa program bot")
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("run", help="run the bot with long polling (the default)")
+    sub.add_parser("run", help="run the bot (long polling, or a webhook with WEBHOOK_URL)")
     sub.add_parser("check", help="validate settings, schedule.json and the catalogs")
     sub.add_parser("console", help="chat with the bot in this terminal (no token needed)")
     sub.add_parser("schema", help="print the JSON Schema of schedule.json")
@@ -81,17 +210,56 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("kind", choices=sorted(EXPORTERS) or ["(none yet)"])
     export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     export.add_argument("--output", type=Path, required=True)
-    args = parser.parse_args(argv)
+    backup = sub.add_parser("backup", help="a consistent copy of the database, while it runs")
+    backup.add_argument("--output", type=Path, required=True)
+    restore = sub.add_parser("restore", help="restore a backup file into an empty database")
+    restore.add_argument("file", type=Path)
+    report = sub.add_parser("report", help="write every chart (PNG) and a PDF report to a folder")
+    report.add_argument("--output", type=Path, required=True, help="folder for the files")
+    report.add_argument("--lang", choices=list(LANGUAGES),
+                        help="language of the report (default: DEFAULT_LANGUAGE)")
+    certificates = sub.add_parser("certificates", help="write every issued certificate (PDF)")
+    certificates.add_argument("--output", type=Path, required=True, help="a folder")
+    # One verb for both things people verify: an existing file is a backup, else a code.
+    verify = sub.add_parser("verify", help="check a backup FILE (integrity, schema, row counts) "
+                            "or a certificate CODE")
+    verify.add_argument("file", metavar="FILE|CODE")
+    verify.add_argument("--lang", choices=list(LANGUAGES), default="en",
+                        help="language of a certificate's answer")
+    migrate = sub.add_parser("migrate-data", help="copy a program into another (empty) database")
+    migrate.add_argument("--from", dest="source", required=True, help="sqlite:PATH (or a URL)")
+    migrate.add_argument("--to", dest="target", required=True, help="postgresql://...")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["console"]:
+        from bot import console
+
+        return console.main(argv[1:])
+    args = _parser().parse_args(argv)
+    from bot.storage.copy import CopyError
+    from bot.storage.db import StorageUnavailable
+
     try:
         if args.command == "check":
             return _check()
         if args.command == "schema":
-            print(schedule_schema())
+            sys.stdout.write(schedule_schema())
             return 0
         if args.command == "export":
             return _export(args.kind, args.format, args.output)
+        if args.command == "report":
+            return _report(args.output, args.lang)
+        if args.command == "certificates":
+            return _certificates(args.output)
+        if args.command == "verify" and not Path(args.file).exists():
+            return _verify_certificate(args.file, args.lang)
+        if args.command in ("backup", "restore", "verify", "migrate-data"):
+            return _copy(args.command, args)
         return _run()
-    except (SettingsError, ScheduleError, CatalogError) as exc:
+    except (SettingsError, ScheduleError, CatalogError, CopyError, StorageUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -6,44 +6,43 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from telegram import BotCommand, BotCommandScopeDefault
 from telegram.constants import ParseMode
 from telegram.ext import Application, ContextTypes, Defaults
 
 from bot.broadcasts.jobs import build_jobs as broadcast_jobs
+from bot.certificates.jobs import build_jobs as certificate_jobs
 from bot.clock import Clock, SystemClock
-from bot.config import LANGUAGES, Settings
+from bot.coaching.jobs import build_jobs as coaching_jobs
+from bot.config import Settings
 from bot.context import BotContext
+from bot.feedback.jobs import build_jobs as feedback_jobs
 from bot.goals.jobs import build_goal_jobs
-from bot.help.texts import command_menu as menu_texts
+from bot.help.menus import publish_all as publish_menus
 from bot.i18n import I18n
 from bot.limiter import OutboundLimiter
+from bot.materials.jobs import build_jobs as materials_jobs
+from bot.networking.jobs import build_jobs as networking_jobs
+from bot.operations.jobs import build_jobs as backup_jobs
 from bot.people.jobs import build_jobs as people_jobs
 from bot.reminders.jobs import build_jobs as reminder_jobs
 from bot.schedule import Schedule, load_schedule
 from bot.sender import Sender
 from bot.services import Services, get_services
+from bot.sessions.jobs import build_jobs as session_jobs
 from bot.storage import Repository
 from bot.updates import UpdateProcessor
 
 log = logging.getLogger(__name__)
 
 
-def command_menu(svc: Services, lang: str) -> list[BotCommand]:
-    return [BotCommand(c, d) for c, d in menu_texts(svc.viewer_for(lang, None))]
-
-
 async def start_services(app: Application) -> None:
     """Runs inside the event loop (post_init): open storage, rebuild jobs, publish menus."""
     svc = get_services(app)
     if svc._repo is None:
-        svc._repo = await Repository.open(svc.settings.database_path)
+        svc._repo = await Repository.open(svc.settings.database)
     for build in svc.job_builders:
         await build(app)
-    default = svc.settings.default_language
-    await app.bot.set_my_commands(command_menu(svc, default), scope=BotCommandScopeDefault())
-    for lang in LANGUAGES:
-        await app.bot.set_my_commands(command_menu(svc, lang), language_code=lang)
+    await publish_menus(app)  # per language for everyone, and each staff member's own
 
 
 async def stop_services(app: Application) -> None:
@@ -69,12 +68,15 @@ def setup_application(
         i18n=i18n or I18n(default=settings.default_language),
         clock=clock or SystemClock(),
         sender=Sender(),
-        # Derived state, rebuilt at every start and on /reload.
-        job_builders=[reminder_jobs, build_goal_jobs, people_jobs, broadcast_jobs],
+        # Derived state, rebuilt at every start and on /reload. Session versions first: a
+        # "session moved" notice carries the event with its new SEQUENCE.
+        job_builders=[session_jobs, reminder_jobs, build_goal_jobs, people_jobs, broadcast_jobs,
+                      materials_jobs, feedback_jobs, certificate_jobs, coaching_jobs,
+                      networking_jobs, backup_jobs],
     )
     builder = (
         Application.builder()
-        .token(settings.telegram_bot_token.get_secret_value())
+        .token(settings.token or "")
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .context_types(ContextTypes(context=BotContext))
         # One outbound path: every Bot API call, replies first (bot/limiter.py).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -14,9 +15,12 @@ LANGUAGES = ("en", "es", "fr", "pt")
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
-    telegram_bot_token: SecretStr
+    # Required to run the bot; commands that never talk to Telegram work without it.
+    telegram_bot_token: SecretStr | None = None
     bot_api_url: str | None = None
     database_path: Path = Path("data/bot.sqlite3")
+    # postgresql://user:password@host:5432/db selects PostgreSQL; unset: SQLite at DATABASE_PATH.
+    database_url: SecretStr | None = None  # secret: it may hold a password
     schedule_path: Path = Path("schedule.json")
     organizer_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     default_language: str = "en"
@@ -28,6 +32,17 @@ class Settings(BaseSettings):
     send_chat_interval: float = Field(default=1.0, ge=0)
     # Share of SEND_RATE bulk sends leave free for replies while people are interacting.
     interactive_share: float = Field(default=0.2, ge=0, lt=1)
+    # Webhook mode (instead of long polling) when WEBHOOK_URL is set: the bot listens on PORT
+    # (8080 if unset); Telegram's secret-token header must carry WEBHOOK_SECRET (random per
+    # start if unset). PORT alone (hosts set it for web processes): /healthz only.
+    webhook_url: str | None = None
+    port: int | None = Field(default=None, ge=0, le=65535)
+    webhook_secret: SecretStr | None = None
+    # "json": one JSON object per log line, for log collectors.
+    log_format: Literal["text", "json"] = "text"
+    # Daily backups (SQLite) into this folder, keeping the newest BACKUP_KEEP files.
+    backup_dir: Path | None = None
+    backup_keep: int = Field(default=7, ge=1)
 
     @field_validator("organizer_ids", mode="before")
     @classmethod
@@ -66,6 +81,51 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://")
         return value.strip()
 
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.strip().startswith(("https://", "http://")):
+            raise ValueError("must start with https://")
+        return value.strip()
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+            raise ValueError("1 to 256 characters: letters, digits, _ and - only")
+        return value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _log_format(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("backup_dir", mode="before")
+    @classmethod
+    def _backup_dir(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        url = value.get_secret_value().strip()
+        if not url.startswith(("postgresql://", "postgres://")):
+            raise ValueError("must start with postgresql:// (or leave it unset for SQLite)")
+        return SecretStr(url)
+
+    @property
+    def database(self) -> Path | str:
+        """What Repository.open() takes: the PostgreSQL URL when set, else the SQLite file."""
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        return self.database_path
+
     @field_validator("bot_api_url")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
@@ -74,6 +134,11 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @property
+    def token(self) -> str | None:
+        value = self.telegram_bot_token
+        return value.get_secret_value() if value is not None and value.get_secret_value() else None
 
     @property
     def bot_file_url(self) -> str | None:
@@ -88,9 +153,13 @@ class SettingsError(Exception):
     """One line naming the variable and the problem."""
 
 
-def load_settings(env_file: str | None = ".env", **overrides: object) -> Settings:
+TOKEN_MISSING = "TELEGRAM_BOT_TOKEN is not set (environment or .env)"
+
+
+def load_settings(env_file: str | None = ".env", *, require_token: bool = True,
+                  **overrides: object) -> Settings:
     try:
-        return Settings(_env_file=env_file, **overrides)  # type: ignore[arg-type, call-arg]
+        settings = Settings(_env_file=env_file, **overrides)  # type: ignore[arg-type, call-arg]
     except ValidationError as exc:
         first = exc.errors()[0]
         name = "_".join(str(p) for p in first["loc"][:1]).upper() or "settings"
@@ -98,3 +167,6 @@ def load_settings(env_file: str | None = ".env", **overrides: object) -> Setting
             raise SettingsError(f"{name} is not set (environment or .env)") from None
         msg = str(first["msg"]).removeprefix("Value error, ")
         raise SettingsError(f"{name}: {msg}") from None
+    if require_token and settings.token is None:
+        raise SettingsError(TOKEN_MISSING)
+    return settings

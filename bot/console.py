@@ -1,103 +1,222 @@
 """Console mode: chat with the real bot in a terminal, through the Bot API emulator.
 
     python -m bot console [--lang es] [--user 1001] [--now 2021-03-20T12:00Z] [--db FILE]
+                          [--schedule FILE] [--organizer ID] [--files DIR]
 
-Each line is sent as a message from that user. Lines starting with "!" drive the session:
-  !press TEXT     press the inline button whose text is (or contains) TEXT
+Each line is sent as a message from the active user (`/start CODE` opens an invitation link).
+Lines starting with "!" drive the session (command names ignore case):
+  !press TEXT     press the inline button whose text is TEXT (exact, then contained, then
+                  the same ignoring case)
   !time ISO       move the clock (e.g. 2021-03-24T13:00Z) and run the jobs now due
   !user ID [LANG] speak as another user
   !quit           stop
-No token and no network: the bot runs against the emulator on 127.0.0.1, on a SQLite file.
+Messages and pop-ups that reach other people than the active user (a broadcast, a correction
+notice) are shown too, prefixed with the recipient. Every document the bot sends is saved
+into --files (a temporary folder by default) and its path printed.
+
+Settings are read like the bot reads them (environment, then .env): ORGANIZER_IDS,
+SCHEDULE_PATH, DATABASE_PATH (a temporary database when unset), DEFAULT_LANGUAGE,
+REGISTRATION...; --db, --schedule and --organizer override them. No token and no network: the
+bot runs against the emulator on 127.0.0.1.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
+
+from pydantic import SecretStr
 
 from bot.app import running, setup_application
 from bot.clock import FakeClock
-from bot.config import load_settings
+from bot.config import Settings, load_settings
 from bot.emulator import BotAPIEmulator, BotMessage, FakeUser
 from bot.jobs import fire_due
 
+QUIET = 0.5  # seconds without bot activity before the next line (background notices)
 
-def _show(messages: list[BotMessage], out: TextIO) -> None:
-    for message in messages:
+
+class Screen:
+    """Prints what the bot did since the last look, in every chat; saves documents."""
+
+    def __init__(self, emu: BotAPIEmulator, out: TextIO, files: Path) -> None:
+        self.emu = emu
+        self.out = out
+        self.files = files
+        self.seen_events: dict[int, int] = {}
+        self.seen_answers: dict[int, int] = {}
+
+    def mark(self) -> None:
+        """Everything so far counts as shown."""
+        for chat_id, chat in self.emu.chats.items():
+            self.seen_events[chat_id] = len(chat.events)
+        for user_id, answers in self.emu.callback_answers.items():
+            self.seen_answers[user_id] = len(answers)
+
+    def show(self, active: int) -> None:
+        for chat_id, chat in list(self.emu.chats.items()):
+            new = chat.events[self.seen_events.get(chat_id, 0):]
+            self.seen_events[chat_id] = len(chat.events)
+            for message in new:
+                self._message(message, None if chat_id == active else self._who(chat.info))
+        for user_id, answers in list(self.emu.callback_answers.items()):
+            new_answers = answers[self.seen_answers.get(user_id, 0):]
+            self.seen_answers[user_id] = len(answers)
+            for answer in new_answers:
+                if answer.get("text"):
+                    to = "" if user_id == active else f"[to {self._user(user_id)}] "
+                    print(f"bot> {to}(pop-up) {answer['text']}", file=self.out)
+
+    def _who(self, info: dict[str, Any]) -> str:
+        name = info.get("title") or info.get("first_name") or ""
+        return f"{info['id']} {name}".strip()
+
+    def _user(self, user_id: int) -> str:
+        chat = self.emu.chats.get(user_id)
+        return self._who(chat.info) if chat else str(user_id)
+
+    def _message(self, message: BotMessage, recipient: str | None) -> None:
+        to = f"[to {recipient}] " if recipient else ""
         mark = "(edited) " if message.edited else ""
-        print(f"bot> {mark}{message.text}", file=out)
+        print(f"bot> {to}{mark}{message.text}", file=self.out)
         if message.document:
-            print(f"     [document {message.document[0]}, {len(message.document[1])} bytes]",
-                  file=out)
+            name, content = message.document
+            safe = re.sub(r"[^\w.-]", "_", name) or "file"
+            path = self.files / f"{message.chat_id}-{message.message_id}-{safe}"
+            path.write_bytes(content)
+            print(f"     [document {name}, {len(content)} bytes: saved as {path}]", file=self.out)
         for row in message.buttons():
-            print("     " + "  ".join(f"[{text}]" for text, _data in row), file=out)
+            print("     " + "  ".join(f"[{text}]" for text, _data in row), file=self.out)
 
 
-async def run_console(
-    lines: TextIO, out: TextIO, *, user_id: int, lang: str, now: datetime,
-    db: Path | None, schedule: Path, organizer_ids: list[int],
-) -> int:
+async def press(user: FakeUser, text: str) -> None:
+    """Exact or contained text first (FakeUser.press), then the same ignoring case."""
+    try:
+        await user.press(text, timeout=5)
+        return
+    except AssertionError as exc:
+        if not str(exc).startswith("no button"):
+            raise
+    wanted = text.casefold()
+    for message in reversed(user.messages):
+        for row in message.buttons():
+            for label, _data in row:
+                if wanted in label.casefold():
+                    await user.press(label, message=message, timeout=5)
+                    return
+    raise AssertionError(f"no button {text!r}")
+
+
+async def run_console(lines: TextIO, out: TextIO, *, settings: Settings, user_id: int, lang: str,
+                      now: datetime, files: Path) -> int:
     clock = FakeClock(now)
-    with tempfile.TemporaryDirectory() as folder:
-        async with BotAPIEmulator() as emu:
-            settings = load_settings(
-                env_file=None, telegram_bot_token=emu.token, bot_api_url=emu.base_url,
-                database_path=db or Path(folder) / "console.sqlite3", schedule_path=schedule,
-                organizer_ids=organizer_ids,
-            )
-            app = setup_application(settings, clock=clock)
-            async with running(app):
-                user: FakeUser = emu.user(user_id, lang)
-                print(f"console: user {user_id} ({lang}), now {clock.now():%Y-%m-%d %H:%M} UTC;"
-                      " !quit to stop", file=out)
-                for raw in lines:
-                    line = raw.strip()
-                    if not line:
-                        continue
-                    print(f"you> {line}", file=out)
-                    command, _sep, rest = line.partition(" ")
-                    try:
-                        if command == "!quit":
-                            break
-                        if command == "!press":
-                            _show(await user.press(rest, timeout=5), out)
-                        elif command == "!time":
-                            seen = len(user.messages)
-                            when = datetime.fromisoformat(rest.replace("Z", "+00:00"))
-                            clock.set(when if when.tzinfo else when.replace(tzinfo=UTC))
-                            await fire_due(app, clock)
-                            _show(user.messages[seen:], out)
-                        elif command == "!user":
-                            uid, _s, code = rest.partition(" ")
-                            user = emu.user(int(uid), code or lang)
-                        else:
-                            _show(await user.send(line, timeout=5), out)
-                    except AssertionError as exc:  # no reply in time, no such button
-                        print(f"console: {str(exc).splitlines()[0][:200]}", file=out)
-                    except ValueError as exc:
-                        print(f"console: {exc}", file=out)
+    files.mkdir(parents=True, exist_ok=True)
+    async with BotAPIEmulator() as emu:
+        settings = settings.model_copy(update={
+            "telegram_bot_token": SecretStr(emu.token), "bot_api_url": emu.base_url,
+        })
+        app = setup_application(settings, clock=clock)
+        async with running(app):
+            screen = Screen(emu, out, files)
+            user: FakeUser = emu.user(user_id, lang)
+            where = "PostgreSQL (DATABASE_URL)" if settings.database_url else \
+                settings.database_path
+            print(f"console: user {user_id} ({lang}), now {clock.now():%Y-%m-%d %H:%M} UTC, "
+                  f"database {where}, files in {files}; !quit to stop", file=out)
+            screen.mark()
+            for raw in lines:
+                line = raw.strip()
+                if not line:
+                    continue
+                print(f"you> {line}", file=out)
+                command, _sep, rest = line.partition(" ")
+                command = command.lower() if command.startswith("!") else command
+                try:
+                    if command == "!quit":
+                        break
+                    elif command == "!press":
+                        await press(user, rest)
+                    elif command == "!time":
+                        when = datetime.fromisoformat(rest.replace("Z", "+00:00"))
+                        clock.set(when if when.tzinfo else when.replace(tzinfo=UTC))
+                        await fire_due(app, clock)
+                    elif command == "!user":
+                        uid, _s, code = rest.partition(" ")
+                        user = emu.user(int(uid), code or lang)
+                    else:
+                        await user.send(line, timeout=5)
+                except AssertionError as exc:  # no reply in time, no such button
+                    print(f"console: {str(exc).splitlines()[0][:200]}", file=out)
+                except ValueError as exc:
+                    print(f"console: {exc}", file=out)
+                await settle(emu)
+                screen.show(user.id)
+            await settle(emu)
+            screen.show(user.id)
     return 0
+
+
+async def settle(emu: BotAPIEmulator) -> None:
+    """Until the bot has been quiet for a moment (notices and documents come in the
+    background)."""
+    loop = asyncio.get_running_loop()
+    await emu.wait_quiet(lambda: emu.activity, loop.time() + 10, quiet=QUIET)
+
+
+def console_settings(folder: Path, *, db: Path | None, schedule: Path | None,
+                     organizers: list[int], env_file: str | None = ".env") -> Settings:
+    """The bot's own settings (environment, .env), with the command line's overrides."""
+    settings = load_settings(env_file=env_file, require_token=False)
+    update: dict[str, Any] = {}
+    if db is not None:
+        update.update(database_path=db, database_url=None)
+    elif "database_path" not in settings.model_fields_set and not settings.database_url:
+        update["database_path"] = folder / "console.sqlite3"
+    if schedule is not None:
+        update["schedule_path"] = schedule
+    if organizers:
+        update["organizer_ids"] = [*settings.organizer_ids, *organizers]
+    # The console talks to its emulator only: no webhook, no daily backups.
+    update.update(webhook_url=None, backup_dir=None)
+    return settings.model_copy(update=update)
 
 
 def main(args: list[str]) -> int:
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m bot console", description=__doc__)
-    parser.add_argument("--user", type=int, default=1001)
-    parser.add_argument("--lang", default="en")
-    parser.add_argument("--now", default="2021-03-20T12:00:00+00:00")
-    parser.add_argument("--db", type=Path)
-    parser.add_argument("--schedule", type=Path, default=Path("schedule.json"))
-    parser.add_argument("--organizer", type=int, action="append", default=[])
+    from bot.config import SettingsError
+    from bot.schedule import ScheduleError
+
+    parser = argparse.ArgumentParser(prog="python -m bot console", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--user", type=int, default=1001, help="the first active user's id")
+    parser.add_argument("--lang", default="en", help="that user's Telegram language")
+    parser.add_argument("--now", default="2021-03-20T12:00:00+00:00", help="the clock's start")
+    parser.add_argument("--db", type=Path, help="SQLite file (default: DATABASE_PATH, else new)")
+    parser.add_argument("--schedule", type=Path, help="default: SCHEDULE_PATH or schedule.json")
+    parser.add_argument("--organizer", type=int, action="append", default=[],
+                        help="an organizer's user id, added to ORGANIZER_IDS (repeatable)")
+    parser.add_argument("--files", type=Path, help="where documents go (default: a temp folder)")
     ns = parser.parse_args(args)
     now = datetime.fromisoformat(ns.now.replace("Z", "+00:00"))
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
-    return asyncio.run(run_console(
-        sys.stdin, sys.stdout, user_id=ns.user, lang=ns.lang, now=now, db=ns.db,
-        schedule=ns.schedule, organizer_ids=ns.organizer,
-    ))
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            settings = console_settings(Path(folder), db=ns.db, schedule=ns.schedule,
+                                        organizers=ns.organizer)
+        except SettingsError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        files = ns.files or Path(tempfile.mkdtemp(prefix="sske-console-files-"))
+        try:
+            return asyncio.run(run_console(sys.stdin, sys.stdout, settings=settings,
+                                           user_id=ns.user, lang=ns.lang, now=now, files=files))
+        except ScheduleError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2

@@ -12,8 +12,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.membership import Member
 from bot.models import Participant, Role
-from bot.roles import effective_role
 from bot.services import Services, get_services
 from bot.viewer import Viewer
 
@@ -26,6 +26,7 @@ class Who:
     person: Participant
     view: Viewer
     role: Role
+    member: Member  # their place in the program and the countries they may act on
 
     @property
     def user_id(self) -> int:
@@ -71,8 +72,8 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
                 user.id, first_name=user.first_name, last_name=user.last_name,
                 username=user.username, now=svc.clock.now(),
             )
-        role = effective_role(user.id, person, svc.settings.organizer_ids)
-        self._who = Who(svc, person, svc.viewer(person, user.language_code), role)
+        m = await svc.member(person)
+        self._who = Who(svc, person, svc.viewer(person, user.language_code), m.role, m)
         return self._who
 
     def forget_who(self) -> None:

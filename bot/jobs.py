@@ -45,6 +45,11 @@ def schedule_at(
     delay = max((due - clock.now()).total_seconds(), 0.0)
 
     async def tracked(context: Any) -> None:
+        if not context.application.running:
+            # Fell due while the bot is stopping: not started, so not cut off half-way; the
+            # job is rebuilt at the next start (and its catch-up rules apply).
+            log.info("job %s not started: the bot is stopping", name)
+            return
         task = asyncio.current_task()
         if task is not None:
             _running.add(task)

@@ -29,6 +29,7 @@ class Participant:
     sector: str | None = None
     display_name: str | None = None  # chosen in /profile; else the Telegram name
     joined_via: Literal["invite", "open"] | None = None
+    joined_at: datetime | None = None  # when they entered their group
 
     @property
     def telegram_name(self) -> str:

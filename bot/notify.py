@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 
 from telegram.ext import Application
 
+from bot.membership import covers
 from bot.models import Participant
 from bot.services import get_services
 from bot.viewer import Viewer
@@ -47,10 +48,19 @@ def notify(app: Application, people: Iterable[Participant], render: Render) -> N
     get_services(app).spawn(f"notify:{next(_ids)}", deliver(app, list(people), render))
 
 
-async def staff(app: Application, exclude: int | None = None) -> list[Participant]:
-    """Facilitators and organizers who have started the bot (organizers from ORGANIZER_IDS)."""
+async def all_staff(app: Application) -> list[Participant]:
+    """Every facilitator and organizer who has started the bot (organizers: ORGANIZER_IDS)."""
     svc = get_services(app)
     people = {p.user_id: p for p in await svc.repo.participants.staff()}
     organizers = await svc.repo.participants.many(svc.settings.organizer_ids)
     people.update({k: v for k, v in organizers.items() if k not in people})
-    return [p for uid, p in sorted(people.items()) if uid != exclude]
+    return [p for _uid, p in sorted(people.items())]
+
+
+async def staff(app: Application, country: str | None, exclude: int | None = None
+                ) -> list[Participant]:
+    """The staff who look after people of `country` (bot.membership.covers: organizers and
+    unlimited facilitators look after everyone)."""
+    svc = get_services(app)
+    return [p for p in await all_staff(app)
+            if p.user_id != exclude and covers(await svc.member(p), country)]

@@ -1,4 +1,4 @@
-"""Strict parsing of what people type: numbers and codes.
+"""Strict parsing of what people type: numbers, codes, and times in a person's zone.
 
 `str.isdigit()` accepts "²" and "٣", which int() rejects or reads unexpectedly; these helpers
 normalize the text (NFKC: full-width digits become ASCII), then accept ASCII only, with a
@@ -8,6 +8,9 @@ bounded length.
 from __future__ import annotations
 
 import unicodedata
+from datetime import UTC, datetime
+from typing import Literal
+from zoneinfo import ZoneInfo
 
 INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
 
@@ -39,3 +42,48 @@ def parse_code(text: str | None, *, max_length: int = 32) -> str | None:
     if not value or len(value) > max_length or not (value.isascii() and value.isalnum()):
         return None
     return value
+
+
+class WhenError(ValueError):
+    """Why a typed time was refused: 'format', 'past' or 'gap' (skipped by a clock change)."""
+
+    def __init__(self, reason: Literal["format", "past", "gap"]) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+WHEN_FORMATS = (
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M",
+    "%d/%m/%Y %H:%M",
+    "%d.%m.%Y %H:%M",
+    "%d-%m-%Y %H:%M",
+    "%d/%m/%Y %Hh%M",
+    "%d/%m/%Y %Hh",
+)
+
+
+def parse_when(text: str, zone: str, now: datetime) -> datetime:
+    """A wall-clock time typed in `zone` -> aware UTC, strictly in the future.
+
+    Day first for slashes (24/03/2021), as everywhere the program runs. A time that does not
+    exist in the zone (skipped when clocks go forward) is refused rather than guessed; an
+    ambiguous one (clocks go back) means its first occurrence.
+    """
+    cleaned = " ".join(text.strip().replace(",", " ").split())
+    for fmt in WHEN_FORMATS:
+        try:
+            naive = datetime.strptime(cleaned, fmt)
+        except ValueError:
+            continue
+        break
+    else:
+        raise WhenError("format")
+    tz = ZoneInfo(zone)
+    local = naive.replace(tzinfo=tz)
+    when = local.astimezone(UTC)
+    if when.astimezone(tz).replace(tzinfo=None) != naive:
+        raise WhenError("gap")
+    if when <= now:
+        raise WhenError("past")
+    return when

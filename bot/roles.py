@@ -17,19 +17,3 @@ def effective_role(user_id: int, person: Participant | None, organizer_ids: list
 
 def allows(role: Role, minimum: Role) -> bool:
     return RANK[role] >= RANK[minimum]
-
-
-def can_act_on_country(role: Role, facilitator_countries: set[str], country: str | None) -> bool:
-    """May someone act on a country (its attendance, its broadcasts, its people)?
-
-    Organizers: always. Facilitators: on every country when not limited, else only on the
-    countries they were given (a co-facilitator: their own). `country` None means "the whole
-    program" (or a person without a country): only unlimited facilitators and organizers.
-    """
-    if role == "organizer":
-        return True
-    if role != "facilitator":
-        return False
-    if not facilitator_countries:
-        return True
-    return country is not None and country in facilitator_countries

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from bot.config import LANGUAGES
-from bot.models import Group
 
 Audience = Literal["core", "all"]
 
@@ -34,6 +43,32 @@ def _check_languages(texts: dict[str, object]) -> None:
         raise ValueError(f"missing language {', '.join(repr(m) for m in missing)}")
 
 
+_WEB_LINK = TypeAdapter(HttpUrl)
+
+
+def is_web_link(value: str) -> bool:
+    """An http(s) address with a host and no spaces (what Telegram's URL buttons take)."""
+    if not value or any(c.isspace() for c in value):
+        return False
+    try:
+        _WEB_LINK.validate_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def _check_link(value: str | None) -> str | None:
+    if value is not None and not is_web_link(value):
+        raise ValueError(f"not a web link (https://...): {value!r}")
+    return value
+
+
+def _optional_texts(value: dict[str, str]) -> dict[str, str]:
+    if value:
+        _check_languages(dict(value))
+    return value
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -41,6 +76,8 @@ class _Model(BaseModel):
 class Program(_Model):
     name: dict[str, str]
     contact: dict[str, str] = Field(default_factory=dict)
+    # Names this cohort in calendar entries (UID session-3@<slug>); a new cohort takes a new one.
+    slug: str = Field(default="", pattern=r"^([a-z0-9][a-z0-9.-]{0,62})?$")
 
     @field_validator("name")
     @classmethod
@@ -55,11 +92,22 @@ class Country(_Model):
     zone: str
     zones: list[str] = Field(default_factory=list)
     language: str = "en"
+    # How each language names the country's time, with its grammar ("heure du Ghana",
+    # "horário da Colômbia", "horário de Brasília"), for its default zone; its other zones
+    # (and every other zone) are named "{city} time".
+    time_label: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("name")
     @classmethod
     def _all_languages(cls, value: dict[str, str]) -> dict[str, str]:
         _check_languages(dict(value))
+        return value
+
+    @field_validator("time_label")
+    @classmethod
+    def _all_label_languages(cls, value: dict[str, str]) -> dict[str, str]:
+        if value:
+            _check_languages(dict(value))
         return value
 
     @field_validator("zone")
@@ -114,6 +162,116 @@ class GoalsConfig(_Model):
     nudge_days_before: int = Field(default=3, ge=0, le=60)
 
 
+class Signatory(_Model):
+    name: str = Field(min_length=1, max_length=80)
+    title: dict[str, str]
+
+    @field_validator("title")
+    @classmethod
+    def _all_languages(cls, value: dict[str, str]) -> dict[str, str]:
+        _check_languages(dict(value))
+        return value
+
+
+class CertificatesConfig(_Model):
+    """What certificates of completion print (bot/certificates)."""
+
+    # "person": in the person's language; "english+person": English under it as well.
+    languages: Literal["person", "english+person"] = "person"
+    signatories: list[Signatory] = Field(default_factory=list, max_length=3)
+    logo: str | None = None  # PNG or JPEG file, relative to schedule.json's folder
+
+    def logo_path(self, schedule_path: Path | str) -> Path | None:
+        return Path(schedule_path).parent / self.logo if self.logo else None
+
+
+class CoachingConfig(_Model):
+    """Coaching hours of each core group (bot/coaching): how many, how long, in which part."""
+
+    hours_per_group: int = Field(default=1, ge=0, le=50)
+    # More for some groups, added by organizers: {"GH": 1} gives Ghana one hour more.
+    extra_hours: dict[str, int] = Field(default_factory=dict)
+    duration_minutes: int = Field(default=60, ge=15, le=480)
+    part: int | None = Field(default=1, ge=1)  # candidate times must fall in it; None: any
+    answer_reminder_hours: int = Field(default=48, ge=0)  # one reminder; 0: none
+    meeting_link: str | None = None  # the join link, unless the country has its own
+    meeting_links: dict[str, str] = Field(default_factory=dict)
+
+    def hours(self, country: str) -> int:
+        return self.hours_per_group + self.extra_hours.get(country, 0)
+
+    def link(self, country: str) -> str | None:
+        return self.meeting_links.get(country) or self.meeting_link
+
+
+class Meeting(_Model):
+    """The program-wide join link (a session may have its own) and its passcode or dial-in
+    text, per language."""
+
+    link: str | None = None
+    info: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("link")
+    @classmethod
+    def _link(cls, value: str | None) -> str | None:
+        return _check_link(value)
+
+    @field_validator("info")
+    @classmethod
+    def _info(cls, value: dict[str, str]) -> dict[str, str]:
+        return _optional_texts(value)
+
+
+class AfterSession(_Model):
+    """What follows a session: the materials message and the feedback question."""
+
+    delay_minutes: int = Field(default=0, ge=0, le=10080)  # after the end, for the materials
+    grace_hours: int = Field(default=48, ge=0, le=336)  # still sent this late (bot was down)
+    closing_question: dict[str, str] = Field(default_factory=dict)  # about the whole program
+
+    @field_validator("closing_question")
+    @classmethod
+    def _question(cls, value: dict[str, str]) -> dict[str, str]:
+        return _optional_texts(value)
+
+
+class Topic(_Model):
+    """A networking topic: what people offer and seek (key: short, it travels in buttons)."""
+
+    key: str = Field(pattern=r"^[a-z0-9_]{1,16}$")
+    name: dict[str, str]
+
+    @field_validator("name")
+    @classmethod
+    def _all_languages(cls, value: dict[str, str]) -> dict[str, str]:
+        _check_languages(dict(value))
+        return value
+
+    def label(self, lang: str) -> str:
+        return self.name.get(lang) or self.name["en"]
+
+
+class NetworkingConfig(_Model):
+    """Matchmaking: the topics people offer and seek, and the sessions before which everyone
+    in the audience gets their suggestions (or an invitation to make a profile)."""
+
+    sessions: list[int] = Field(default_factory=list)
+    nudge_days_before: int = Field(default=3, ge=0, le=60)
+    topics: list[Topic] = Field(default_factory=list)
+
+    @field_validator("topics")
+    @classmethod
+    def _unique_topics(cls, value: list[Topic]) -> list[Topic]:
+        keys = [t.key for t in value]
+        dupes = sorted({k for k in keys if keys.count(k) > 1})
+        if dupes:
+            raise ValueError(f"duplicate topic key {dupes[0]!r}")
+        return value
+
+    def topic(self, key: str) -> Topic | None:
+        return next((t for t in self.topics if t.key == key), None)
+
+
 class Session(_Model):
     number: int = Field(ge=0)
     part: int = Field(ge=1)
@@ -124,6 +282,19 @@ class Session(_Model):
     goals: dict[str, list[str]] = Field(default_factory=dict)
     description: dict[str, str] = Field(default_factory=dict)
     meeting_link: str | None = None
+    meeting_info: dict[str, str] = Field(default_factory=dict)  # passcode, dial-in numbers
+    send_materials: bool = True  # "Materials and recording" to its audience once it ends
+    ask_feedback: bool = True  # the 1-5 question to those who checked in
+
+    @field_validator("meeting_link")
+    @classmethod
+    def _link(cls, value: str | None) -> str | None:
+        return _check_link(value)
+
+    @field_validator("meeting_info")
+    @classmethod
+    def _info(cls, value: dict[str, str]) -> dict[str, str]:
+        return _optional_texts(value)
 
     @field_validator("start")
     @classmethod
@@ -160,10 +331,6 @@ class Session(_Model):
     def duration(self) -> timedelta:
         return timedelta(minutes=self.duration_minutes)
 
-    def is_for(self, group: Group | None) -> bool:
-        """Core members attend everything; the wider group only sessions open to all."""
-        return self.audience == "all" or group != "wider"
-
     def text(self, field: Literal["title", "description"], lang: str) -> str:
         texts: dict[str, str] = getattr(self, field)
         return texts.get(lang) or texts.get("en") or ""
@@ -179,6 +346,11 @@ class Schedule(_Model):
     reminders: Reminders = Field(default_factory=Reminders)
     checkin: Checkin = Field(default_factory=Checkin)
     goals: GoalsConfig = Field(default_factory=GoalsConfig)
+    certificates: CertificatesConfig = Field(default_factory=CertificatesConfig)
+    coaching: CoachingConfig = Field(default_factory=CoachingConfig)
+    meeting: Meeting = Field(default_factory=Meeting)
+    after_session: AfterSession = Field(default_factory=AfterSession)
+    networking: NetworkingConfig = Field(default_factory=NetworkingConfig)
     sessions: list[Session]
 
     @field_validator("languages")
@@ -221,6 +393,25 @@ class Schedule(_Model):
                 )
         return ordered
 
+    @model_validator(mode="after")
+    def _coaching_countries_and_part(self) -> Schedule:
+        codes = {c.code for c in self.countries}
+        coaching = self.coaching
+        for key in (*coaching.extra_hours, *coaching.meeting_links):
+            if key not in codes:
+                raise ValueError(f"coaching: unknown country {key!r}")
+        if coaching.part is not None and coaching.part not in {s.part for s in self.sessions}:
+            raise ValueError(f"coaching.part: no session is in part {coaching.part}")
+        return self
+
+    @model_validator(mode="after")
+    def _networking_sessions(self) -> Schedule:
+        numbers = {s.number for s in self.sessions}
+        unknown = [n for n in self.networking.sessions if n not in numbers]
+        if unknown:
+            raise ValueError(f"networking.sessions: no session {unknown[0]}")
+        return self
+
     # Queries: plain functions of "now", which the caller takes from its clock.
 
     def session(self, number: int) -> Session | None:
@@ -229,16 +420,39 @@ class Schedule(_Model):
     def country(self, code: str | None) -> Country | None:
         return next((c for c in self.countries if c.code == code), None)
 
-    def sessions_for(self, group: Group | None) -> list[Session]:
-        return [s for s in self.sessions if s.is_for(group)]
-
-    def next_session(self, now: datetime, group: Group | None = None) -> Session | None:
-        """The session running now, or else the next one to start; None when all are over."""
-        return next((s for s in self.sessions_for(group) if s.end > now), None)
+    def next_session(self, now: datetime, among: list[Session] | None = None
+                     ) -> Session | None:
+        """The session running now, or else the next one to start (of `among`, default all);
+        None when all are over. Whose sessions are whose: bot/membership.py."""
+        sessions = self.sessions if among is None else among
+        return next((s for s in sessions if s.end > now), None)
 
     @property
     def total_minutes(self) -> int:
         return sum(s.duration_minutes for s in self.sessions)
+
+    def join_link(self, session: Session) -> str | None:
+        """The session's own link, else the program-wide one."""
+        return session.meeting_link or self.meeting.link
+
+    def join_info(self, session: Session, lang: str) -> str:
+        """Passcode or dial-in text: the session's own, else the program-wide one when the
+        session uses the program-wide link."""
+        texts = session.meeting_info or ({} if session.meeting_link else self.meeting.info)
+        return texts.get(lang) or texts.get("en") or ""
+
+    @property
+    def closing(self) -> Session:
+        """The closing session is the last one (as for the goals review)."""
+        return self.sessions[-1]
+
+    @property
+    def slug(self) -> str:
+        """program.slug, else one made from the English name and the first session's year."""
+        if self.program.slug:
+            return self.program.slug
+        words = re.sub(r"[^a-z0-9]+", "-", self.program.name["en"].lower()).strip("-")
+        return f"{words[:40].strip('-') or 'program'}-{self.sessions[0].start.year}"
 
 
 def _path(loc: tuple[int | str, ...]) -> str:
@@ -270,7 +484,11 @@ def load_schedule(path: Path | str) -> Schedule:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise ScheduleError(f"{path}: line {exc.lineno} column {exc.colno}: {exc.msg}") from None
-    return parse_schedule(data, str(path))
+    schedule = parse_schedule(data, str(path))
+    logo = schedule.certificates.logo_path(path)
+    if logo is not None and not logo.is_file():
+        raise ScheduleError(f"{path}: certificates.logo: no such file: {logo}")
+    return schedule
 
 
 def schedule_schema() -> str:
@@ -279,3 +497,17 @@ def schedule_schema() -> str:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "schedule.json of the SSKE cocoa program bot"
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+PLACEHOLDER_WORDS = ("schedule.json", "replace this", "reemplace", "remplacez", "substitua")
+
+
+def schedule_warnings(schedule: Schedule) -> list[str]:
+    """What `python -m bot check` warns about: valid, but not ready for participants."""
+    warnings = []
+    for lang, text in sorted(schedule.program.contact.items()):
+        if any(word in text.lower() for word in PLACEHOLDER_WORDS):
+            warnings.append(f"program.contact.{lang} still says to replace it: {text!r}")
+    if not schedule.program.contact:
+        warnings.append("program.contact is empty: /help shows no contact")
+    return warnings

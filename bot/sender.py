@@ -84,9 +84,9 @@ class Sender:
         timeout: float | None = None,
         stopping: Callable[[], bool] | None = None,
     ) -> None:
-        # True once the bot is stopping: claims are no longer made, so a graceful stop
-        # leaves the rest pending for the next start instead of waiting for the fan-out.
-        self.stopping = stopping or (lambda: False)
+        # True once the bot is stopping (bot/app.py sets it): fan-outs take no new recipient
+        # and claims say no, so the rest stays pending for the next start.
+        self.stopping: Callable[[], bool] = stopping or (lambda: False)
         self.max_attempts = max_attempts  # tries on 5xx / connection errors
         self.backoff = backoff
         self.concurrency = concurrency  # sends of one fan-out under way (queued) at once
@@ -159,14 +159,15 @@ class Sender:
         """Run deliver(item) for every item, a bounded number at a time.
 
         deliver() does its own sending through send() and records the outcome; an
-        exception in one never stops the others.
+        exception in one never stops the others. Once stopping() is true no new item is
+        taken (a graceful stop leaves the rest for the next start).
         """
         queue: asyncio.Queue[int] = asyncio.Queue()
         for item in items:
             queue.put_nowait(item)
 
         async def worker() -> None:
-            while True:
+            while not self.stopping():
                 try:
                     item = queue.get_nowait()
                 except asyncio.QueueEmpty:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from telegram.ext import Application
@@ -18,7 +20,10 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import I18n, normalize_language
 from bot.limiter import OutboundLimiter
+from bot.membership import Member, member
 from bot.models import Participant
+from bot.operations.rules import ErrorLog
+from bot.roles import effective_role
 from bot.schedule import Schedule
 from bot.sender import Sender
 from bot.storage import Repository
@@ -47,6 +52,12 @@ class Services:
     # Background work (fan-outs started by a handler or a job), by name.
     _tasks: dict[str, asyncio.Task[Any]] = field(default_factory=dict, repr=False)
     _halted: set[str] = field(default_factory=set, repr=False)
+    # Errors seen while handling updates (for /status and the organizers' notices).
+    errors: ErrorLog = field(default_factory=ErrorLog)
+    # Real time, not program time: uptime is about the process.
+    started: float = field(default_factory=time.monotonic)
+    _place_cache: dict[tuple[int, str], dict[str, str]] = field(default_factory=dict,
+                                                               repr=False)
 
     @property
     def app(self) -> Application:
@@ -58,6 +69,13 @@ class Services:
         if self._repo is None:
             raise RuntimeError("storage is not open: start_services() was not run")
         return self._repo
+
+    @property
+    def has_storage(self) -> bool:
+        return self._repo is not None
+
+    def uptime(self) -> timedelta:
+        return timedelta(seconds=time.monotonic() - self.started)
 
     @property
     def limiter(self) -> OutboundLimiter:
@@ -73,10 +91,11 @@ class Services:
 
     def viewer_for(self, lang: str | None, zone: str | None) -> Viewer:
         lang = lang or self.settings.default_language
-        return Viewer(self.i18n.get(lang), lang, zone or FALLBACK_ZONE)
+        return Viewer(self.i18n.get(lang), lang, zone or FALLBACK_ZONE, self._places(lang))
 
     def viewer(self, person: Participant | None, language_code: str | None = None) -> Viewer:
-        """The stored language wins; Telegram's language_code is only the first guess."""
+        """The stored language wins; Telegram's language_code is only the first guess. No
+        zone chosen yet: their country's default zone, else UTC."""
         if person is None:
             return self.viewer_for(
                 normalize_language(language_code, self.settings.default_language), None
@@ -84,7 +103,26 @@ class Services:
         lang = person.language or normalize_language(
             language_code, self.settings.default_language
         )
-        return self.viewer_for(lang, person.zone)
+        country = self.schedule.country(person.country)
+        return self.viewer_for(lang, person.zone or (country.zone if country else None))
+
+    def _places(self, lang: str) -> dict[str, str]:
+        """The program countries' time labels in this language (schedule.json), for each
+        country's default zone; a country's other zones are named by their city."""
+        key = (id(self.schedule), lang)
+        if key not in self._place_cache:
+            self._place_cache[key] = {
+                c.zone: c.time_label[lang] for c in self.schedule.countries
+                if lang in c.time_label
+            }
+        return self._place_cache[key]
+
+    async def member(self, person: Participant) -> Member:
+        """Anyone's place in the program (for people other than the one writing)."""
+        role = effective_role(person.user_id, person, self.settings.organizer_ids)
+        countries = (await self.repo.people.facilitator_countries(person.user_id)
+                     if role == "facilitator" else set())
+        return member(person, role, countries)
 
     # background work
 

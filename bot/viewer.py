@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import functools
 import gettext
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
@@ -16,11 +18,19 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_date, format_time, get_timezone_location
 from babel.lists import format_list
+from babel.numbers import format_decimal, format_percent
 from babel.units import format_unit
 
 from bot.schedule import Country, Schedule, Session
 
 LANGUAGE_NAMES = {"en": "English", "es": "Español", "fr": "Français", "pt": "Português"}
+# The regional variants the program's people read: Latin American Spanish dates ("1 sep
+# 2021", not Spain's "1 sept 2021") with the decimal comma of Colombia, Peru and the
+# Dominican Republic ("9,1 %"); Brazilian Portuguese.
+BABEL_LOCALES = {"en": "en", "es": "es_419", "fr": "fr", "pt": "pt_BR"}
+NUMBER_LOCALES = {"en": "en", "es": "es", "fr": "fr", "pt": "pt_BR"}
+UTC_ZONES = ("UTC", "Etc/UTC")
+_FRENCH_ELISION = re.compile(r"\bde (?=[AEIOUYHÂÉÈÊÎÔÛaeiouyh])")
 
 
 def flag(code: str) -> str:
@@ -28,33 +38,37 @@ def flag(code: str) -> str:
     return "".join(chr(0x1F1E6 + ord(c) - ord("A")) for c in code.upper())
 
 
-# Babel formatting is pure and, for a given language, zone and instant, always the same:
+# Babel formatting is pure and, for a given locale, zone and instant, always the same:
 # memoized, so a busy hour of /next spends its time on the wire, not re-formatting dates.
 @functools.lru_cache(maxsize=64)
-def _locale(lang: str) -> Locale:
-    return Locale.parse(lang)
+def _locale(name: str) -> Locale:
+    return Locale.parse(name)
 
 
 @functools.lru_cache(maxsize=8192)
-def _time(when: datetime, zone: str, lang: str) -> str:
-    return format_time(when, "HH:mm", tzinfo=ZoneInfo(zone), locale=_locale(lang))
+def _time(when: datetime, zone: str, locale: str) -> str:
+    return format_time(when, "HH:mm", tzinfo=ZoneInfo(zone), locale=_locale(locale))
 
 
 @functools.lru_cache(maxsize=8192)
 def _date(when: datetime, zone: str, fmt: str, lang: str) -> str:
-    return format_date(when.astimezone(ZoneInfo(zone)), fmt, locale=_locale(lang))
+    local = when.astimezone(ZoneInfo(zone))
+    text = format_date(local, fmt, locale=_locale(BABEL_LOCALES.get(lang, lang)))
+    if lang == "fr" and local.day == 1:  # French writes the first of the month "1er"
+        text = re.sub(r"(?<!\d)1(?=\s)", "1er", text, count=1)
+    return text
 
 
 @functools.lru_cache(maxsize=1024)
-def _zone_name(zone: str, lang: str, city: bool) -> str:
-    return get_timezone_location(ZoneInfo(zone), locale=_locale(lang), return_city=city)
+def _city(zone: str, lang: str) -> str:
+    return get_timezone_location(ZoneInfo(zone), locale=_locale(lang), return_city=True)
 
 
 @functools.lru_cache(maxsize=8192)
-def _duration(minutes: int, lang: str) -> str:
+def _duration(minutes: int, locale_name: str) -> str:
     days, rest = divmod(minutes, 1440)
     hours, mins = divmod(rest, 60)
-    locale = _locale(lang)
+    locale = _locale(locale_name)
     parts = []
     if days:
         parts.append(format_unit(days, "duration-day", locale=locale))
@@ -69,37 +83,66 @@ def _duration(minutes: int, lang: str) -> str:
 
 @dataclass(frozen=True)
 class Viewer:
-    """Who the text is for: translations, language code and IANA zone."""
+    """Who the text is for: translations, language code and IANA zone.
+
+    `places` names the program's zones in this language ("hora de Perú", "heure du Ghana"),
+    from schedule.json; other zones are named by their city through a translated pattern.
+    """
 
     tr: gettext.NullTranslations
     lang: str
     zone: str
+    places: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.zone)
 
+    @property
+    def locale(self) -> str:
+        return BABEL_LOCALES.get(self.lang, self.lang)
+
     def time(self, when: datetime, zone: str | None = None) -> str:
-        return _time(when, zone or self.zone, self.lang)
+        return _time(when, zone or self.zone, self.locale)
 
     def date(self, when: datetime, fmt: str = "full") -> str:
         return _date(when, self.zone, fmt, self.lang)
 
     def zone_name(self, zone: str | None = None) -> str:
-        return _zone_name(zone or self.zone, self.lang, False)
+        """The zone as people say it: "hora de Perú", "heure du Ghana", "horário de Manaus",
+        "Amsterdam time"; plain "UTC" for people who have no zone."""
+        zone = zone or self.zone
+        if zone in UTC_ZONES:
+            return "UTC"
+        if zone in self.places:
+            return self.places[zone]
+        label = self.tr.gettext("{city} time").format(city=self.city(zone))
+        return _FRENCH_ELISION.sub("d'", label) if self.lang == "fr" else label
 
     def city(self, zone: str) -> str:
-        return _zone_name(zone, self.lang, True)
+        return _city(zone, self.lang)
+
+    def number(self, n: float) -> str:
+        return format_decimal(n, locale=NUMBER_LOCALES.get(self.lang, self.lang))
+
+    def percent(self, share: float) -> str:
+        """A share (0.625) as the locale writes it: 62.5%, 62,5 %, 62,5%; at most a decimal."""
+        return format_percent(round(share, 3), locale=NUMBER_LOCALES.get(self.lang, self.lang),
+                              decimal_quantization=False)
 
     def duration(self, delta: timedelta) -> str:
         """'1 hour and 30 minutes' (never rounded to '2 hours')."""
-        return _duration(int(delta.total_seconds() // 60), self.lang)
+        return _duration(int(delta.total_seconds() // 60), self.locale)
 
     def until(self, start: datetime, now: datetime) -> str:
         _ = self.tr.gettext
         delta = start - now
         if abs(delta) < timedelta(minutes=1):
             return _("starting now")
+        tomorrow = now.astimezone(self.tz).date() + timedelta(days=1)
+        if timedelta(hours=6) < delta < timedelta(days=2) and (
+                start.astimezone(self.tz).date() == tomorrow):
+            return _("tomorrow")
         if delta > timedelta(0):
             return _("in {duration}").format(duration=self.duration(delta))
         return _("started {duration} ago").format(duration=self.duration(-delta))
@@ -126,3 +169,17 @@ def when_line(v: Viewer, session: Session) -> str:
     return _("{time} ({zone}) · {length}").format(
         time=v.time(session.start), zone=escape(v.zone_name()), length=v.duration(session.duration)
     )
+
+
+def scope_refusal(v: Viewer, schedule: Schedule, scope: frozenset[str] | None) -> str:
+    """To a staff member limited to some countries who tried to act beyond them."""
+    names = [country_name(c, v.lang) for c in schedule.countries if scope and c.code in scope]
+    return v.tr.gettext("Sorry, you can only act on people and goals of {countries}.").format(
+        countries=escape(", ".join(names) or "—"))
+
+
+def program_wide_refusal(v: Viewer) -> str:
+    """To a limited staff member trying something that affects the whole program."""
+    return v.tr.gettext(
+        "Sorry, only organizers and facilitators for every country can do that: it affects "
+        "the whole program.")

@@ -10,19 +10,30 @@ from telegram.ext import Application
 from handlers import (
     attendance,
     broadcasts,
+    calendar,
+    certificates,
+    charts,
+    coaching,
     errors,
     exports,
+    feedback,
+    gate,
     goals,
     help,
     input,
+    materials,
+    networking,
     onboarding,
     people,
+    questions,
     reminders,
     sessions,
+    status,
 )
 
 
 def register(app: Application) -> None:
+    gate.register(app)
     input.register(app)
     onboarding.register(app)
     sessions.register(app)
@@ -33,5 +44,14 @@ def register(app: Application) -> None:
     goals.register(app)
     exports.register(app)
     broadcasts.register(app)
+    certificates.register(app)
+    status.register(app)
+    coaching.register(app)
+    charts.register(app)
+    calendar.register(app)
+    materials.register(app)
+    feedback.register(app)
+    networking.register(app)
+    questions.register(app)
     # Last: anything no other handler took gets a short answer, never silence.
     errors.register(app)

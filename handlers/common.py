@@ -8,17 +8,19 @@ from enum import IntEnum
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
 from telegram.error import BadRequest
 
-from bot.context import BotContext, Who
+from bot.context import BotContext
 from bot.models import Role
-from bot.roles import allows, can_act_on_country
+from bot.roles import allows
 
 
 class Group(IntEnum):
     """Handler groups, in the order ptb runs them (lowest first). Within one group only the
     first matching handler runs; ApplicationHandlerStop keeps later groups from seeing it."""
 
+    GATE = -4  # REGISTRATION=closed: no invitation, only /start (handlers/gate.py)
     RELAY = -3  # replies to broadcasts and to relayed messages (handlers/broadcasts/relay.py)
     FORWARD = -2  # an organizer's forwarded message: whose is it? (handlers/people/roles.py)
     INPUT = -1  # typed answers to a pending question, for every feature (handlers/input.py)
@@ -66,16 +68,6 @@ def restricted(minimum: Role) -> Callable[[Callback], Callback]:
     return decorate
 
 
-async def facilitator_scope(w: Who) -> set[str]:
-    """The countries a facilitator is limited to; empty: not limited (or not a facilitator)."""
-    if w.role != "facilitator":
-        return set()
-    return await w.svc.repo.people.facilitator_countries(w.person.user_id)
-
-
-async def may_act_on_country(w: Who, country: str | None) -> bool:
-    """For privileged handlers that touch one country (attendance, broadcasts, people)."""
-    return can_act_on_country(w.role, await facilitator_scope(w), country)
 
 
 async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
@@ -105,6 +97,18 @@ async def alert(update: Update, text: str) -> None:
     """A pop-up answer to a pressed button."""
     assert update.callback_query is not None
     await update.callback_query.answer(text, show_alert=True)
+
+
+async def private_only(update: Update, context: BotContext) -> bool:
+    """Personal answers go to the private chat only: anywhere else, say so and do nothing."""
+    chat = update.effective_chat
+    if chat is None or chat.type == ChatType.PRIVATE:
+        return True
+    w = await context.who()
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(
+            w.view.tr.gettext("Please use this command in a private chat with me."))
+    return False
 
 
 async def stale_button(update: Update, context: BotContext) -> None:

@@ -10,9 +10,41 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 
 from bot.context import BotContext
 from bot.i18n import normalize_language
+from bot.notify import notify
+from bot.operations.texts import error_notice
 from handlers.common import not_understood, stale_button
 
 log = logging.getLogger(__name__)
+
+
+def update_kind(update: object, context: BotContext) -> str:
+    """What was being handled, without anyone's data: 'message (/goals)', 'callback_query',
+    'job reminder:3:60'."""
+    if isinstance(update, Update):
+        kind = next((k for k in update.to_dict() if k != "update_id"), "update")
+        text = update.message.text if update.message and update.message.text else ""
+        if text.startswith("/"):
+            command = text.split()[0].split("@")[0][:33]
+            return f"{kind} ({command})"
+        return kind
+    if context.job is not None:
+        return f"job {context.job.name}"
+    return "background work"
+
+
+async def tell_organizers(context: BotContext, kind: str, where: str) -> None:
+    """One notice per error kind per hour (ErrorLog decides), in each organizer's language."""
+    svc = context.svc
+    if not svc.errors.record(kind, where, svc.clock.now()):
+        return
+    try:
+        organizers = await svc.repo.participants.many(svc.settings.organizer_ids)
+    except Exception:  # the database may be what failed; the log has it
+        log.warning("could not look up the organizers to tell them about %s", kind)
+        return
+    seen = svc.errors.seen(kind)
+    notify(context.application, [p for p in organizers.values() if p.active],
+           lambda v, _p: error_notice(v, kind, where, seen))
 
 
 async def on_error(update: object, context: BotContext) -> None:
@@ -20,7 +52,9 @@ async def on_error(update: object, context: BotContext) -> None:
         # The outbound limiter waited out flood control for its whole bound and logged the
         # reply it gave up; an apology would meet the same flood control.
         return
-    log.error("error while handling an update", exc_info=context.error)
+    kind, where = type(context.error).__name__, update_kind(update, context)
+    log.error("error while handling %s", where, exc_info=context.error)
+    await tell_organizers(context, kind, where)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     svc = context.svc

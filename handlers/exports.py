@@ -1,4 +1,4 @@
-"""/export [attendance|goals]: organizer exports sent as documents in the chat."""
+"""/export [attendance|goals|feedback|coaching|certificates|networking]: organizer exports."""
 
 from __future__ import annotations
 
@@ -7,10 +7,16 @@ from telegram.ext import Application, CommandHandler
 
 from bot.context import BotContext
 from handlers.attendance.staff import send_attendance_export
+from handlers.certificates.staff import send_certificates_export
+from handlers.coaching.staff import send_coaching_export
 from handlers.common import restricted
+from handlers.feedback import send_feedback_export
 from handlers.goals.actions import send_goals_export
+from handlers.networking.staff import send_networking_export
 
-SENDERS = {"attendance": send_attendance_export, "goals": send_goals_export}
+SENDERS = {"attendance": send_attendance_export, "goals": send_goals_export,
+           "feedback": send_feedback_export, "coaching": send_coaching_export,
+           "certificates": send_certificates_export, "networking": send_networking_export}
 
 
 @restricted("organizer")
@@ -20,12 +26,20 @@ async def export_command(update: Update, context: BotContext) -> None:
         await SENDERS[args[0]](update, context)
         return
     w = await context.who()
+    _ = w.view.tr.gettext
     assert update.effective_message is not None
     await update.effective_message.reply_text(
-        w.view.tr.gettext(
+        _(
             "Usage: /export (attendance.csv and attendance.xlsx) or /export goals "
             "(goals.csv and goals.xlsx)."
         )
+        + "\n" + _("/export feedback: the session ratings and comments (feedback.csv and "
+                    "feedback.xlsx).")
+        + "\n" + _("/export coaching: coaching.csv and coaching.xlsx.")
+        + "\n" + _("/export certificates: the register of certificates (certificates.csv and "
+                    "certificates.xlsx).")
+        + "\n" + _("/export networking: anonymous networking counts (networking.csv and "
+                    "networking.xlsx).")
     )
 
 

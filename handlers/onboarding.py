@@ -7,19 +7,25 @@ After the zone, onboarding asks (skippable) for organization and sector
 
 from __future__ import annotations
 
+from typing import Literal
+
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext, Who
+from bot.help import menus
+from bot.membership import country_fixed
 from bot.onboarding import texts
 from bot.onboarding.keyboards import (
     OTHER,
     ChangeSetting,
     Mode,
     PickCountry,
+    PickHome,
     PickLanguage,
     PickZone,
     country_keyboard,
+    home_keyboard,
     language_keyboard,
     settings_keyboard,
     zone_keyboard,
@@ -28,6 +34,8 @@ from bot.onboarding.rules import match_zone
 from bot.storage.pending import Pending
 from bot.viewer import country_name
 from handlers import input
+from handlers.certificates import verify
+from handlers.common import show
 from handlers.people import profile, registration
 
 ZONE = "zone"  # pending input: a typed IANA zone name; data {"mode": "ob" | "st"}
@@ -42,6 +50,9 @@ def _zones(w: Who, mode: str, code: str) -> tuple[str, object]:
 
 
 async def start(update: Update, context: BotContext) -> None:
+    if verify.is_link(context.args):  # a certificate's QR code: checked, nobody registered
+        await verify.reply(update, context, (context.args or [""])[0])
+        return
     w = await context.who()
     admitted = await registration.admit(update, context, w)
     if admitted is None:
@@ -63,7 +74,7 @@ async def settings(update: Update, context: BotContext) -> None:
     assert update.effective_message is not None
     await update.effective_message.reply_text(
         texts.settings_summary(w.view, w.svc.schedule, w.person),
-        reply_markup=settings_keyboard(w.view),
+        reply_markup=settings_keyboard(w.view, country_fixed(w.person)),
     )
 
 
@@ -75,12 +86,7 @@ async def _finish(update: Update, context: BotContext, mode: str) -> None:
         await profile.ask_organization(update, context, w)
         return
     text = texts.settings_summary(w.view, w.svc.schedule, w.person)
-    query = update.callback_query
-    if query is not None:
-        await query.edit_message_text(text, reply_markup=settings_keyboard(w.view))
-    else:
-        assert update.effective_message is not None
-        await update.effective_message.reply_text(text, reply_markup=settings_keyboard(w.view))
+    await show(update, text, settings_keyboard(w.view, country_fixed(w.person)))
 
 
 async def on_settings_button(update: Update, context: BotContext) -> None:
@@ -91,9 +97,13 @@ async def on_settings_button(update: Update, context: BotContext) -> None:
     await query.answer()
     w = await context.who()
     _ = w.view.tr.gettext
+    own = w.svc.schedule.country(w.person.country)
     if pressed.what == "lang":
         await query.edit_message_text(_("Choose your language:"),
                                       reply_markup=language_keyboard("st"))
+    elif pressed.what == "zone" and own is not None and country_fixed(w.person):
+        text, keyboard = _zones(w, "st", own.code)
+        await query.edit_message_text(text, reply_markup=keyboard)  # type: ignore[arg-type]
     else:
         await query.edit_message_text(_("Which country are you in?"),
                                       reply_markup=country_keyboard(w.view, w.svc.schedule, "st"))
@@ -107,6 +117,8 @@ async def on_language(update: Update, context: BotContext) -> None:
     await query.answer()
     w = await context.who()
     await w.svc.repo.participants.update(w.user_id, w.svc.clock.now(), language=pressed.code)
+    if w.staff:  # their own command menu follows their language
+        await menus.publish(context.application, w.user_id)
     if pressed.mode == "st":
         await _finish(update, context, pressed.mode)
         return
@@ -139,10 +151,9 @@ async def on_country(update: Update, context: BotContext) -> None:
         )
         return
     country = w.svc.schedule.country(pressed.code)
-    if country is None:
-        await query.edit_message_text(
-            _("Which country are you in?"),
-            reply_markup=country_keyboard(w.view, w.svc.schedule, pressed.mode))
+    if country is None or (country_fixed(w.person) and country.code != w.person.country):
+        # An invitation fixed the country (forged or old buttons change nothing).
+        await _finish(update, context, pressed.mode)
         return
     now = w.svc.clock.now()
     if len(country.all_zones) > 1:
@@ -163,6 +174,9 @@ async def on_zone(update: Update, context: BotContext) -> None:
     w = await context.who()
     country = w.svc.schedule.country(pressed.country)
     zones = country.all_zones if country else []
+    if country_fixed(w.person) and pressed.country != w.person.country:
+        await _finish(update, context, pressed.mode)
+        return
     if country is None or pressed.index >= len(zones):
         await query.edit_message_text(
             w.view.tr.gettext("Which country are you in?"),
@@ -185,11 +199,30 @@ async def on_zone_text(update: Update, context: BotContext, pending: Pending) ->
         ))
         return
     await input.done(update, context)
-    # In a group, the country is the program country (who is in which core group): keep it.
-    country = w.person.country if w.person.group is not None else None
-    await w.svc.repo.participants.update(w.user_id, w.svc.clock.now(), country=country,
-                                         zone=zone)
-    await _finish(update, context, pending.data.get("mode") or "st")
+    mode: Literal["ob", "st"] = "ob" if pending.data.get("mode") == "ob" else "st"
+    await w.svc.repo.participants.update(w.user_id, w.svc.clock.now(), zone=zone)
+    if country_fixed(w.person):  # the invitation's country stays
+        await _finish(update, context, mode)
+        return
+    # Any zone, and still one of the program's countries (or none, for guests).
+    fresh = await context.who(refresh=True)
+    await message.reply_text(
+        fresh.view.tr.gettext("Which of the program's countries are you part of?"),
+        reply_markup=home_keyboard(fresh.view, fresh.svc.schedule, mode))
+
+
+async def on_home(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    pressed = PickHome.parse(query.data)
+    assert pressed is not None
+    await query.answer()
+    w = await context.who()
+    country = w.svc.schedule.country(pressed.code)
+    if not country_fixed(w.person):
+        await w.svc.repo.participants.update(w.user_id, w.svc.clock.now(),
+                                             country=country.code if country else None)
+    await _finish(update, context, pressed.mode)
 
 
 def register(app: Application) -> None:
@@ -200,3 +233,4 @@ def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(on_language, pattern=PickLanguage.pattern()))
     app.add_handler(CallbackQueryHandler(on_country, pattern=PickCountry.pattern()))
     app.add_handler(CallbackQueryHandler(on_zone, pattern=PickZone.pattern()))
+    app.add_handler(CallbackQueryHandler(on_home, pattern=PickHome.pattern()))

@@ -10,7 +10,7 @@ from telegram.ext import Application, CallbackQueryHandler, ChatMemberHandler, C
 
 from bot.context import BotContext, Who
 from bot.reminders.keyboards import ToggleAll, ToggleReminder, reminders_keyboard
-from bot.reminders.texts import reminders_text
+from bot.reminders.texts import no_group_note, reminders_text
 from bot.schedule import ScheduleError, load_schedule
 from bot.storage.reminders import ALL_OFF
 from bot.viewer import country_name
@@ -21,8 +21,10 @@ async def _screen(w: Who) -> tuple[str, InlineKeyboardMarkup]:
     offsets = w.svc.schedule.reminders.offsets_minutes
     off = await w.svc.repo.reminders.optouts(w.person.user_id)
     all_off = ALL_OFF in off
-    return (reminders_text(w.view, offsets, off, all_off),
-            reminders_keyboard(w.view, offsets, off, all_off))
+    text = reminders_text(w.view, offsets, off, all_off)
+    if not w.member.staff and w.member.group is None:  # bot.membership: no reminders reach them
+        text = no_group_note(w.view) + "\n\n" + text
+    return text, reminders_keyboard(w.view, offsets, off, all_off)
 
 
 async def reminders_command(update: Update, context: BotContext) -> None:
@@ -150,9 +152,9 @@ async def reload(update: Update, context: BotContext) -> None:
         await build(context.application)
     await w.svc.repo.participants.audit(w.user_id, "reload", w.svc.clock.now())
     await update.effective_message.reply_text(
-        _("Schedule reloaded: {count} sessions. Reminders were rebuilt.").format(
-            count=len(schedule.sessions)
-        )
+        w.view.tr.ngettext("Schedule reloaded: {count} session. Reminders were rebuilt.",
+                           "Schedule reloaded: {count} sessions. Reminders were rebuilt.",
+                           len(schedule.sessions)).format(count=len(schedule.sessions))
     )
 
 

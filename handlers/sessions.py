@@ -1,31 +1,41 @@
-"""/next, /schedule, /session N."""
+"""/next, /schedule, /session N (with its buttons: join, add to calendar, materials, rate)."""
 
 from __future__ import annotations
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import Application, CommandHandler
 
 from bot.context import BotContext
+from bot.feedback.rules import may_answer
+from bot.membership import in_audience, shown
 from bot.parsing import parse_int
 from bot.sessions import texts
+from bot.sessions.keyboards import next_keyboard, session_keyboard
 
 
 async def next_session(update: Update, context: BotContext) -> None:
     w = await context.who()
     now = w.svc.clock.now()
-    session = w.svc.schedule.next_session(now, w.person.group)
-    text = texts.next_text(w.view, w.svc.schedule, session, now)
+    schedule = w.svc.schedule
+    session = schedule.next_session(now, shown(schedule, w.member))
+    join = session is not None and in_audience(session, w.member)
+    text = texts.next_text(w.view, schedule, session, now, join=join)
     if w.person.zone is None:
         text += "\n\n" + w.view.tr.gettext(
             "Times are in UTC. Choose your country in /settings to see your local time."
         )
+    markup = None
+    if session is not None:
+        markup = next_keyboard(w.view, session.number,
+                               schedule.join_link(session) if join else None)
     assert update.effective_message is not None
-    await update.effective_message.reply_text(text)
+    await update.effective_message.reply_text(text, reply_markup=markup)
 
 
 async def full_schedule(update: Update, context: BotContext) -> None:
     w = await context.who()
-    sessions = w.svc.schedule.sessions_for(w.person.group)
+    sessions = shown(w.svc.schedule, w.member)
     text = texts.schedule_text(w.view, w.svc.schedule, sessions, w.svc.clock.now())
     assert update.effective_message is not None
     await update.effective_message.reply_text(text)
@@ -34,10 +44,11 @@ async def full_schedule(update: Update, context: BotContext) -> None:
 async def one_session(update: Update, context: BotContext) -> None:
     w = await context.who()
     _ = w.view.tr.gettext
-    numbers = [s.number for s in w.svc.schedule.sessions]
+    svc = w.svc
+    numbers = [s.number for s in svc.schedule.sessions]
     args = context.args or []
     number = parse_int(args[0]) if len(args) == 1 else None
-    session = w.svc.schedule.session(number) if number is not None else None
+    session = svc.schedule.session(number) if number is not None else None
     assert update.effective_message is not None
     if session is None:
         await update.effective_message.reply_text(
@@ -45,8 +56,20 @@ async def one_session(update: Update, context: BotContext) -> None:
             .format(first=min(numbers), last=max(numbers))
         )
         return
+    now = svc.clock.now()
+    mine = in_audience(session, w.member)
+    items = await svc.repo.materials.for_session(session.number) if mine else []
+    # Their own rating only in their private chat: nothing about a person goes to a group.
+    private = update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
+    record = await svc.repo.attendance.get(w.user_id, session.number) if private else None
+    rate = private and may_answer(session, record, now) == "ok"
+    answer = await svc.repo.feedback.get(w.user_id, session.number) if rate else None
+    link = svc.schedule.join_link(session) if mine and session.end > now else None
     await update.effective_message.reply_text(
-        texts.session_text(w.view, w.svc.schedule, session, w.svc.clock.now())
+        texts.session_text(w.view, svc.schedule, session, now, join=mine, materials=items,
+                           rating=answer.rating if answer else None),
+        reply_markup=session_keyboard(w.view, session.number, link=link, materials=len(items),
+                                      rate=rate, rated=answer is not None),
     )
 
 

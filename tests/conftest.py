@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -16,7 +17,14 @@ from bot.emulator import BotAPIEmulator
 from bot.i18n import I18n
 from bot.schedule import Schedule, load_schedule
 from bot.services import Services, get_services
-from tests.helpers import ORGANIZER_ID, ROOT, BotRunner
+from tests.helpers import (
+    ORGANIZER_ID,
+    ROOT,
+    SCHEMAS,
+    TEST_DATABASE_URL,
+    BotRunner,
+    fresh_database,
+)
 
 
 @pytest.fixture(scope="session")
@@ -42,12 +50,19 @@ async def emulator() -> AsyncIterator[BotAPIEmulator]:
 
 
 @pytest.fixture
-def settings(emulator: BotAPIEmulator, tmp_path: Path) -> Settings:
+async def database(tmp_path: Path) -> Path | str:
+    """A fresh database on the backend under test (TEST_DATABASE_URL: PostgreSQL)."""
+    return await fresh_database(tmp_path / "data")
+
+
+@pytest.fixture
+def settings(emulator: BotAPIEmulator, tmp_path: Path, database: Path | str) -> Settings:
     return load_settings(
         env_file=None,
         telegram_bot_token=emulator.token,
         bot_api_url=emulator.base_url,
         database_path=tmp_path / "data" / "bot.sqlite3",
+        database_url=database if isinstance(database, str) else None,
         schedule_path=ROOT / "schedule.json",
         organizer_ids=[ORGANIZER_ID],
         # Fake users act far faster than people: without this, every reply after the third
@@ -79,6 +94,27 @@ def run_bot(settings: Settings, clock: FakeClock, schedule: Schedule, i18n: I18n
 async def bot(run_bot: BotRunner) -> AsyncIterator[Services]:
     async with run_bot() as svc:
         yield svc
+
+
+def pytest_report_header() -> str:
+    return f"database: {'PostgreSQL (TEST_DATABASE_URL)' if TEST_DATABASE_URL else 'SQLite'}"
+
+
+def pytest_sessionfinish() -> None:
+    """Drop the schemas the PostgreSQL run made."""
+    if not (TEST_DATABASE_URL and SCHEMAS):
+        return
+    import asyncpg
+
+    async def drop() -> None:
+        conn = await asyncpg.connect(TEST_DATABASE_URL)
+        try:
+            for schema in SCHEMAS:
+                await conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        finally:
+            await conn.close()
+
+    asyncio.run(drop())
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -18,8 +18,8 @@ async def member(
 ) -> FakeUser:
     user = emulator.user(user_id, lang, first_name=first_name)
     await onboard(user, LANG_BUTTONS[lang], country_button, zone_button)
-    if group is not None:
-        await bot.repo.participants.update(user_id, bot.clock.now(), grp=group)
+    # group None: in no group (e.g. staff only); open registration alone would make it wider.
+    await bot.repo.participants.update(user_id, bot.clock.now(), grp=group)
     return user
 
 

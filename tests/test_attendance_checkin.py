@@ -8,7 +8,7 @@ from bot.attendance.keyboards import checkin_keyboard
 from bot.clock import FakeClock
 from bot.emulator import BotAPIEmulator, FakeUser
 from bot.services import Services
-from tests.helpers import ORGANIZER_ID, onboard
+from tests.helpers import ORGANIZER_ID, as_core, onboard
 
 S3_START = datetime(2021, 3, 24, 14, 0, tzinfo=UTC)  # ends 17:00, check-in opens 13:45
 
@@ -23,6 +23,7 @@ async def test_window_late_flag_and_double_tap(
 ) -> None:
     ana = emulator.user(21, "es", "Ana")
     await onboard(ana, "Español", "Perú")
+    await as_core(bot, ana)
     clock.set(S3_START - timedelta(minutes=30))
     (early,) = await ana.send("/checkin")
     # Opening time in her own zone: 13:45 UTC is 08:45 in Lima.
@@ -43,6 +44,7 @@ async def test_window_late_flag_and_double_tap(
 
     kofi = emulator.user(22, "en", "Kofi")
     await onboard(kofi, "English", "Ghana")
+    await as_core(bot, kofi)
     clock.set(S3_START + timedelta(minutes=16))
     (late,) = await kofi.send("/checkin")
     assert late.text == "⏰ You are checked in for Session 3, recorded as late."
@@ -52,6 +54,7 @@ async def test_window_late_flag_and_double_tap(
     clock.set(S3_START + timedelta(hours=3))
     yaw = emulator.user(23, "en", "Yaw")
     await onboard(yaw, "English", "Ghana")
+    await as_core(bot, yaw)
     (closed_cmd,) = await yaw.send("/checkin")
     assert closed_cmd.text.startswith(
         "Check-in is not open yet. Check-in for Session 4 opens on Wednesday, April 14, 2021"
@@ -71,11 +74,12 @@ async def test_button_from_me_and_double_tap(
 ) -> None:
     user = emulator.user(31, "fr", "Awa")
     await onboard(user, "Français", "Côte d'Ivoire")
+    await as_core(bot, user)
     clock.set(S3_START + timedelta(minutes=1))
     (me,) = await user.send("/me")
     assert ("✅ Je suis là", "ci:3:31") in [b for row in me.buttons() for b in row]
     (first,) = await user.press("Je suis là", message=me)
-    assert first.text == "✅ Votre présence à la session 3 est enregistrée. Bienvenue !"
+    assert first.text == "✅ Votre présence à la session 3 est enregistrée. Bienvenue\u00a0!"
     (second,) = await user.press("Je suis là", message=me)
     assert second.text.startswith("Votre présence à la session 3 est déjà enregistrée")
     record = await bot.repo.attendance.get(31, 3)
@@ -88,6 +92,7 @@ async def test_checkin_keyboard_contract(bot: Services, emulator: BotAPIEmulator
     """The reminders feature sends this keyboard; pressing it checks the person in."""
     user = emulator.user(41, "pt-BR")
     await onboard(user, "Português", "Brasil", "São Paulo")
+    await as_core(bot, user)
     person = await bot.repo.participants.get(41)
     assert person is not None
     keyboard = checkin_keyboard(bot.viewer(person), 3, 41)
@@ -106,6 +111,7 @@ async def test_forged_and_foreign_buttons_are_refused(
     wider = emulator.user(53, "en")
     for u in (mallory, victim, wider):
         await u.send("/start")
+    await as_core(bot, mallory, victim)
     await bot.repo.participants.update(53, clock.now(), grp="wider")
     clock.set(S3_START)
 
@@ -143,6 +149,7 @@ async def test_code_required_wrong_codes_throttled(
     guesser = emulator.user(63, "en", "Guess")
     for u in (participant, guesser):
         await onboard(u, "English", "Ghana")
+        await as_core(bot, u)
     clock.set(S3_START - timedelta(minutes=5))
 
     (refused,) = await participant.send("/code 3")

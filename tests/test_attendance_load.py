@@ -10,7 +10,7 @@ from bot.clock import FakeClock
 from bot.emulator import BotAPIEmulator
 from bot.services import Services
 from bot.storage import Repository
-from tests.helpers import ORGANIZER_ID, BotRunner
+from tests.helpers import ORGANIZER_ID, BotRunner, core_members, fresh_database
 
 CONFIRMED = "✅ You are checked in for Session 3. Welcome!"
 ALREADY = "You are already checked in for Session 3"
@@ -21,6 +21,7 @@ async def test_200_concurrent_checkins_and_double_taps(
 ) -> None:
     clock.set(datetime(2021, 3, 24, 14, 0, tzinfo=UTC))
     users = [emulator.user(10_000 + i, "en") for i in range(200)]
+    await core_members(bot, [u.id for u in users] + [20_000 + i for i in range(20)])
     await asyncio.gather(
         *(u.press_data(f"ci:3:{u.id}", timeout=60) for u in users)
     )
@@ -43,7 +44,7 @@ async def test_200_concurrent_checkins_and_double_taps(
 
 async def test_store_keeps_one_row_under_truly_concurrent_writes(tmp_path: Path) -> None:
     """ptb handles updates one by one by default; the storage must not rely on that."""
-    repo = await Repository.open(tmp_path / "db.sqlite3")
+    repo = await Repository.open(await fresh_database(tmp_path))
     try:
         now = datetime(2021, 3, 24, 14, 0, tzinfo=UTC)
         store = repo.attendance
@@ -64,6 +65,7 @@ async def test_checkins_codes_and_throttle_survive_a_restart(
     user = emulator.user(501, "en")
     guesser = emulator.user(502, "en")
     async with run_bot() as svc:
+        await core_members(svc, [501, 502])
         await svc.repo.attendance.set_code(3, "9999", ORGANIZER_ID, clock.now())
         await user.send("/checkin 9999")
         for _ in range(5):

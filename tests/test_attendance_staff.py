@@ -16,15 +16,17 @@ from bot.clock import FakeClock
 from bot.config import Settings
 from bot.emulator import BotAPIEmulator, FakeUser
 from bot.services import Services
-from tests.helpers import ORGANIZER_ID, ROOT, onboard
+from tests.helpers import ORGANIZER_ID, ROOT, as_core, database_env, onboard
 
 FAC = 71
 S3 = datetime(2021, 3, 24, 14, 0, tzinfo=UTC)
 
 
-async def facilitator(emulator: BotAPIEmulator) -> FakeUser:
+async def facilitator(emulator: BotAPIEmulator, bot: Services) -> FakeUser:
+    """Staff only: in no group of the program (so not on the rolls themselves)."""
     fac = emulator.user(FAC, "en", "Fac", "Ilitator")
     await fac.send("/start")
+    await bot.repo.participants.update(FAC, bot.clock.now(), grp=None)
     (granted,) = await emulator.user(ORGANIZER_ID, "en").send(f"/grant facilitator {FAC}")
     assert granted.text == f"User {FAC} is now a facilitator."
     return fac
@@ -33,18 +35,24 @@ async def facilitator(emulator: BotAPIEmulator) -> FakeUser:
 async def test_attendance_list_by_country(
     bot: Services, emulator: BotAPIEmulator, clock: FakeClock
 ) -> None:
-    fac = await facilitator(emulator)
+    fac = await facilitator(emulator, bot)
     ama = emulator.user(72, "en", "Ama", "Mensah", "ama")
     kwame = emulator.user(73, "en", "Kwame")
     rosa = emulator.user(74, "es", "Rosa", "Quispe")
     joao = emulator.user(75, "pt-BR", "João")
     await onboard(ama, "English", "Ghana")
+    await as_core(bot, ama)
     await onboard(kwame, "English", "Ghana")
+    await as_core(bot, kwame)
     await onboard(rosa, "Español", "Perú")
+    await as_core(bot, rosa)
     await onboard(joao, "Português", "Brasil", "Manaus")
+    await as_core(bot, joao)
     await emulator.user(76, "en", "<Zed>").send("/start")  # no country yet; name is escaped
+    await as_core(bot, 76)
     wil = emulator.user(77, "en", "Wil")
     await onboard(wil, "English", "Ghana")
+    await as_core(bot, wil)
     await bot.repo.participants.update(77, clock.now(), grp="wider")  # not in session 3
 
     clock.set(S3 - timedelta(minutes=10))
@@ -81,7 +89,7 @@ async def test_attendance_list_by_country(
 async def test_participant_refused_on_every_staff_command(
     bot: Services, emulator: BotAPIEmulator, clock: FakeClock
 ) -> None:
-    fac = await facilitator(emulator)
+    fac = await facilitator(emulator, bot)
     user = emulator.user(81, "es")
     await user.send("/start")
     clock.set(S3)
@@ -107,9 +115,10 @@ async def test_participant_refused_on_every_staff_command(
 async def test_correction_request_reaches_facilitators_and_correction_is_applied(
     bot: Services, emulator: BotAPIEmulator, clock: FakeClock
 ) -> None:
-    fac = await facilitator(emulator)
+    fac = await facilitator(emulator, bot)
     rosa = emulator.user(74, "es", "Rosa")
     await onboard(rosa, "Español", "Perú")
+    await as_core(bot, rosa)
     clock.set(S3 + timedelta(hours=4))
     (me,) = await rosa.send("/me")
     assert "❌ 3." in me.text
@@ -120,6 +129,7 @@ async def test_correction_request_reaches_facilitators_and_correction_is_applied
     assert prompt.text.startswith("Cuénteme en un mensaje qué pasó en la sesión 3")
     (thanks,) = await rosa.send("Estuve <conectada> pero sin botón")
     assert thanks.text == "Gracias. Su solicitud fue enviada a los facilitadores."
+    await bot.join()  # the request waits SEND_CHAT_INTERVAL after the grant notice to fac
     request = fac.last.text.splitlines()
     assert request == [
         "📝 Correction request from Rosa (74)",
@@ -184,15 +194,19 @@ async def test_exports_in_chat_and_from_the_shell(
     bot: Services, emulator: BotAPIEmulator, clock: FakeClock, settings: Settings,
     tmp_path: Path,
 ) -> None:
-    fac = await facilitator(emulator)
+    fac = await facilitator(emulator, bot)
     ama = emulator.user(72, "en", "Ama", "Mensah", "ama")
     rosa = emulator.user(74, "es", "Rosa", "Quispe")
     joao = emulator.user(75, "pt-BR", "João")
     zed = emulator.user(76, "en", "=Zed")  # a name that looks like a formula stays text
     await onboard(ama, "English", "Ghana")
+    await as_core(bot, ama)
     await onboard(rosa, "Español", "Perú")
+    await as_core(bot, rosa)
     await onboard(joao, "Português", "Brasil", "São Paulo")
+    await as_core(bot, joao)
     await zed.send("/start")
+    await as_core(bot, zed)  # a core member with no country
     await bot.repo.participants.update(72, clock.now(), grp="core")
     await bot.repo.participants.update(74, clock.now(), grp="core")
     await bot.repo.participants.update(75, clock.now(), grp="wider")
@@ -226,7 +240,7 @@ async def test_exports_in_chat_and_from_the_shell(
          *open5, "1", "11", "9.1", "no"],
         ["75", "João", "", "Brazil", "wider", "", "", *["not in audience"] * 6, "present",
          *[""] * 4, "1", "5", "20.0", "no"],
-        ["76", "'=Zed", "", "Other", "", "", "", "present", *absent5, *open5,
+        ["76", "'=Zed", "", "Other", "core", "", "", "present", *absent5, *open5,
          "1", "11", "9.1", "no"],
     ]
     assert _csv_rows(csv_doc.document[1]) == expected  # staff and organizers are not listed
@@ -265,7 +279,7 @@ async def test_exports_in_chat_and_from_the_shell(
     env = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": "1:x",
-        "DATABASE_PATH": str(settings.database_path),
+        **database_env(settings.database),
         "SCHEDULE_PATH": str(ROOT / "schedule.json"),
         "ORGANIZER_IDS": str(ORGANIZER_ID),
     }

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.broadcasts.rules import Audience, Report, Version, WhenError, parse_when, pick_version
+from bot.broadcasts.rules import Audience, Report, Version, pick_version
+from bot.parsing import WhenError, parse_when
 from bot.schedule import Schedule
 
 NOW = datetime(2021, 3, 20, 12, 0, tzinfo=UTC)

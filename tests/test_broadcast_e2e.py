@@ -36,7 +36,7 @@ PEOPLE = [
     (204, "fr", "CI", "wider", 1),
     (205, "es", "CO", "core", 1),
     (206, "es", "PE", "core", 1),
-    (207, "es", "PE", None, 1),
+    (207, "es", "PE", "wider", 1),  # registered openly: the wider group (bot.membership)
     (208, "pt", "BR", "core", 1),
     (209, "pt", "BR", "wider", 1),
     (210, "es", "DO", "wider", 1),
@@ -46,12 +46,13 @@ ACTIVE = {p[0] for p in PEOPLE if p[4]}
 
 
 @pytest.fixture
-def settings(emulator: BotAPIEmulator, tmp_path: Path) -> Settings:
+def settings(emulator: BotAPIEmulator, tmp_path: Path, database: Path | str) -> Settings:
     return load_settings(
         env_file=None,
         telegram_bot_token=emulator.token,
         bot_api_url=emulator.base_url,
         database_path=tmp_path / "data" / "bot.sqlite3",
+        database_url=database if isinstance(database, str) else None,
         schedule_path=ROOT / "schedule.json",
         organizer_ids=[ORGANIZER_ID],
         send_rate=500,
@@ -161,7 +162,7 @@ async def test_participants_are_refused(app: Application, emulator: BotAPIEmulat
     [
         ([], ACTIVE),
         (["Core group"], {201, 203, 205, 206, 208}),
-        (["Wider group"], {202, 204, 209, 210}),
+        (["Wider group"], {202, 204, 207, 209, 210}),
         (["Ghana"], {201, 202}),
         (["Ghana", "Côte d'Ivoire"], {201, 202, 203, 204}),
         (["Español"], {205, 206, 207, 210}),
@@ -257,11 +258,12 @@ async def test_preview_cancel_then_confirm(app: Application, emulator: BotAPIEmu
     await send_now(app, organizer)
     status = emulator.chats[ORGANIZER_ID].events
     edits = [e.text for e in status if e.message_id == actions.message_id]
-    assert any("Sending… 0 / 4" in t for t in edits)
+    assert any("Sending… 0 / 5" in t for t in edits)
     final = organizer.messages[-1]
     assert final.message_id == actions.message_id and final.reply_markup is None
-    assert final.text.splitlines()[:2] == ["📣 Broadcast #2: finished", "✅ Delivered: 4"]
-    assert {uid for uid, t in received(emulator, ACTIVE).items() if t} == {202, 204, 209, 210}
+    assert final.text.splitlines()[:2] == ["📣 Broadcast #2: finished", "✅ Delivered: 5"]
+    assert {uid for uid, t in received(emulator, ACTIVE).items() if t} == {202, 204, 207, 209,
+                                                                          210}
     audit = await svc_of(app).repo.participants.audit_entries()
     assert [(e["action"], e["target"]) for e in audit] == [("broadcast", "2")]
 
@@ -274,19 +276,19 @@ async def test_scheduled_broadcast_fires_at_its_time(
     await onboard(organizer, "English", "Peru")
     await compose(organizer, ["Core group"], "Starting soon")
     (ask,) = await organizer.press("Schedule")
-    assert "Peru Time" in ask.text and "2021-03-21 09:00 or 21/03/2021 09:00" in ask.text
+    assert "Peru time" in ask.text and "2021-03-21 09:00 or 21/03/2021 09:00" in ask.text
     (bad,) = await organizer.send("next wednesday")
     assert bad.text.startswith("I could not read that time")
     (past,) = await organizer.send("2021-03-19 09:00")
     assert past.text.startswith("That time has already passed")
     (done,) = await organizer.send("24/03/2021 08:30")
-    assert "Wednesday, March 24, 2021, 08:30 (Peru Time)" in done.text
+    assert "Wednesday, March 24, 2021, 08:30 (Peru time)" in done.text
     # A second one, cancelled from /broadcasts before its time.
     await compose(organizer, ["Wider group"], "Never sent")
     await organizer.press("Schedule")
     await organizer.send("2021-03-24 08:45")
     (listing,) = await organizer.send("/broadcasts")
-    assert "#1 · scheduled for Wednesday, March 24, 2021, 08:30 (Peru Time)" in listing.text
+    assert "#1 · scheduled for Wednesday, March 24, 2021, 08:30 (Peru time)" in listing.text
     (relisted,) = await organizer.press("Cancel #2")
     assert "#2 · cancelled\n👥 wider group\n\n#1" in relisted.text
     assert relisted.button_texts() == ["🔎 Details #2", "🔎 Details #1", "✖️ Cancel #1"]
@@ -483,7 +485,7 @@ async def test_two_way_relay(app: Application, emulator: BotAPIEmulator) -> None
     assert copy.text == "Will there be a recording?"
     assert facilitator.messages[-1].text == "Will there be a recording?"
     assert facilitator.messages[-2].text.startswith(
-        "💬 Réponse à la diffusion n° 1 de P201 (id 201, Ghana, groupe central, English) :"
+        "💬 Réponse à la diffusion n° 1 de P201 (id 201, Ghana, groupe central, English)\u00a0:"
     )
     (sent,) = await organizer.send("Yes, by Friday.", reply_to=copy)
     assert sent.text == "✓ Your answer was sent to P201."

@@ -46,7 +46,9 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     ],
 )
 def test_bad_settings_exit_with_one_line(env: dict[str, str], message: str, tmp_path: Path) -> None:
-    clean = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
+    # One bad value, one line (the schedule and catalogs are fine).
+    clean = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT),
+             "SCHEDULE_PATH": str(ROOT / "schedule.json")}
     result = subprocess.run(
         [sys.executable, "-m", "bot", "check"],
         env={**clean, **env},
@@ -59,6 +61,22 @@ def test_bad_settings_exit_with_one_line(env: dict[str, str], message: str, tmp_
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr  # one line, no traceback
     assert message in lines[0]
+
+
+def test_check_reports_every_finding_a_missing_token_being_one(tmp_path: Path) -> None:
+    """The schedule and catalog checks need no token; a missing one is one finding."""
+    bad = tmp_path / "schedule.json"
+    bad.write_text((ROOT / "schedule.json").read_text().replace("America/Lima", "Mars/Olympus"))
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "check"],
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "SCHEDULE_PATH": str(bad)},
+        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "error: TELEGRAM_BOT_TOKEN is not set (environment or .env)",
+        f"error: {bad}: countries[3].zone: unknown time zone 'Mars/Olympus'",
+    ]
 
 
 def test_settings_error_is_raised_in_code(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.helpers import ROOT
 
@@ -22,3 +23,45 @@ def test_console_chats_with_the_real_bot() -> None:
     assert "bot> Próxima sesión" in out
     assert "🕑 09:00 (hora de Perú) · 3 horas" in out
     assert "console:" not in out.split("\n", 1)[1]  # no timeouts, no missing buttons
+
+
+def console(script: str, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "console", *args], input=script, capture_output=True,
+        text=True, cwd=cwd, timeout=120, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+    )
+
+
+def test_console_reads_dotenv_shows_other_peoples_messages_and_saves_documents(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / ".env").write_text(
+        f"ORGANIZER_IDS=900\nSCHEDULE_PATH={ROOT / 'schedule.json'}\n", encoding="utf-8")
+    files = tmp_path / "files"
+    script = "\n".join([
+        "!user 1002 en", "/start", "!press English", "!press Ghana", "!press skip",
+        "!PRESS SKIP",
+        "!user 900 en", "/start", "!press English", "!press Ghana", "!press Skip",
+        "!press Skip",
+        "/grant facilitator 1002 GH",  # the notice reaches 1002, not the active user
+        "/export",
+        "!quit", ""])
+    result = console(script, tmp_path, "--files", str(files))
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "console:" not in out.split("\n", 1)[1], out  # every button found, every reply
+    assert "bot> [to 1002 Test] 🧰 You are now a facilitator for 🇬🇭 Ghana." in out
+    saved = sorted(p.name for p in files.iterdir())
+    assert [name.split("-", 2)[2] for name in saved] == ["attendance.csv", "attendance.xlsx"]
+    for name in saved:
+        assert f"saved as {files / name}]" in out
+    assert (files / saved[0]).read_bytes().startswith(b"\xef\xbb\xbfuser_id,")
+
+
+def test_console_uses_schedule_path_like_the_bot(tmp_path: Path) -> None:
+    bad = tmp_path / "mine.json"
+    bad.write_text("{", encoding="utf-8")
+    (tmp_path / ".env").write_text(f"SCHEDULE_PATH={bad}\n", encoding="utf-8")
+    result = console("!quit\n", tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"error: {bad}: ")

@@ -4,20 +4,28 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
+from fractions import Fraction
 
 import pytest
 
 from bot.goals.rules import (
+    Turnout,
     bar,
     can_edit_goals,
+    can_rate,
     can_read_goals,
+    goal_score,
     group_progress,
     nudge_plan,
     parse_date,
+    review_board,
+    review_complete,
     review_is_open,
     review_result,
     review_results,
+    turnout,
 )
+from bot.membership import Member
 from bot.schedule import Schedule, parse_schedule
 from bot.storage.goals import Goal, Review
 from tests.helpers import ROOT
@@ -30,8 +38,9 @@ def goal(goal_id: int, country: str, status: str = "in_progress") -> Goal:
                 1, T0, T0)
 
 
-def review(goal_id: int, rating: str) -> Review:
-    return Review(goal_id, rating, 7, "Ama", T0)  # type: ignore[arg-type]
+def review(goal_id: int, rating: str, member: int = 7) -> list[Review]:
+    """One member's answer (the rules take every member's answers, by goal)."""
+    return [Review(goal_id, rating, member, "Ama", T0)]  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -51,8 +60,20 @@ def review(goal_id: int, rating: str) -> Review:
 )
 def test_rights(role: str, group: str | None, country: str | None, goal_country: str,
                 edit: bool, read: bool) -> None:
-    assert can_edit_goals(role, group, country, goal_country) is edit  # type: ignore[arg-type]
-    assert can_read_goals(role, group, country, goal_country) is read  # type: ignore[arg-type]
+    m = Member(7, group, country, role, None if role != "participant" else frozenset(), None)  # type: ignore[arg-type]
+    assert can_edit_goals(m, goal_country) is edit
+    assert can_read_goals(m, goal_country) is read
+
+
+@pytest.mark.parametrize(
+    ("scope", "goal_country", "edit"),
+    [({"GH"}, "GH", True), ({"GH"}, "CI", False), (None, "CI", True)],
+)
+def test_facilitator_rights_follow_their_countries(scope: set[str] | None, goal_country: str,
+                                                   edit: bool) -> None:
+    m = Member(8, None, None, "facilitator", frozenset(scope) if scope else None, None)
+    assert can_edit_goals(m, goal_country) is edit
+    assert can_read_goals(m, goal_country)
 
 
 @pytest.mark.parametrize(
@@ -113,6 +134,44 @@ def test_closing_review_worked_example() -> None:
     assert (overall.achieved, overall.partly, overall.not_achieved, overall.rated,
             overall.goals) == (2, 2, 2, 6, 7)
     assert review_result([], {}).score is None
+
+
+def test_a_goal_is_the_mean_of_its_members_answers() -> None:
+    """Three members rate one goal differently: (1 + 0.5 + 0) / 3 = 50 %. The group is the
+    mean over its goals, each goal weighing the same however many answered it."""
+    goals = [goal(1, "GH"), goal(2, "GH"), goal(3, "GH", "dropped")]
+    answers = {1: review(1, "achieved", 91) + review(1, "partly", 92)
+               + review(1, "not_achieved", 93),
+               2: review(2, "achieved", 91),
+               3: review(3, "not_achieved", 91)}  # dropped: not counted
+    assert goal_score(answers[1]) == Fraction(1, 2)
+    assert goal_score([]) is None
+    result = review_result(goals, answers)
+    assert result.score == 0.75  # (0.5 + 1) / 2
+    assert (result.rated, result.goals, result.answers) == (2, 2, 4)
+    assert (result.achieved, result.partly, result.not_achieved) == (2, 1, 1)
+
+    members = {91, 92, 93}
+    assert turnout(goals, answers, members) == Turnout(1, 3)  # only 91 answered both goals
+    assert not review_complete(goals, answers, members)
+    answers[2] += review(2, "partly", 92) + review(2, "partly", 93)
+    assert turnout(goals, answers, members) == Turnout(3, 3)
+    assert review_complete(goals, answers, members)
+    assert not review_complete(goals, answers, members | {94})  # a fourth member is missing
+    assert not review_complete([], {}, members)  # nothing to rate
+    assert not review_complete(goals, answers, set())
+    assert can_rate(91, members) and not can_rate(1, members)
+
+
+def test_published_overall_counts_closed_reviews_only() -> None:
+    goals = [goal(1, "GH"), goal(2, "PE")]
+    answers = {1: review(1, "achieved"), 2: review(2, "not_achieved")}
+    per_country, overall = review_results(["GH", "PE"], goals, answers, closed={"GH"})
+    assert per_country["PE"].score == 0.0 and overall.score == 1.0
+    board = review_board(["GH", "PE"], goals, answers, {"GH": {7}, "PE": {7, 8}}, {"GH"})
+    assert board.closed == {"GH"} and board.overall.score == 1.0
+    assert board.turnouts == {"GH": Turnout(1, 1), "PE": Turnout(1, 2)}
+    assert review_results(["GH", "PE"], goals, answers)[1].score == 0.5
 
 
 def test_review_opens_at_closing_start_or_by_hand(schedule: Schedule) -> None:
@@ -176,6 +235,7 @@ def test_goal_callback_data_keeps_its_documented_format() -> None:
         kb.GoalHistory(12): "g:h:12", kb.CountryPicker(): "g:c", kb.AllCountries(): "g:all",
         kb.ReviewCountry("GH"): "g:rv:GH", kb.Rate(12, "p"): "g:r:12:p",
         kb.Results(): "g:res", kb.OpenReview(): "g:ro", kb.AddGoal("CO"): "g:add:CO",
+        kb.CloseReview("GH"): "g:rc:GH", kb.CloseReview("GH", "y"): "g:rc:GH:y",
         kb.EditGoal(12): "g:e:12", kb.AddStep(12): "g:as:12", kb.AddNote(12): "g:n:12",
         kb.FormButton("keep"): "gf:keep", kb.FormButton("cancel"): "gf:cancel",
         kb.PickResponsible(21): "gf:who:21",
@@ -185,4 +245,5 @@ def test_goal_callback_data_keeps_its_documented_format() -> None:
         assert type(data).parse(text) == data
     assert kb.SetStatus.parse("g:st:12:z") is None
     assert kb.Rate.parse("g:ro") is None and kb.OpenReview.parse("g:r:1:a") is None
+    assert kb.CloseReview.parse("g:rc:GH:n") is None and kb.Rate.parse("g:rc:GH:y") is None
     assert kb.FormButton.parse("gf:who:21") is None

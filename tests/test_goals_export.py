@@ -19,7 +19,7 @@ from bot.schedule import Schedule
 from bot.services import Services
 from bot.storage import Repository
 from tests.goal_helpers import member
-from tests.helpers import ORGANIZER_ID, ROOT
+from tests.helpers import ORGANIZER_ID, ROOT, database_env, fresh_database
 
 T1 = datetime(2021, 1, 20, 16, 30, tzinfo=UTC)
 T2 = T1 + timedelta(days=1)
@@ -44,8 +44,8 @@ async def seed(repo: Repository) -> tuple[int, int]:
 
 
 GOALS_HEADER = ["goal_id", "country", "title", "description", "target_date", "status",
-                "steps_done", "steps_total", "progress_percent", "review", "created_by",
-                "created_by_id", "created_at", "updated_at"]
+                "steps_done", "steps_total", "progress_percent", "review_percent",
+                "review_answers", "created_by", "created_by_id", "created_at", "updated_at"]
 
 
 def expected_tables(gh: int, pe: int) -> dict[str, list[list[object]]]:
@@ -53,8 +53,8 @@ def expected_tables(gh: int, pe: int) -> dict[str, list[list[object]]]:
         "goals": [
             GOALS_HEADER,
             [gh, "GH", "=SUM(A1) <b>plan</b>", "Reach 3 districts", "2021-06-30", "in_progress",
-             1, 2, 50.0, "partly", "Ama Mensah", 7, T1.isoformat(), T2.isoformat()],
-            [pe, "PE", "Peru goal", "", "", "dropped", 0, 0, 0.0, "", "Ama Mensah", 7,
+             1, 2, 50.0, 50.0, 1, "Ama Mensah", 7, T1.isoformat(), T2.isoformat()],
+            [pe, "PE", "Peru goal", "", "", "dropped", 0, 0, 0.0, "", 0, "Ama Mensah", 7,
              T1.isoformat(), T2.isoformat()],
         ],
         "steps": [
@@ -70,14 +70,14 @@ def expected_tables(gh: int, pe: int) -> dict[str, list[list[object]]]:
         ],
         "results": [
             ["country", "goals", "rated", "achieved", "partly", "not_achieved",
-             "percent_achieved"],
-            ["GH", 1, 1, 0, 1, 0, 50.0],
-            ["CI", 0, 0, 0, 0, 0, ""],
-            ["CO", 0, 0, 0, 0, 0, ""],
-            ["PE", 0, 0, 0, 0, 0, ""],
-            ["BR", 0, 0, 0, 0, 0, ""],
-            ["DO", 0, 0, 0, 0, 0, ""],
-            ["ALL", 1, 1, 0, 1, 0, 50.0],
+             "percent_achieved", "members", "members_answered", "closed"],
+            ["GH", 1, 1, 0, 1, 0, 50.0, 0, 0, "no"],
+            ["CI", 0, 0, 0, 0, 0, "", 0, 0, "no"],
+            ["CO", 0, 0, 0, 0, 0, "", 0, 0, "no"],
+            ["PE", 0, 0, 0, 0, 0, "", 0, 0, "no"],
+            ["BR", 0, 0, 0, 0, 0, "", 0, 0, "no"],
+            ["DO", 0, 0, 0, 0, 0, "", 0, 0, "no"],
+            ["ALL", 1, 1, 0, 1, 0, 50.0, 0, 0, "no"],
         ],
         "history": [
             ["at", "country", "goal_id", "by", "by_id", "action", "detail"],
@@ -114,7 +114,7 @@ def as_csv(value: object) -> str:
 
 
 async def test_csv_and_xlsx_cell_by_cell(tmp_path: Path, schedule: Schedule) -> None:
-    repo = await Repository.open(tmp_path / "db.sqlite3")
+    repo = await Repository.open(await fresh_database(tmp_path))
     try:
         gh, pe = await seed(repo)
         await EXPORTERS["goals"](repo, schedule, "csv", tmp_path / "goals.csv")
@@ -162,7 +162,7 @@ async def test_export_goals_in_chat(bot: Services, emulator: BotAPIEmulator,
 
 def test_export_from_the_shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                capsys: pytest.CaptureFixture[str]) -> None:
-    db = tmp_path / "bot.sqlite3"
+    db = asyncio.run(fresh_database(tmp_path))
 
     async def prepare() -> None:
         repo = await Repository.open(db)
@@ -173,7 +173,8 @@ def test_export_from_the_shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 
     asyncio.run(prepare())
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "1:x")
-    monkeypatch.setenv("DATABASE_PATH", str(db))
+    for name, value in database_env(db).items():
+        monkeypatch.setenv(name, value)
     monkeypatch.setenv("SCHEDULE_PATH", str(ROOT / "schedule.json"))
     monkeypatch.chdir(tmp_path)  # no .env here
     out = tmp_path / "out" / "goals.xlsx"
@@ -183,4 +184,4 @@ def test_export_from_the_shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     out_csv = tmp_path / "goals.csv"
     assert main(["export", "goals", "--format", "csv", "--output", str(out_csv)]) == 0
     assert csv_sections(out_csv.read_bytes())["results"][-1] == [
-        "ALL", "1", "1", "0", "1", "0", "50.0"]
+        "ALL", "1", "1", "0", "1", "0", "50.0", "0", "0", "no"]

@@ -13,6 +13,11 @@ from tests.helpers import BotRunner
 KICKOFF_NUDGE = "Your core group has no goals in the bot yet."
 
 
+def goal_jobs(names: list[str]) -> list[str]:
+    """The goal jobs among those that ran (other features' jobs run at the same times)."""
+    return [n for n in names if n.startswith("goals:")]
+
+
 async def test_nudges_after_kickoff_and_before_a_session_never_repeat(
     run_bot: BotRunner, clock: FakeClock,
     emulator: BotAPIEmulator,
@@ -32,7 +37,7 @@ async def test_nudges_after_kickoff_and_before_a_session_never_repeat(
         emulator.block(gone.id)  # the bot learns it from the 403
 
         clock.set(datetime(2021, 1, 20, 16, 0, 1, tzinfo=UTC))  # the kickoff has ended
-        assert await fire_due(app, clock) == ["goals:kickoff:0"]
+        assert goal_jobs(await fire_due(app, clock)) == ["goals:kickoff:0"]
         assert kofi.last.text.startswith(KICKOFF_NUDGE)
         assert kofi.last.button_texts() == ["➕ Add a goal", "📋 Open our goals"]
         nudge = kofi.last
@@ -53,7 +58,7 @@ async def test_nudges_after_kickoff_and_before_a_session_never_repeat(
         assert len(kofi.messages) == count
 
         clock.set(datetime(2021, 1, 31, 14, tzinfo=UTC))  # 3 days before session 1
-        assert await fire_due(app, clock) == ["goals:checkin:1"]
+        assert goal_jobs(await fire_due(app, clock)) == ["goals:checkin:1"]
         assert kofi.last.text == ("Session 1 is in 3 days (Feb 3, 2021). Anything to update "
                                   "on your group's goals?")
         assert rosa.last.text == ("La sesión 1 es en 3 días (3 feb 2021). ¿Hay algo que "

@@ -32,7 +32,7 @@ async def test_core_invitation_sets_group_and_country(
     user = emulator.user(21, "es")
     (welcome,) = await user.send(f"/start {code}")
     assert welcome.text.startswith("¡Le damos la bienvenida!")
-    assert "Se une al grupo núcleo de 🇵🇪 Perú." in welcome.text
+    assert "Usted se une al grupo núcleo de 🇵🇪 Perú." in welcome.text
     assert "/mydata" in welcome.text and "/forget" in welcome.text  # the privacy notice
     (asked,) = await user.press("Español")  # the country question is skipped
     assert asked.text.startswith("Casi listo.")
@@ -53,7 +53,7 @@ async def test_invitation_to_a_country_with_several_zones_asks_the_zone(
     user = emulator.user(22, "pt-BR")
     await user.send(f"/start {code}")
     (zones,) = await user.press("Português")
-    assert zones.text == "Brasil tem vários fusos horários. Qual é o seu?"
+    assert zones.text == "Brasil: há vários fusos horários. Qual é o seu?"
     await user.press("Manaus")
     await skip_profile_questions(user)
     person = await bot.repo.participants.get(22)
@@ -72,7 +72,7 @@ async def test_wider_invitation_for_any_country_and_by_buttons(
     (welcome,) = await user.send(f"/start {code}")
     assert "Vous rejoignez le groupe élargi." in welcome.text
     (country,) = await user.press("Français")
-    assert country.text == "Dans quel pays êtes-vous ?"  # any country: they pick it
+    assert country.text == "Dans quel pays êtes-vous\u00a0?"  # any country: they pick it
     await user.press("Colombie")
     await skip_profile_questions(user)
     person = await bot.repo.participants.get(23)
@@ -106,7 +106,7 @@ async def test_uses_expiry_revocation_and_unknown_codes(
     await second.send(f"/start {code}")
     (used_up,) = await third.send(f"/start {code}")
     assert used_up.text.startswith("This invitation link has been used as many times as it")
-    assert "Questions? Contact the program organizers" in used_up.text
+    assert "Questions? Write to Catalina von Hildebrand (Alisos)" in used_up.text
     assert "send /start to join without an invitation" in used_up.text  # REGISTRATION=open
     inv = await bot.repo.invitations.get(code)
     assert inv is not None and inv.uses == 2
@@ -164,21 +164,29 @@ async def test_open_registration_before_and_after_the_wider_group_starts(
         app = svc.app
         early = emulator.user(61, "en")
         (welcome,) = await early.send("/start")
-        assert "The wider group starts on June 17, 2021. You are registered" in welcome.text
+        # In the wider group at once (its reminders reach them), told when it starts.
+        assert ("You are joining the wider group. Its first session is on June 17, 2021; I "
+                "will remind you before it.") in welcome.text
         await early.press("English")
         await early.press("Ghana")
         await skip_profile_questions(early)
         person = await svc.repo.participants.get(61)
-        assert person is not None and (person.group, person.joined_via) == (None, "open")
+        assert person is not None and (person.group, person.joined_via) == ("wider", "open")
 
         clock.set(datetime(2021, 6, 17, 14, 0, tzinfo=UTC))
+        mark = len(early.messages)
         assert "registration:wider-start" in await fire_due(app, clock)
-        person = await svc.repo.participants.get(61)
-        assert person is not None and person.group == "wider"
+        welcomed = [m.text for m in early.messages[mark:] if m.text.startswith("🎉")]
+        assert welcomed == [
+            "🎉 You are now part of the wider group of the South-South Knowledge Exchange on "
+            "Sustainable Cocoa (SSKE).\nIts first session starts now: Cocoa context in Africa "
+            "and Latin America. /next shows it, /schedule the sessions ahead."]
+        await fire_due(app, clock)  # a second run sends nothing again
+        assert len([m for m in early.messages if m.text.startswith("🎉")]) == 1
 
         late = emulator.user(62, "es")
         (joined,) = await late.send("/start")
-        assert "Se une al grupo ampliado." in joined.text
+        assert "Usted se une al grupo ampliado." in joined.text
         person = await svc.repo.participants.get(62)
         assert person is not None and (person.group, person.joined_via) == ("wider", "open")
 
@@ -201,11 +209,18 @@ async def test_closed_registration_needs_an_invitation(
         stranger = emulator.user(71, "fr")
         (refused,) = await stranger.send("/start")
         assert refused.text.startswith("Pour rejoindre ce programme, il faut une invitation")
-        assert "Des questions ? Contactez les organisateurs" in refused.text
+        assert "Des questions\u00a0? Écrivez à Catalina von Hildebrand" in refused.text
         assert refused.reply_markup is None
-        # Forged onboarding buttons do not open the door either.
-        await stranger.press_data("lang:ob:fr")
-        await stranger.press_data("country:ob:PE")
+        # Forged onboarding buttons, /settings and /goals do not open the door either.
+        for data in ("lang:ob:fr", "country:ob:PE", "country:st:PE"):
+            assert await stranger.press_data(data, expect=0) == []
+            assert stranger.callback_answers[-1]["text"].startswith(
+                "Ce programme nécessite une invitation")
+        for command in ("/settings", "/goals PE", "/next"):
+            (gated,) = await stranger.send(command)
+            assert gated.text == refused.text
+        person = await svc.repo.participants.get(71)
+        assert person is not None and not person.onboarded and person.country is None
         (still,) = await stranger.send("/start")
         assert still.text == refused.text
         (bad,) = await stranger.send("/start nope")
@@ -214,8 +229,8 @@ async def test_closed_registration_needs_an_invitation(
 
         code = await invite(emulator, "/invite wider CO")
         (welcome,) = await stranger.send(f"/start {code}")
-        assert "Vous rejoignez le groupe élargi pour 🇨🇴 Colombie." in welcome.text
-        assert "Politique de confidentialité complète : https://example.org/privacy" in (
+        assert "Vous rejoignez le groupe élargi (🇨🇴 Colombie)." in welcome.text
+        assert "Politique de confidentialité complète\u00a0: https://example.org/privacy" in (
             welcome.text)
         person = await svc.repo.participants.get(71)
         assert person is not None and (person.group, person.country) == ("wider", "CO")

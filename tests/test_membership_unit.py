@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.membership import may_act_on, member
 from bot.models import Participant
 from bot.people.rules import (
     PeopleFilter,
@@ -14,14 +15,13 @@ from bot.people.rules import (
     deep_link,
     find_country,
     new_code,
-    open_registration_group,
     pages,
     parse_invite_args,
     parse_people_args,
     select,
     wider_group_start,
+    wider_started,
 )
-from bot.roles import can_act_on_country
 from bot.schedule import Schedule
 from bot.storage.invitations import Invitation
 
@@ -76,8 +76,8 @@ def test_invite_arguments(schedule: Schedule) -> None:
 def test_wider_group_start_is_the_first_session_open_to_all(schedule: Schedule) -> None:
     start = wider_group_start(schedule)
     assert start == datetime(2021, 6, 17, 14, 0, tzinfo=UTC)
-    assert open_registration_group(schedule, start - timedelta(seconds=1)) is None
-    assert open_registration_group(schedule, start) == "wider"
+    assert not wider_started(schedule, start - timedelta(seconds=1))
+    assert wider_started(schedule, start)
 
 
 @pytest.mark.parametrize(
@@ -96,7 +96,9 @@ def test_wider_group_start_is_the_first_session_open_to_all(schedule: Schedule) 
 )
 def test_can_act_on_country(role: str, countries: set[str], country: str | None,
                             allowed: bool) -> None:
-    assert can_act_on_country(role, countries, country) is allowed  # type: ignore[arg-type]
+    person = Participant(1, "en", "PE", "America/Lima", "core", "Ana", None, None,
+                         role, True, True, NOW, NOW)  # type: ignore[arg-type]
+    assert may_act_on(member(person, role, countries), country) is allowed  # type: ignore[arg-type]
 
 
 def _person(user_id: int, country: str | None, group: str | None) -> Participant:

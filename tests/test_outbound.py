@@ -169,7 +169,8 @@ async def test_replies_are_never_lost_while_a_broadcast_runs(
     await seed(bot, emulator, recipients)
     organizer = emulator.user(ORGANIZER_ID, "en")
     await broadcast(organizer, "Session 3 moved to 15:00")
-    people = [emulator.user(20_000 + n, "en") for n in range(30)]
+    await seed(bot, emulator, [20_000 + n for n in range(30)])  # core members, not recipients
+    people = [emulator.users[20_000 + n] for n in range(30)]
     answers = await asyncio.gather(*(p.send("/next", timeout=30) for p in people))
     assert all(len(a) == 1 and "Session 3" in a[0].text for a in answers)
     await bot.join()
@@ -192,6 +193,7 @@ async def test_thirty_replies_by_one_person_do_not_hold_up_another(
     await broadcast(organizer, "Any questions?")
     await bot.join()
     participant = emulator.users[201]
+    await seed(bot, emulator, [301])  # a core member who only asks /next
     (announcement,) = participant.messages
     loop = asyncio.get_running_loop()
     questions = [f"Question {n}" for n in range(30)]

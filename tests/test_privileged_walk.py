@@ -14,10 +14,8 @@ import asyncio
 import itertools
 import re
 import re._parser as sre_parse  # type: ignore[import-not-found]
-import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -39,7 +37,7 @@ from bot.i18n import I18n
 from bot.schedule import Schedule
 from bot.services import Services, get_services
 from handlers.common import restricted
-from tests.helpers import ORGANIZER_ID, onboard
+from tests.helpers import ORGANIZER_ID, dump, onboard
 
 WALKER, OTHER, FACILITATOR = 5001, 5002, 5003
 
@@ -190,12 +188,6 @@ def walk_plan(app: Application) -> list[Step]:
     return steps
 
 
-def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    with sqlite3.connect(path) as db:
-        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        return {t: db.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in tables}
-
-
 @pytest.fixture
 async def app(settings: Settings, clock: FakeClock, schedule: Schedule,
               i18n: I18n) -> AsyncIterator[Application]:
@@ -245,7 +237,6 @@ async def test_every_privileged_handler_refuses_a_participant(
         assert ("command", expected) in walked  # the walk is not empty by accident
     assert any(kind == "callback" and name.startswith("^inv:") for kind, name in walked)
 
-    path = svc.settings.database_path
     for step in steps:
         users = [walker] + ([facilitator] if step.required_role == "organizer" else [])
         for user in users:
@@ -254,7 +245,7 @@ async def test_every_privileged_handler_refuses_a_participant(
                         tr("Sorry, only facilitators and organizers can do that.")}
             for raw in step.inputs:
                 text = raw.format(**values)
-                before = dump(path)
+                before = await dump(svc.repo.db)
                 messages = len(user.messages)
                 if step.kind == "command":
                     replies = await user.send(f"/{step.name} {text}".strip())
@@ -264,7 +255,7 @@ async def test_every_privileged_handler_refuses_a_participant(
                     assert answer.get("text") in refusals and answer.get("show_alert"), (
                         step, text, answer)
                     assert len(user.messages) == messages, (step, text)
-                assert dump(path) == before, (step, text)
+                assert await dump(svc.repo.db) == before, (step, text)
 
 
 def test_a_command_added_later_is_walked_too(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.reminders.rules import in_audience, moved_sessions, plan, still_sendable
+from bot.membership import Member, in_audience
+from bot.reminders.rules import moved_sessions, plan, still_sendable
 from bot.schedule import Schedule
 
 
@@ -43,12 +44,18 @@ def test_never_after_the_session_ended(schedule: Schedule) -> None:
                           timedelta(minutes=30))
 
 
+def _member(group: str | None, role: str = "participant") -> Member:
+    return Member(1, group, "PE", role, None, None)  # type: ignore[arg-type]
+
+
 def test_audiences(schedule: Schedule) -> None:
     core_only, open_to_all = schedule.session(3), schedule.session(7)
-    assert in_audience(core_only, "core") and in_audience(open_to_all, "core")
-    assert not in_audience(core_only, "wider") and in_audience(open_to_all, "wider")
-    assert not in_audience(core_only, None) and not in_audience(open_to_all, None)
-    assert in_audience(core_only, None, staff=True)
+    assert core_only is not None and open_to_all is not None
+    core, wider, nobody = _member("core"), _member("wider"), _member(None)
+    assert in_audience(core_only, core) and in_audience(open_to_all, core)
+    assert not in_audience(core_only, wider) and in_audience(open_to_all, wider)
+    assert not in_audience(core_only, nobody) and not in_audience(open_to_all, nobody)
+    assert in_audience(core_only, _member(None, "facilitator"))
 
 
 def test_moved_sessions(schedule: Schedule) -> None:

@@ -92,7 +92,7 @@ async def test_co_facilitator_is_limited_to_their_country(
 
     rosa = emulator.user(91, "en", first_name="Rosa")
     (summary,) = await rosa.send("/people")
-    assert summary.text.splitlines()[:2] == ["People: 2", "1 core · 1 wider"]
+    assert summary.text.splitlines()[:2] == ["People: 2", "core group: 1 · wider group: 1"]
     assert "Colombia" not in summary.text
     assert "🇵🇪 Peru" in summary.button_texts() and "🇨🇴 Colombia" not in summary.button_texts()
     (peru,) = await rosa.press("🇵🇪 Peru")
@@ -106,7 +106,7 @@ async def test_co_facilitator_is_limited_to_their_country(
 
     # An organizer (and an unlimited facilitator) sees every country.
     (all_people,) = await organizer.send("/people")
-    assert all_people.text.splitlines()[:2] == ["People: 4", "2 core · 2 wider"]
+    assert all_people.text.splitlines()[:2] == ["People: 4", "core group: 2 · wider group: 2"]
     (core,) = await organizer.send("/people core")
     assert "Rosa" in core.text and "Camila" in core.text and "Luis" not in core.text
     assert "facilitator" in next(line for line in core.text.splitlines() if "Rosa" in line)
@@ -126,8 +126,9 @@ async def test_people_filters_and_counts(bot: Services, emulator: BotAPIEmulator
     organizer = emulator.user(ORGANIZER_ID, "en")
     (summary,) = await organizer.send("/people")
     lines = summary.text.splitlines()
-    assert lines[:2] == ["People: 9", "7 core · 1 wider · 1 no group"]
-    assert "🇬🇭 Ghana: 7 core · 1 wider" in lines and "No country: 1 no group" in lines
+    assert lines[:2] == ["People: 9", "core group: 7 · wider group: 1 · no group: 1"]
+    assert "🇬🇭 Ghana — core group: 7 · wider group: 1" in lines
+    assert "No country — no group: 1" in lines
     (ghana_core,) = await organizer.send("/people Ghana core")
     assert ghana_core.text.startswith("People: 7")
     (none,) = await organizer.press("No group", message=summary)

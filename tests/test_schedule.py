@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.membership import Member, program
 from bot.schedule import ScheduleError, load_schedule, parse_schedule
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,11 +34,12 @@ def test_next_session_by_group_and_program_over() -> None:
     schedule = parse_schedule(RAW)
     march = datetime(2021, 3, 1, tzinfo=UTC)
     assert schedule.next_session(march).number == 3
-    assert schedule.next_session(march, "wider").number == 6
+    wider = Member(1, "wider", "PE", "participant", frozenset(), None)
+    assert schedule.next_session(march, program(schedule, wider)).number == 6
     during = datetime(2021, 3, 24, 15, tzinfo=UTC)
     assert schedule.next_session(during).number == 3  # running now counts
     assert schedule.next_session(datetime(2021, 10, 6, 15, 31, tzinfo=UTC)) is None
-    assert [s.number for s in schedule.sessions_for("wider")] == [6, 7, 8, 9, 10]
+    assert [s.number for s in program(schedule, wider)] == [6, 7, 8, 9, 10]
 
 
 def _broken(mutate) -> str:  # type: ignore[no-untyped-def]

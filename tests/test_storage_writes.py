@@ -11,13 +11,14 @@ import pytest
 
 from bot.storage import Repository
 from bot.storage.reminders import DeliveryKey
+from tests.helpers import fresh_database
 
 NOW = datetime(2021, 3, 20, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 async def repo(tmp_path: Path):  # type: ignore[no-untyped-def]
-    opened = await Repository.open(tmp_path / "bot.sqlite3")
+    opened = await Repository.open(await fresh_database(tmp_path))
     yield opened
     await opened.close()
 

@@ -1,5 +1,6 @@
 """Attendance export: one row per participant and one column per session (CSV, or XLSX with
-a second sheet holding the raw log: check-ins, corrections and correction requests).
+more sheets: the raw log of check-ins, corrections and correction requests, and the counts per
+session by country and by group that the staff charts draw, from the same functions).
 
 Files are in English, the organizers' working language. Times in the log are UTC.
 """
@@ -15,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from bot import xlsx
-from bot.attendance.rules import CHECKED_IN, cell, needed
+from bot.attendance.rules import Tally, roll, session_tallies
 from bot.clock import SystemClock
 from bot.models import Participant
+from bot.people.rules import SECTORS
 from bot.schedule import Schedule
 from bot.storage import Repository
 
@@ -26,6 +28,7 @@ CELL_TEXT = {
     "late": "late",
     "absent": "absent",
     "not_in_audience": "not in audience",
+    "before_joined": "before joining",
     "open": "",  # not decided yet: check-in is open or the session is still to come
     "upcoming": "",
 }
@@ -33,6 +36,8 @@ LOG_HEADER = [
     "time (UTC)", "session", "user_id", "name", "event", "status", "previous status",
     "by user_id", "by name", "reason", "method",
 ]
+TALLY_HEADER = ["expected", "checked in", "on time", "late", "not checked in",
+                "checked in %", "late %"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,8 @@ class Tables:
     summary_header: list[str]
     summary: list[list[Any]]
     log: list[list[Any]]
+    by_country: list[list[Any]]
+    by_group: list[list[Any]]
 
 
 def safe(text: str | None) -> str:
@@ -57,8 +64,7 @@ def _country(schedule: Schedule, code: str | None) -> str:
 
 def _sort_key(schedule: Schedule, person: Participant) -> tuple[int, str, int]:
     codes = [c.code for c in schedule.countries]
-    rank = codes.index(person.country) if person.country in codes else len(codes)
-    return rank, person.name.casefold(), person.user_id
+    return _rank(codes, person.country), person.name.casefold(), person.user_id
 
 
 async def build_tables(
@@ -71,22 +77,15 @@ async def build_tables(
         key=lambda p: _sort_key(schedule, p),
     )
     records = await store.all_records()
-    by_key = {(r.user_id, r.session_number): r for r in records}
-    threshold = schedule.checkin.certificate_threshold_percent
+    # The same rules as /me: one answer for the certificate, and for the charts' counts.
+    rolled = roll(schedule, roster, records, now)
 
     header = ["user_id", "name", "username", "country", "group", "organization", "sector"]
     header += [f"session {s.number}" for s in schedule.sessions]
     header += ["attended", "sessions", "percent", "certificate"]
     summary: list[list[Any]] = []
-    for person in roster:
-        cells = [
-            cell(s, person.group, by_key.get((person.user_id, s.number)), schedule.checkin, now)
-            for s in schedule.sessions
-        ]
-        total = sum(1 for c in cells if c != "not_in_audience")
-        attended = sum(1 for c in cells if c in CHECKED_IN)
-        percent = round(100 * attended / total, 1) if total else 0.0
-        eligible = total > 0 and attended >= needed(total, threshold)
+    for person, p in rolled:
+        cells = {s.number: c for s, c in p.cells}
         summary.append(
             [
                 person.user_id,
@@ -94,14 +93,13 @@ async def build_tables(
                 safe(person.username),
                 _country(schedule, person.country),
                 person.group or "",
-                # organization and sector come with the roles issue; left empty until then.
-                "",
-                "",
-                *[CELL_TEXT[c] for c in cells],
-                attended,
-                total,
-                percent,
-                "yes" if eligible else "no",
+                safe(person.organization),
+                SECTORS.get(person.sector or "", ""),
+                *[CELL_TEXT[cells.get(s.number, "not_in_audience")] for s in schedule.sessions],
+                p.attended,
+                p.total,
+                p.percent,
+                "yes" if p.eligible else "no",
             ]
         )
 
@@ -132,7 +130,31 @@ async def build_tables(
         row.insert(0, at.astimezone(UTC).replace(tzinfo=None))
         log.append(row)
     events.clear()
-    return Tables(header, summary, log)
+    codes = [c.code for c in schedule.countries]
+    by_country = [
+        [s.number, s.start.date().isoformat(), _country(schedule, code), *tally_cells(t)]
+        for s, tallies in session_tallies(
+            schedule, rolled, lambda p: p.country if p.country in codes else None, now)
+        for code, t in sorted(tallies.items(), key=lambda kv: _rank(codes, kv[0]))
+    ]
+    by_group = [
+        [s.number, s.start.date().isoformat(), group, *tally_cells(t)]
+        for s, tallies in session_tallies(schedule, rolled, lambda p: p.group or "", now)
+        for group, t in sorted(tallies.items())
+    ]
+    return Tables(header, summary, log, by_country, by_group)
+
+
+def _rank(codes: list[str], code: str | None) -> int:
+    return codes.index(code) if code in codes else len(codes)
+
+
+def tally_cells(t: Tally) -> list[Any]:
+    def pct(share: float | None) -> float | str:
+        return round(100 * share, 1) if share is not None else ""
+
+    return [t.expected, t.checked_in, t.present, t.late, t.missing, pct(t.rate),
+            pct(t.late_rate)]
 
 
 def write_csv(path: Path, tables: Tables) -> None:
@@ -148,6 +170,9 @@ def write_xlsx(path: Path, tables: Tables) -> None:
     xlsx.write(path, [
         xlsx.Table("Summary", tables.summary_header, tables.summary),
         xlsx.Table("Log", LOG_HEADER, tables.log),
+        xlsx.Table("By country", ["session", "date", "country", *TALLY_HEADER],
+                   tables.by_country),
+        xlsx.Table("By group", ["session", "date", "group", *TALLY_HEADER], tables.by_group),
     ])
 
 

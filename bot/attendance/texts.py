@@ -7,6 +7,7 @@ from datetime import datetime
 from html import escape
 
 from bot.attendance.rules import CHECKED_IN, CheckinResult, Progress
+from bot.membership import expected_at
 from bot.models import Participant
 from bot.schedule import Schedule, Session
 from bot.storage.attendance import Record
@@ -90,6 +91,8 @@ def checkin_text(v: Viewer, result: CheckinResult) -> str:
             return _("Session {n} is not part of your group's program.").format(n=n)
         case "unknown_session":
             return _("This button is out of date. Send /checkin to check in.")
+        case "no_group":
+            return not_in_group(v)
         case "need_code":
             return _(
                 "Session {n} needs the check-in code read out in the call. Send the code here "
@@ -113,19 +116,30 @@ def status_label(v: Viewer, status: str) -> str:
         "absent": _("absent"),
         "open": _("check-in open now: /checkin"),
         "upcoming": _("upcoming"),
+        "before_joined": _("before you joined"),
     }
     return labels[status]
 
 
-ICONS = {"present": "✅", "late": "⏰", "absent": "❌", "open": "🟢", "upcoming": "▫️"}
+ICONS = {"present": "✅", "late": "⏰", "absent": "❌", "open": "🟢", "upcoming": "▫️",
+         "before_joined": "➖"}
+
+
+def not_in_group(v: Viewer) -> str:
+    """For someone the program does not count yet (no group): attendance does not apply."""
+    return v.tr.gettext(
+        "You are not in a group of the program yet, so there is no attendance to record. "
+        "If you should be, please contact the organizers."
+    )
 
 
 def progress_text(v: Viewer, p: Progress) -> str:
     _ = v.tr.gettext
     lines = [
         "<b>" + _("Your attendance") + "</b>",
-        _("Sessions attended: {attended} of {total} ({percent} %)").format(
-            attended=p.attended, total=p.total, percent=_percent(p.percent)
+        v.tr.ngettext("Attendance: {attended} of {total} session ({percent})",
+                      "Attendance: {attended} of {total} sessions ({percent})", p.total).format(
+            attended=p.attended, total=p.total, percent=v.percent(p.percent / 100)
         ),
         "",
     ]
@@ -141,18 +155,27 @@ def progress_text(v: Viewer, p: Progress) -> str:
         )
     lines.append("")
     lines.append(
-        _("Certificate: {threshold} % of your sessions, that is {needed} of {total}.").format(
-            threshold=p.threshold, needed=p.needed, total=p.total
+        _("Certificate: {threshold} of your sessions, that is {needed} of {total}.").format(
+            threshold=v.percent(p.threshold / 100), needed=p.needed, total=p.total
         )
     )
-    if p.eligible:
+    if p.before:
+        lines.append(_("Sessions before you joined are not counted as missed; a facilitator "
+                       "can record the ones you attended (Ask for a correction, below)."))
+    if p.standing == "reached":
         lines.append("🎓 " + _("You have reached the certificate threshold. Well done!"))
-    elif p.reachable:
+        lines.append(_("/certificate: check the name printed on it, then get it."))
+    elif p.standing == "reachable":
         lines.append(
             "👍 "
-            + _("You are on track: attend {more} of the {remaining} sessions still to come.")
-            .format(more=p.needed - p.attended, remaining=p.remaining)
+            + v.tr.ngettext(
+                "You are on track: attend {more} of the {remaining} session still to come.",
+                "You are on track: attend {more} of the {remaining} sessions still to come.",
+                p.remaining).format(more=p.needed - p.attended, remaining=p.remaining)
         )
+    elif p.standing == "needs_records":
+        lines.append("📝 " + _("To reach it, ask a facilitator to record the sessions before "
+                              "you joined that you attended."))
     else:
         lines.append(
             "⚠️ "
@@ -161,16 +184,25 @@ def progress_text(v: Viewer, p: Progress) -> str:
     return "\n".join(lines)
 
 
-def _percent(value: float) -> str:
-    return str(int(value)) if value == int(value) else str(value)
-
-
 def person_line(person: Participant, icon: str, note: str = "") -> str:
     name = escape(person.name or str(person.user_id))
     if person.username:
         name += f" (@{escape(person.username)})"
     suffix = f" · {note}" if note else ""
     return f"{icon} {name}{suffix} · <code>{person.user_id}</code>"
+
+
+def roll_counts(v: Viewer, checked: int, late: int, missing: int, total: int) -> str:
+    """"✅ 2 checked in (⏰ 1 late) · ❌ 3 not checked in · 5 in all": each count with its own
+    plural, as nouns and participles agree with the number in French and Portuguese."""
+    tr = v.tr
+    return "{checked} ({late}) · {missing} · {total}".format(
+        checked=tr.ngettext("✅ {n} checked in", "✅ {n} checked in", checked).format(n=checked),
+        late=tr.ngettext("⏰ {n} late", "⏰ {n} late", late).format(n=late),
+        missing=tr.ngettext("❌ {n} not checked in", "❌ {n} not checked in", missing
+                            ).format(n=missing),
+        total=tr.ngettext("{n} in all", "{n} in all", total).format(n=total),
+    )
 
 
 def session_roll(
@@ -183,7 +215,7 @@ def session_roll(
     """/attendance N: checked in, late and not yet, grouped by country, with counts."""
     _ = v.tr.gettext
     by_user = {r.user_id: r for r in records}
-    people = [p for p in roster if session.is_for(p.group)]
+    people = [p for p in roster if expected_at(session, p) or p.user_id in by_user]
     known = [c.code for c in schedule.countries]
     groups: dict[str | None, list[Participant]] = {}
     for person in sorted(people, key=lambda p: (p.name.casefold(), p.user_id)):
@@ -198,13 +230,7 @@ def session_roll(
     checked = sum(1 for s in statuses if s in CHECKED_IN)
     head = [
         "<b>" + _("Attendance · {heading}").format(heading=session_heading(v, session)) + "</b>",
-        _("✅ {checked} checked in (⏰ {late} late) · ❌ {missing} not checked in · {total} in all")
-        .format(
-            checked=checked,
-            late=statuses.count("late"),
-            missing=len(people) - checked,
-            total=len(people),
-        ),
+        roll_counts(v, checked, statuses.count("late"), len(people) - checked, len(people)),
     ]
     if not people:
         head.append(_("Nobody is expected at this session yet."))
@@ -223,7 +249,8 @@ def session_roll(
         lines = [
             "<b>{title}</b> · {counts}".format(
                 title=title,
-                counts=_("{checked} of {total} checked in").format(
+                counts=v.tr.ngettext("{checked} of {total} checked in",
+                                     "{checked} of {total} checked in", here).format(
                     checked=here, total=len(members)
                 ),
             )

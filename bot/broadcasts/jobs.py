@@ -57,8 +57,12 @@ async def begin(app: Application, broadcast_id: int,
     if broadcast.status in ("draft", "scheduled"):
         if status_message is not None:
             await store.set_status_message(broadcast_id, *status_message)
-        audience = broadcast.audience.effective(svc.schedule)
-        if not await store.start(broadcast_id, audience, svc.clock.now()):
+        # Evaluated when it goes out, within the author's countries at that moment.
+        author = await svc.repo.participants.get(broadcast.author_id)
+        scope = (await svc.member(author)).scope if author is not None else frozenset()
+        audience = broadcast.audience.effective(svc.schedule, scope)
+        if not await store.start(broadcast_id, audience, svc.clock.now(),
+                                 svc.settings.organizer_ids):
             return False
     elif broadcast.status != "sending":
         return False

@@ -64,8 +64,9 @@ def _rows(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKe
     return [buttons[i : i + width] for i in range(0, len(buttons), width)]
 
 
-def audience_keyboard(v: Viewer, schedule: Schedule, draft_id: int,
-                      a: Audience) -> InlineKeyboardMarkup:  # fmt: skip
+def audience_keyboard(v: Viewer, schedule: Schedule, draft_id: int, a: Audience,
+                      scope: frozenset[str] | None = None) -> InlineKeyboardMarkup:
+    """`scope`: the author's countries when they are limited to some (only those offered)."""
     _ = v.tr.gettext
 
     def button(label: str, op: Literal["all", "g", "c", "l", "att", "next"],
@@ -78,7 +79,7 @@ def audience_keyboard(v: Viewer, schedule: Schedule, draft_id: int,
     countries = [
         button(_mark(c.code in a.countries, f"{flag(c.code)} {country_name(c, v.lang)}"),
                "c", c.code)
-        for c in schedule.countries
+        for c in schedule.countries if scope is None or c.code in scope
     ]  # fmt: skip
     rows += _rows(countries, 2)
     rows.append([button(_mark(code in a.languages, LANGUAGE_NAMES[code]), "l", code)

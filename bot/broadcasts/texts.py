@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from html import escape
 
-from babel.numbers import format_decimal
-
 from bot.models import Participant
 from bot.schedule import Schedule
 from bot.storage.broadcast_records import AttendanceKind, Audience, Broadcast, Report, Undelivered
@@ -17,7 +15,7 @@ MAX_REASONS = 5
 
 
 def number(v: Viewer, n: int) -> str:
-    return format_decimal(n, locale=v.lang)
+    return v.number(n)
 
 
 def people(v: Viewer, n: int) -> str:
@@ -25,8 +23,7 @@ def people(v: Viewer, n: int) -> str:
 
 
 def zone_label(v: Viewer) -> str:
-    """The zone's name; plain "UTC" for people who never chose one (Babel: "Unknown Region")."""
-    return "UTC" if v.zone in ("UTC", "Etc/UTC") else escape(v.zone_name())
+    return escape(v.zone_name())
 
 
 def when_text(v: Viewer, when: datetime) -> str:
@@ -119,13 +116,13 @@ def not_copyable(v: Viewer, error: str) -> str:
 
 
 def actions_text(v: Viewer, schedule: Schedule, draft: Broadcast, active: int,
-                 languages: list[str]) -> str:  # fmt: skip
+                 languages: list[str], scope: frozenset[str] | None = None) -> str:
     """Under the preview; `languages`: those of the versions besides the main one."""
     _ = v.tr.gettext
     names = [_("main")] + [LANGUAGE_NAMES[code] for code in languages]
     return "\n".join([
         "📣 <b>" + _("Broadcast #{id}").format(id=draft.id) + "</b>",
-        "👥 " + audience_text(v, schedule, draft.audience.effective(schedule))
+        "👥 " + audience_text(v, schedule, draft.audience.effective(schedule, scope))
         + " · " + people(v, active),
         "🌐 " + _("Versions: {names}").format(names=", ".join(names)),
         "",
@@ -289,6 +286,19 @@ def relay_header(
 ) -> str:
     _ = v.tr.gettext
     name = escape(person.name) if person else str(user_id)
+    return "\n".join(
+        [
+            "💬 " + _("Reply to broadcast #{id} from <b>{name}</b> ({facts}):").format(
+                id=broadcast_id, name=name, facts=sender_facts(v, schedule, person, user_id)
+            ),
+            "<i>" + _("Reply to their message to answer them through the bot.") + "</i>",
+        ]
+    )
+
+
+def sender_facts(v: Viewer, schedule: Schedule, person: Participant | None, user_id: int) -> str:
+    """Who wrote a relayed message, for staff: username, id, country, group, language."""
+    _ = v.tr.gettext
     facts = []
     if person is not None and person.username:
         facts.append("@" + escape(person.username))
@@ -302,11 +312,4 @@ def relay_header(
         facts.append(_("wider group"))
     if person is not None and person.language:
         facts.append(LANGUAGE_NAMES.get(person.language, person.language))
-    return "\n".join(
-        [
-            "💬 " + _("Reply to broadcast #{id} from <b>{name}</b> ({facts}):").format(
-                id=broadcast_id, name=name, facts=", ".join(facts)
-            ),
-            "<i>" + _("Reply to their message to answer them through the bot.") + "</i>",
-        ]
-    )
+    return ", ".join(facts)

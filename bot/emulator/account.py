@@ -7,9 +7,10 @@ import re
 from typing import Any
 
 from bot.emulator.models import ApiError, JsonDict, bad_request
-from bot.emulator.state import EmulatorState
+from bot.emulator.state import EmulatorState, Webhook
 
 COMMAND_RE = re.compile(r"[a-z0-9_]{1,32}")
+SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 # fmt: off
 SCOPE_TYPES = {
     "default", "all_private_chats", "all_group_chats", "all_chat_administrators", "chat",
@@ -31,6 +32,9 @@ class AccountMethods(EmulatorState):
         }
 
     async def get_updates(self, p: JsonDict) -> list[JsonDict]:
+        if self.webhook is not None:
+            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
+                                "use deleteWebhook to delete the webhook first")
         offset = p.get("offset") or 0
         limit = min(max(p.get("limit") or 100, 1), 100)
         timeout = max(p.get("timeout") or 0, 0)
@@ -66,14 +70,39 @@ class AccountMethods(EmulatorState):
     async def delete_webhook(self, p: JsonDict) -> bool:
         if p.get("drop_pending_updates"):
             self.updates.clear()
+        self.webhook = None
+        self.notify()
+        return True
+
+    async def set_webhook(self, p: JsonDict) -> bool:
+        """From now on updates are POSTed to the URL (with the secret token header), as
+        Telegram does; getUpdates answers 409 until deleteWebhook."""
+        url = str(p.get("url") or "")
+        if not url:
+            return await self.delete_webhook(p)
+        if not url.startswith(("http://", "https://")):
+            raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        secret = str(p.get("secret_token") or "")
+        if secret and not SECRET_RE.fullmatch(secret):
+            raise bad_request("bad webhook: secret token contains unallowed characters")
+        if p.get("drop_pending_updates"):
+            self.updates.clear()
+        if isinstance(p.get("allowed_updates"), list):
+            self.allowed_updates = p["allowed_updates"]
+        self.webhook = Webhook(url, secret)
+        self.notify()
         return True
 
     async def get_webhook_info(self, p: JsonDict) -> JsonDict:
-        return {
-            "url": "",
+        info: JsonDict = {
+            "url": self.webhook.url if self.webhook else "",
             "has_custom_certificate": False,
             "pending_update_count": len(self.updates),
         }
+        if self.webhook and self.webhook.last_error:
+            info["last_error_date"] = self.webhook.last_error_date
+            info["last_error_message"] = self.webhook.last_error
+        return info
 
     async def answer_callback_query(self, p: JsonDict) -> bool:
         user_id = self.open_queries.pop(str(p.get("callback_query_id", "")), None)

@@ -100,6 +100,7 @@ class BotMethods(AccountMethods):
             "getMe": self.get_me,
             "getUpdates": self.get_updates,
             "deleteWebhook": self.delete_webhook,
+            "setWebhook": self.set_webhook,
             "getWebhookInfo": self.get_webhook_info,
             "sendMessage": self.send_message,
             "editMessageText": self.edit_message_text,

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 from bot.emulator.account import scope_key
@@ -94,6 +95,7 @@ class BotAPIEmulator(BotMethods):
         # (monotonic time, method, chat id) of every call answered ok but getUpdates, so
         # benchmarks can time answers (answerCallbackQuery's chat is the presser's).
         self.timeline: list[tuple[float, str, object]] = []
+        self._pusher: asyncio.Task[None] | None = None  # webhook mode: POSTs the updates
 
     # --- limits and faults -------------------------------------------------------
     def set_rate_limits(
@@ -179,12 +181,17 @@ class BotAPIEmulator(BotMethods):
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         self.port = int(self._runner.addresses[0][1])
+        self._pusher = asyncio.create_task(self._push_updates(), name="emulator webhook")
 
     async def stop(self) -> None:
         if self._runner is None:
             return
         self.closing = True
         self.notify()  # pending long polls answer [] right away
+        if self._pusher is not None:
+            self._pusher.cancel()
+            await asyncio.gather(self._pusher, return_exceptions=True)
+            self._pusher = None
         await asyncio.sleep(0)
         await self._runner.cleanup()
         self._runner = None
@@ -201,6 +208,33 @@ class BotAPIEmulator(BotMethods):
         tb: TracebackType | None,
     ) -> None:
         await self.stop()
+
+    # --- webhook mode -------------------------------------------------------------
+    async def _push_updates(self) -> None:
+        """While a webhook is set: POST the queued updates one by one, in order, with the
+        secret token header; an answer other than 200 is kept as last_error and retried."""
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as session:
+            while not self.closing:
+                hook = self.webhook
+                if hook is None or not self.updates:
+                    await self.wait_change(1.0)
+                    continue
+                update = self.updates[0]
+                headers = {"X-Telegram-Bot-Api-Secret-Token": hook.secret} if hook.secret else {}
+                try:
+                    async with session.post(hook.url, json=update, headers=headers) as resp:
+                        error = "" if resp.status == 200 else (
+                            f"Wrong response from the webhook: {resp.status} {resp.reason}")
+                except (aiohttp.ClientError, TimeoutError) as exc:
+                    error = f"Connection failed: {type(exc).__name__}"
+                if error:
+                    hook.last_error, hook.last_error_date = error, now()
+                    await asyncio.sleep(0.2)
+                    continue
+                if self.updates and self.updates[0] is update:
+                    self.updates.pop(0)
+                self.delivered_update_id = max(self.delivered_update_id, update["update_id"])
+                self.notify()
 
     # --- HTTP --------------------------------------------------------------------
     async def _handle_api(self, request: web.Request) -> web.Response:

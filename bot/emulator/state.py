@@ -34,6 +34,16 @@ def now() -> int:
     return int(time.time())
 
 
+@dataclass
+class Webhook:
+    """Set by setWebhook: where updates are POSTed, and the secret header they carry."""
+
+    url: str
+    secret: str
+    last_error: str = ""
+    last_error_date: int = 0
+
+
 class EmulatorState:
     def __init__(self, token: str, bot_username: str, bot_first_name: str) -> None:
         self.token = token
@@ -49,6 +59,7 @@ class EmulatorState:
         self.next_update_id = 1
         self.delivered_update_id = 0  # highest update_id returned by getUpdates
         self.allowed_updates: list[str] = []
+        self.webhook: Webhook | None = None
         self.blocked: set[int] = set()
         self.my_commands: dict[tuple[str, str], list[JsonDict]] = {}
         self.my_texts: dict[tuple[str, str], str] = {}  # (description kind, language)

@@ -16,11 +16,14 @@ from telegram.ext import Application
 
 from bot import jobs
 from bot.context import BotContext
+from bot.goals import rules
 from bot.goals import texts as gv
 from bot.goals.keyboards import kickoff_keyboard, open_list_keyboard, rate_keyboard
-from bot.goals.rules import closing_session, nudge_plan, review_results
+from bot.goals.rules import ReviewBoard, closing_session, nudge_plan
 from bot.models import Participant
+from bot.schedule import Schedule
 from bot.services import get_services
+from bot.storage import Repository
 from bot.viewer import Viewer
 
 log = logging.getLogger(__name__)
@@ -134,8 +137,19 @@ async def invite_to_review(app: Application) -> int:
     return await send_once(app, "review", closing_session(svc.schedule).number, members, render)
 
 
+async def review_board(repo: Repository, schedule: Schedule) -> ReviewBoard:
+    """The results as they stand: every answer, every group's members, the closed reviews."""
+    store = repo.goals
+    members: dict[str, set[int]] = {}
+    for m in await store.core_members():
+        assert m.country is not None
+        members.setdefault(m.country, set()).add(m.user_id)
+    return rules.review_board([c.code for c in schedule.countries], await store.goals(),
+                              await store.ratings(), members, await store.closed_reviews())
+
+
 async def announce_results(app: Application, country: str) -> int:
-    """Once a group has rated every goal: the results to that group and the facilitators."""
+    """Once a group's review is closed: the results to that group and the facilitators."""
     svc = get_services(app)
     store = svc.repo.goals
     people = {p.user_id: p for p in await store.core_members(country)}
@@ -145,13 +159,10 @@ async def announce_results(app: Application, country: str) -> int:
     for user_id, found in organizers.items():
         if found.active:
             people.setdefault(user_id, found)
-    goals = await store.goals()
-    reviews = await store.reviews()
-    per_country, overall = review_results([c.code for c in svc.schedule.countries], goals,
-                                          reviews)
+    board = await review_board(svc.repo, svc.schedule)
 
     def render(v: Viewer, person: Participant) -> tuple[str, None]:
-        return gv.results_text(v, svc.schedule, per_country, overall), None
+        return gv.results_text(v, svc.schedule, board), None
 
     session = closing_session(svc.schedule).number
     return await send_once(app, f"result:{country}", session, list(people.values()), render)

@@ -2,7 +2,8 @@
 
 Callback data (all well under 64 bytes): "g:l:CC" list, "g:o:ID" open, "g:s:ID" status picker,
 "g:st:ID:c" set status, "g:t:ID:STEP" tick a step, "g:h:ID" history, "g:c" pick a country,
-"g:all" all countries, "g:rv:CC" review, "g:r:ID:c" rate, "g:res" results, "g:ro" open review;
+"g:all" all countries, "g:rv:CC" review, "g:r:ID:c" rate, "g:res" results, "g:ro" open review,
+"g:rc:CC" / "g:rc:CC:y" close a country's review (ask / confirm);
 the guided forms start from "g:add:CC", "g:e:ID", "g:as:ID", "g:n:ID" and use "gf:keep",
 "gf:skip", "gf:clear", "gf:save", "gf:cancel" and "gf:who:ID".
 
@@ -100,6 +101,14 @@ class Results(CallbackData, prefix="g:res"):
 @dataclass(frozen=True)
 class OpenReview(CallbackData, prefix="g:ro"):
     pass
+
+
+@dataclass(frozen=True)
+class CloseReview(CallbackData, prefix="g:rc"):
+    """Without `confirm`: ask; with "y": close the country's review (facilitators)."""
+
+    country: str
+    confirm: Literal["y"] | None = None
 
 
 # Guided forms: how they start, and their buttons ------------------------------------------
@@ -221,16 +230,32 @@ def summary_keyboard(v: Viewer, schedule: Schedule) -> InlineKeyboardMarkup:
 # Closing review ---------------------------------------------------------------------------
 
 
-def review_keyboard(v: Viewer, country: str, goals: list[Goal]) -> InlineKeyboardMarkup:
-    """One row of ratings per goal that is not dropped."""
+def review_keyboard(v: Viewer, schedule: Schedule, country: str, goals: list[Goal], *,
+                    can_rate: bool, can_close: bool) -> InlineKeyboardMarkup:
+    """One row of ratings per goal that is not dropped (for a member, while the review is
+    open); Close the review (for a facilitator, while it is open)."""
     _ = v.tr.gettext
     rows = []
-    for i, goal in enumerate([g for g in goals if g.status != "dropped"], start=1):
-        rows.append([_button(f"{i} {gv.RATING_ICONS[r]}", Rate(goal.id, code))
-                     for code, r in RATING_CODES.items()])
+    if can_rate:
+        for i, goal in enumerate([g for g in goals if g.status != "dropped"], start=1):
+            rows.append([_button(f"{i} {gv.RATING_ICONS[r]}", Rate(goal.id, code))
+                         for code, r in RATING_CODES.items()])
+    if can_close:
+        c = schedule.country(country)
+        name = country_name(c, v.lang) if c else country
+        rows.append([_button("🔒 " + _("Close the review for {country}").format(country=name),
+                             CloseReview(country))])
     rows.append([_button("📊 " + _("All results"), Results()),
                  _button("« " + _("Goals"), GoalList(country))])
     return InlineKeyboardMarkup(rows)
+
+
+def close_confirm_keyboard(v: Viewer, country: str) -> InlineKeyboardMarkup:
+    _ = v.tr.gettext
+    return InlineKeyboardMarkup([
+        [_button("🔒 " + _("Yes, close the review"), CloseReview(country, "y"))],
+        [_button("« " + _("Back"), ReviewCountry(country))],
+    ])
 
 
 def review_countries_keyboard(schedule: Schedule) -> InlineKeyboardMarkup:

@@ -6,15 +6,37 @@ Everything returned is Telegram HTML; goal texts are shown as written, escaped.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from html import escape, unescape
 
 from babel.lists import format_list
-from babel.numbers import format_percent
 
-from bot.goals.rules import ReviewResult, bar, group_progress, share, step_progress
+from bot.goals.rules import (
+    Answers,
+    ReviewBoard,
+    ReviewResult,
+    Turnout,
+    bar,
+    goal_score,
+    group_progress,
+    rateable,
+    review_result,
+    share,
+    status_counts,
+    step_progress,
+)
 from bot.schedule import Schedule
-from bot.storage.goals import Goal, HistoryEntry, Rating, Review, Status, Step
+from bot.storage.goals import (
+    STATUSES,
+    Closure,
+    Goal,
+    HistoryEntry,
+    Rating,
+    Review,
+    Status,
+    Step,
+)
 from bot.viewer import Viewer, country_name, flag
 
 LIMIT = 4000  # Telegram allows 4096 characters; keep a margin for the "…" line
@@ -48,7 +70,7 @@ def moment(v: Viewer, when: datetime) -> str:
 
 def percent(v: Viewer, value: float) -> str:
     """62.5% / 62,5 % with the locale's own spacing; at most one decimal."""
-    return format_percent(round(value, 3), locale=v.lang, decimal_quantization=False)
+    return v.percent(value)
 
 
 def progress(v: Viewer, done: int, total: int) -> str:
@@ -179,7 +201,7 @@ def history_line(v: Viewer, entry: HistoryEntry) -> str:
                  "target_date": _("target date")}
         fields = [names.get(f, f) for f in (entry.detail or "").split(",") if f]
         what = _("{who} edited: {fields}").format(
-            who=who, fields=format_list(fields, locale=v.lang) if fields else "—")
+            who=who, fields=format_list(fields, locale=v.locale) if fields else "—")
     elif entry.action == "status":
         old, _sep, new = (entry.detail or "").partition(">")
         what = _("{who} changed the status: {old} → {new}").format(
@@ -219,10 +241,8 @@ def summary_text(v: Viewer, schedule: Schedule, goals: list[Goal],
         if not mine:
             lines.append(_("No goals yet."))
             continue
-        counts = " · ".join(
-            f"{STATUS_ICONS[s]} {sum(1 for g in mine if g.status == s)}"
-            for s in STATUS_ICONS
-        )
+        by_status = status_counts(mine)
+        counts = " · ".join(f"{STATUS_ICONS[s]} {by_status[s]}" for s in STATUSES)
         n = len(mine)
         lines.append(v.tr.ngettext("{n} goal", "{n} goals", n).format(n=n) + ": " + counts)
         done, total = group_progress(mine, steps)
@@ -231,61 +251,124 @@ def summary_text(v: Viewer, schedule: Schedule, goals: list[Goal],
     return fit(lines)
 
 
+def rating_counts(v: Viewer, result: ReviewResult) -> str:
+    return " · ".join(f"{RATING_ICONS[r]} {n}" for r, n in (
+        ("achieved", result.achieved), ("partly", result.partly),
+        ("not_achieved", result.not_achieved)))
+
+
 def result_line(v: Viewer, result: ReviewResult) -> str:
+    """A group's (or all groups') result: the mean over rated goals, and the answers given."""
     _ = v.tr.gettext
     if result.score is None:
         return _("not rated yet")
-    counts = " · ".join(f"{RATING_ICONS[r]} {n}" for r, n in (
-        ("achieved", result.achieved), ("partly", result.partly),
-        ("not_achieved", result.not_achieved)))
     rated = v.tr.ngettext("{rated} of {goals} goal rated", "{rated} of {goals} goals rated",
                           result.goals).format(rated=result.rated, goals=result.goals)
-    return _("{percent} achieved ({counts}; {rated})").format(
-        percent=percent(v, result.score), counts=counts, rated=rated)
+    return _("{percent} achieved ({rated}; answers: {counts})").format(
+        percent=percent(v, result.score), rated=rated, counts=rating_counts(v, result))
+
+
+def goal_result_line(v: Viewer, answers: Sequence[Review]) -> str:
+    """One goal: the mean of its members' answers."""
+    _ = v.tr.gettext
+    score = goal_score(answers)
+    if score is None:
+        return _("no answers yet")
+    counts = " · ".join(f"{icon} {sum(1 for a in answers if a.rating == r)}"
+                        for r, icon in RATING_ICONS.items())
+    return _("{percent} achieved ({counts})").format(percent=percent(v, float(score)),
+                                                     counts=counts)
+
+
+def turnout_line(v: Viewer, t: Turnout) -> str:
+    return v.tr.ngettext("Answers so far: {answered} of {members} member",
+                         "Answers so far: {answered} of {members} members",
+                         t.members).format(answered=t.answered, members=t.members)
 
 
 def rating_legend(v: Viewer) -> str:
     return " · ".join(f"{icon} {rating_label(v, r)}" for r, icon in RATING_ICONS.items())
 
 
-def results_text(v: Viewer, schedule: Schedule, per_country: dict[str, ReviewResult],
-                 overall: ReviewResult) -> str:
+def results_text(v: Viewer, schedule: Schedule, board: ReviewBoard) -> str:
+    """Each group's result once its review is closed (until then, how many answered), and
+    overall over the closed reviews."""
     _ = v.tr.gettext
     lines = ["<b>" + _("Closing review: how much of their own goals each group achieved")
-             + "</b>", rating_legend(v) + ". " + _("Partly achieved counts half."), ""]
-    for code, result in per_country.items():
+             + "</b>", rating_legend(v) + ". " + _("Partly achieved counts half."),
+             _("A goal's result is the average of its core members' answers. A group's result "
+               "shows once its review is closed."), ""]
+    for code, result in board.per_country.items():
+        if code in board.closed:
+            shown = (result_line(v, result) if result.score is not None
+                     else _("closed without answers"))
+        else:
+            t = board.turnouts.get(code, Turnout(0, 0))
+            shown = v.tr.ngettext(
+                "not closed yet ({answered} of {members} member answered)",
+                "not closed yet ({answered} of {members} members answered)",
+                t.members).format(answered=t.answered, members=t.members)
         lines.append(_("{country}: {result}").format(
-            country=country_title(v, schedule, code), result=result_line(v, result)))
-    lines += ["", "<b>" + _("Overall: {result}").format(result=result_line(v, overall)) + "</b>"]
+            country=country_title(v, schedule, code), result=shown))
+    lines += ["", "<b>" + _("Overall: {result}").format(result=result_line(v, board.overall))
+              + "</b>"]
     return fit(lines)
 
 
 def review_text(v: Viewer, schedule: Schedule, country: str, goals: list[Goal],
-                reviews: dict[int, Review], result: ReviewResult) -> str:
+                answers: Answers, viewer_id: int, progress: Turnout,
+                closure: Closure | None, *, member: bool, staff: bool) -> str:
+    """A group's review. Members see their own answers and how many members answered; the
+    group's figures show once the review is closed (staff see them as they come in)."""
     _ = v.tr.gettext
-    lines = [
-        "<b>" + _("Closing review: {country}").format(
-            country=country_title(v, schedule, country)) + "</b>",
-        _("For each goal, how much did your group achieve? One answer per goal; "
-          "a new answer replaces the old one."),
-        rating_legend(v),
-        "",
-    ]
-    rated = [g for g in goals if g.status != "dropped"]
+    title = "<b>" + _("Closing review: {country}").format(
+        country=country_title(v, schedule, country)) + "</b>"
+    if closure is not None:
+        intro = _("This review is closed: no more answers are taken.")
+    elif member:
+        intro = _("Every core member rates each goal. You can change your answers until the "
+                  "review is closed. Each goal's result is the average of the members' "
+                  "answers.")
+    else:
+        intro = _("The core members rate each goal; you see their answers as they come in. "
+                  "Close the review when the group is done.")
+    lines = [title, intro, rating_legend(v), ""]
+    figures = closure is not None or staff
+    rated = rateable(goals)
     if not rated:
         lines.append(_("No goals to rate."))
     for i, goal in enumerate(rated, start=1):
         lines.append(f"{i}. <b>{escape(goal.title)}</b>")
-        review = reviews.get(goal.id)
-        if review is None:
-            lines.append("   " + _("not rated yet"))
-        else:
-            lines.append("   " + _("{icon} {rating} ({who}, {when})").format(
-                icon=RATING_ICONS[review.rating], rating=rating_label(v, review.rating),
-                who=person(v, review.rated_by_name, review.rated_by),
-                when=v.date(review.rated_at, "medium")))
-    lines += ["", _("Result: {result}").format(result=result_line(v, result))]
+        given = list(answers.get(goal.id, ()))
+        if member:
+            mine = next((a for a in given if a.rated_by == viewer_id), None)
+            lines.append("   " + (
+                _("Your answer: {icon} {rating}").format(
+                    icon=RATING_ICONS[mine.rating], rating=rating_label(v, mine.rating))
+                if mine is not None
+                else _("Your answer: none") if closure is not None
+                else _("Your answer: none yet")))
+        if figures:
+            lines.append("   " + goal_result_line(v, given))
+    lines.append("")
+    if closure is None:
+        lines.append(turnout_line(v, progress))
+    if figures:
+        lines.append(_("Result: {result}").format(result=result_line(v, review_result(goals,
+                                                                                    answers))))
     return fit(lines)
+
+
+def close_confirm_text(v: Viewer, schedule: Schedule, country: str, progress: Turnout) -> str:
+    _ = v.tr.gettext
+    return fit([
+        "<b>" + _("Close the review for {country}?").format(
+            country=country_title(v, schedule, country)) + "</b>",
+        turnout_line(v, progress),
+        "",
+        _("After closing, no more answers are taken, and the group's result goes to its core "
+          "members and to the facilitators."),
+    ])
 
 
 def draft_text(v: Viewer, schedule: Schedule, country: str, draft: dict[str, object]) -> str:

@@ -1,1 +1,1 @@
-"""/help and the command menu Telegram shows, in each language."""
+"""/help and the command menus Telegram shows: per language for everyone, per chat for staff."""

@@ -1,11 +1,34 @@
-"""What the bot can do: /help and the command menu (no Telegram here)."""
+"""What the bot can do: /help and the command menus (no Telegram here).
+
+Everyone gets the participant menu (per language); staff get their own menu in their chat
+(bot/help/menus.py): the participant commands plus their role's tools, the same commands
+their /help section explains.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from html import escape
 
+from bot.models import Role
 from bot.schedule import Schedule
-from bot.viewer import Viewer
+from bot.viewer import Viewer, country_name, flag
+
+# The tools each staff role adds to the menu (organizers have the facilitators' too). /link
+# and /unlink are used inside group chats: /help explains them, the private menu leaves them out.
+FACILITATOR_COMMANDS = ("people", "attendance", "code", "correct", "broadcast", "broadcasts",
+                        "review", "coaching", "stats", "materials", "feedback", "certificates",
+                        "questions", "networking", "breakouts")
+ORGANIZER_COMMANDS = ("invite", "invites", "grant", "revoke", "export", "reload", "status")
+
+
+def staff_commands(role: Role) -> tuple[str, ...]:
+    """The command names a role adds to the participant menu (none for participants)."""
+    if role == "organizer":
+        return FACILITATOR_COMMANDS + ORGANIZER_COMMANDS
+    if role == "facilitator":
+        return FACILITATOR_COMMANDS
+    return ()
 
 
 def command_menu(v: Viewer) -> list[tuple[str, str]]:
@@ -19,28 +42,144 @@ def command_menu(v: Viewer) -> list[tuple[str, str]]:
         ("checkin", _("Check in to the session running now")),
         ("me", _("My attendance and certificate progress")),
         ("goals", _("My group's goals and action plan")),
+        ("network", _("Networking: meet people who offer what you seek")),
+        ("ask", _("Write to the organizers")),
         ("settings", _("Language, country and time zone")),
         ("help", _("What this bot can do")),
         ("start", _("Start again")),
     ]
 
 
-def help_text(v: Viewer, schedule: Schedule) -> str:
+def _staff_descriptions(v: Viewer) -> dict[str, str]:
+    _ = v.tr.gettext
+    return {
+        "people": _("Who takes part, by country and group"),
+        "attendance": _("Who checked in to a session"),
+        "code": _("A session's check-in code"),
+        "correct": _("Correct someone's attendance"),
+        "broadcast": _("Send an announcement"),
+        "broadcasts": _("Announcements sent and scheduled"),
+        "review": _("Closing review of the goals"),
+        "coaching": _("Core groups' coaching hours"),
+        "stats": _("Charts of attendance and goals"),
+        "materials": _("Attach slides, recordings and links to a session"),
+        "feedback": _("How participants rated a session"),
+        "questions": _("Questions to the organizers waiting for an answer"),
+        "networking": _("Networking profiles and introductions"),
+        "breakouts": _("Mixed breakout rooms from those checked in"),
+        "invite": _("Create an invitation link"),
+        "invites": _("Invitation links: list and withdraw"),
+        "grant": _("Give facilitator rights"),
+        "revoke": _("Take facilitator rights back"),
+        "export": _("Attendance or goals as files"),
+        "reload": _("Reload the schedule"),
+        "certificates": _("Certificates: counts, names, issue"),
+        "status": _("Bot status: storage, jobs, errors"),
+    }
+
+
+def staff_menu(v: Viewer, role: Role) -> list[tuple[str, str]]:
+    """A staff member's own menu: the participant commands, then their role's tools."""
+    described = _staff_descriptions(v)
+    return command_menu(v) + [(c, described[c]) for c in staff_commands(role)]
+
+
+def _facilitator_section(v: Viewer) -> list[str]:
+    _ = v.tr.gettext
+    return [
+        _("/people: who takes part; /people PE core narrows it to a country and group"),
+        _("/attendance 3: who checked in to session 3 (default: the current or last one)"),
+        _("/code 3: show, generate, set or remove session 3's check-in code"),
+        _("/correct 3 PERSON present|absent REASON: correct someone's attendance; they are "
+          "told"),
+        _("/broadcast: send an announcement to chosen groups, countries or languages"),
+        _("/broadcasts: the latest announcements and their delivery; cancel one"),
+        _("/goals all: every country's goals and progress"),
+        _("/review: the closing review; you can open it before the last session"),
+        _("/coaching: every core group's coaching; /coaching GH polls times for Ghana's, "
+          "books one, moves or cancels it"),
+        _("/stats: charts of attendance and goals for your countries, as pictures"),
+        _("/materials 3: attach files and links to session 3 (its participants get them "
+          "when it ends); list or remove them"),
+        _("/feedback 3 (or /feedback 3 GH): how participants rated session 3, by country, with "
+          "their comments"),
+        _("/certificates: who has earned a certificate of completion, by country"),
+        _("/questions: questions to the organizers still waiting for an answer; reply to a "
+          "copied question to answer it"),
+        _("/networking: networking profiles, requests and introductions per pair of "
+          "countries"),
+        _("/breakouts 9 4: four mixed breakout rooms from the people checked in to session 9; "
+          "each person is told their room once you confirm"),
+    ]
+
+
+def _organizer_section(v: Viewer) -> list[str]:
+    _ = v.tr.gettext
+    return [
+        _("/invite: an invitation link for a core or wider group"),
+        _("/invites: the active invitation links; withdraw one"),
+        _("/grant facilitator PERSON [COUNTRY ...] or /grant cofacilitator PERSON: give "
+          "facilitator rights"),
+        _("/revoke facilitator PERSON: take them back"),
+        _("/export or /export goals: attendance or goals as CSV and Excel files"),
+        _("/export networking: anonymous networking counts as CSV and Excel files"),
+        _("/reload: read schedule.json again and rebuild the reminders"),
+        _("/export coaching: the coaching hours and their attendance as CSV and Excel files"),
+        _("/export feedback: session ratings and comments as CSV and Excel files"),
+        _("/certificates: also ask people to confirm their names, and issue the certificates "
+          "· /revokecert CODE: revoke one · /export certificates: the register as files"),
+        _("/status: version, uptime, storage, people per group, next jobs, pending "
+          "deliveries and the last errors"),
+        _("/link PE core (inside a group chat): post that country's reminders there · "
+          "/unlink: stop"),
+    ]
+
+
+def countries_label(v: Viewer, schedule: Schedule, codes: Iterable[str]) -> str:
+    """"🇨🇴 Colombia, 🇵🇪 Peru" (sorted by code; an unknown code as is)."""
+    names = []
+    for code in sorted(codes):
+        found = schedule.country(code)
+        names.append(f"{flag(code)} {escape(country_name(found, v.lang))}" if found
+                     else escape(code))
+    return ", ".join(names)
+
+
+def help_text(v: Viewer, schedule: Schedule, role: Role = "participant",
+              countries: Iterable[str] = ()) -> str:
+    """/help: the participant part, then the staff tools of the role (countries: the ones a
+    facilitator is limited to; empty for all)."""
     _ = v.tr.gettext
     lines = [
         "<b>" + _("What I can do") + "</b>",
         _("/next: the next session, in your time zone"),
         _("/schedule: the whole program"),
         _("/session 3: one session in full (any number from the schedule)"),
+        _("/calendar: all your sessions as a calendar file, with the join links"),
         _("/reminders: choose which session reminders you get"),
         _("/checkin: check in to the session running now"),
         _("/me: your attendance and certificate progress"),
+        _("/certificate: your certificate of completion, once you have earned it"),
+        _("/verify CODE: check that a certificate is genuine"),
         _("/goals: your group's goals and action plan"),
+        _("/coaching: your core group's coaching hour: answer the poll, join, check in"),
+        _("/network: your networking profile, off until you turn it on · /matches: people "
+          "you might meet"),
+        _("/ask: write to the organizers; their answer comes here"),
         _("/settings: change language, country or time zone"),
         _("/profile: your name, organization and sector"),
         _("/mydata: a copy of your data · /forget: delete it"),
         _("/help: this message"),
     ]
+    if role in ("facilitator", "organizer"):
+        lines += ["", "<b>" + _("Facilitator tools") + "</b>"]
+        limited = sorted(countries) if role == "facilitator" else []
+        if limited:
+            lines.append(_("Your countries: {countries}").format(
+                countries=countries_label(v, schedule, limited)))
+        lines += _facilitator_section(v)
+    if role == "organizer":
+        lines += ["", "<b>" + _("Organizer tools") + "</b>"] + _organizer_section(v)
     contact = schedule.program.contact
     text = contact.get(v.lang) or contact.get("en")
     if text:

@@ -42,7 +42,18 @@ class PickZone(CallbackData, prefix="zone"):
 
 @dataclass(frozen=True)
 class ChangeSetting(CallbackData, prefix="set"):
-    what: Literal["lang", "country"]
+    what: Literal["lang", "country", "zone"]
+
+
+@dataclass(frozen=True)
+class PickHome(CallbackData, prefix="home"):
+    """After a typed zone: which program country the person belongs to (or none)."""
+
+    mode: Literal["ob", "st"]
+    code: str  # ISO code, or NONE
+
+
+NONE = "none"
 
 
 def rows(buttons: list[InlineKeyboardButton], width: int = 2) -> InlineKeyboardMarkup:
@@ -70,18 +81,35 @@ def country_keyboard(v: Viewer, schedule: Schedule, mode: Literal["ob", "st"]
 
 def zone_keyboard(v: Viewer, country: Country, mode: Literal["ob", "st"],
                   first_session: datetime) -> InlineKeyboardMarkup:
+    """The country's zones, with the local time of the first session; and any other zone."""
     buttons = [
         InlineKeyboardButton(f"{v.city(zone)} ({v.time(first_session, zone)})",
                              callback_data=PickZone(mode, country.code, i).pack())
         for i, zone in enumerate(country.all_zones)
     ]
+    buttons.append(InlineKeyboardButton("🌐 " + v.tr.gettext("Another time zone"),
+                                        callback_data=PickCountry(mode, OTHER).pack()))
     return rows(buttons, width=1)
 
 
-def settings_keyboard(v: Viewer) -> InlineKeyboardMarkup:
+def home_keyboard(v: Viewer, schedule: Schedule, mode: Literal["ob", "st"]
+                  ) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(f"{flag(c.code)} {country_name(c, v.lang)}",
+                             callback_data=PickHome(mode, c.code).pack())
+        for c in schedule.countries
+    ]
+    buttons.append(InlineKeyboardButton("🌐 " + v.tr.gettext("None of these"),
+                                        callback_data=PickHome(mode, NONE).pack()))
+    return rows(buttons)
+
+
+def settings_keyboard(v: Viewer, country_fixed: bool) -> InlineKeyboardMarkup:
+    """Someone whose invitation set the country changes only the time zone."""
     _ = v.tr.gettext
+    place = (ChangeSetting("zone"), _("Change time zone")) if country_fixed else (
+        ChangeSetting("country"), _("Change country or time zone"))
     return InlineKeyboardMarkup([
         [InlineKeyboardButton(_("Change language"), callback_data=ChangeSetting("lang").pack())],
-        [InlineKeyboardButton(_("Change country or time zone"),
-                              callback_data=ChangeSetting("country").pack())],
+        [InlineKeyboardButton(place[1], callback_data=place[0].pack())],
     ])

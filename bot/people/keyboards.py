@@ -51,7 +51,7 @@ class PickSector(CallbackData, prefix="sector"):
 
 @dataclass(frozen=True)
 class Forget(CallbackData, prefix="forget"):
-    answer: Literal["yes", "no"]
+    answer: Literal["yes", "no", "keep"]  # keep: delete, but keep the certificate verifiable
 
 
 def _pairs(buttons: list[InlineKeyboardButton], width: int = 2) -> list[list[InlineKeyboardButton]]:
@@ -127,9 +127,19 @@ def sector_keyboard(v: Viewer, mode: Literal["ob", "pf"]) -> InlineKeyboardMarku
     return InlineKeyboardMarkup(rows)
 
 
-def forget_keyboard(v: Viewer) -> InlineKeyboardMarkup:
+def forget_keyboard(v: Viewer, certificate: bool = False) -> InlineKeyboardMarkup:
+    """certificate: the person holds one; they choose whether it stays verifiable."""
     _ = v.tr.gettext
+    if not certificate:
+        return InlineKeyboardMarkup([
+            [InlineKeyboardButton("🗑 " + _("Yes, delete my data"),
+                                  callback_data=Forget("yes").pack())],
+            [InlineKeyboardButton(_("No, keep it"), callback_data=Forget("no").pack())],
+        ])
     return InlineKeyboardMarkup([
-        [InlineKeyboardButton("🗑 " + _("Yes, delete my data"), callback_data=Forget("yes").pack())],
+        [InlineKeyboardButton("🗑 " + _("Delete, keep my certificate verifiable"),
+                              callback_data=Forget("keep").pack())],
+        [InlineKeyboardButton("🗑 " + _("Delete all, revoke my certificate"),
+                              callback_data=Forget("yes").pack())],
         [InlineKeyboardButton(_("No, keep it"), callback_data=Forget("no").pack())],
     ])

@@ -37,10 +37,11 @@ def wider_group_start(schedule: Schedule) -> datetime | None:
     return next((s.start for s in schedule.sessions if s.audience == "all"), None)
 
 
-def open_registration_group(schedule: Schedule, now: datetime) -> Group | None:
-    """The group an uninvited person joins now; None before the wider group starts."""
+def wider_started(schedule: Schedule, now: datetime) -> bool:
+    """Self-registered people belong to the wider group from the moment they register; before
+    its first session they are told when it starts."""
     start = wider_group_start(schedule)
-    return "wider" if start is None or now >= start else None
+    return start is None or now >= start
 
 
 def _plain(text: str) -> str:
@@ -192,7 +193,7 @@ def N_(message: str) -> str:
 SECTORS: dict[str, str] = {
     "public": N_("Public sector"),
     "industry": N_("Industry"),
-    "cocoa": N_("National cocoa organisation"),
+    "cocoa": N_("National cocoa organization"),
     "coop": N_("Farmers' cooperative"),
     "producers": N_("Producers' association"),
     "civil": N_("Civil society"),

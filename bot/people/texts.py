@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 
+from bot.help.texts import countries_label, staff_commands
 from bot.models import Participant
 from bot.people.rules import SECTORS, counts
-from bot.schedule import Schedule
+from bot.schedule import Schedule, Session
 from bot.storage.invitations import Invitation
 from bot.viewer import Viewer, country_name, flag
 
@@ -56,6 +57,42 @@ def joining_note(v: Viewer, schedule: Schedule, group: str, country: str | None)
             if where else _("You are joining the wider group."))
 
 
+def invitation_needed(v: Viewer, schedule: Schedule) -> str:
+    """REGISTRATION=closed, to someone without an invitation."""
+    lines = [v.tr.gettext(
+        "Joining this program needs an invitation: the organizers send each participant "
+        "a personal link that opens this bot. If you should be taking part and have no "
+        "link, please contact the organizers.")]
+    contact = contact_line(v, schedule)
+    return "\n\n".join([*lines, contact] if contact else lines)
+
+
+# roles: what a person granted or revoked is told
+
+
+def role_granted(v: Viewer, schedule: Schedule, kind: str, countries: set[str]) -> str:
+    """To the person: their new rights (kind "facilitator" or "cofacilitator") and tools."""
+    _ = v.tr.gettext
+    tools = ", ".join("/" + c for c in staff_commands("facilitator"))
+    where = countries_label(v, schedule, countries)
+    if kind == "cofacilitator":
+        text = _("You are now a co-facilitator for {country}: you have facilitator rights for "
+                 "your country's group.").format(country=where)
+    elif countries:
+        text = _("You are now a facilitator for {countries}.").format(countries=where)
+    else:
+        text = _("You are now a facilitator for every country.")
+    return "🧰 " + text + " " + _("Your tools: {tools}. /help explains them; they are also in "
+                                  "your command menu.").format(tools=tools)
+
+
+def role_revoked(v: Viewer) -> str:
+    return v.tr.gettext(
+        "You are no longer a facilitator; your participant data is unchanged. /help lists what "
+        "you can do."
+    )
+
+
 # invitations
 
 
@@ -94,7 +131,9 @@ def invites_text(v: Viewer, schedule: Schedule, active: list[Invitation],
     for i, inv in enumerate(active[:MAX_LISTED], start=1):
         lines.append("")
         lines.append(f"{i}. " + group_title(v, schedule, inv.group, inv.country))
-        lines.append(_("{left} of {total} uses left · until {date}").format(
+        lines.append(v.tr.ngettext("{left} of {total} use left · until {date}",
+                                   "{left} of {total} uses left · until {date}",
+                                   inv.uses_left).format(
             left=inv.uses_left, total=inv.max_uses, date=_until(v, inv)))
         lines.append(escape(link(inv)))
     if len(active) > MAX_LISTED:
@@ -119,8 +158,11 @@ def _country(v: Viewer, schedule: Schedule, code: str | None) -> str:
 
 
 def _counts_line(v: Viewer, tally: dict[str, int]) -> str:
-    names = group_names(v)
-    return " · ".join(f"{tally[g]} {names[g]}" for g in ("core", "wider", "none") if tally.get(g))
+    """"core group: 3 · wider group: 1": the count after its label, so no noun agrees."""
+    _ = v.tr.gettext
+    labels = {"core": _("core group"), "wider": _("wider group"), "none": _("no group")}
+    return " · ".join(f"{labels[g]}: {v.number(tally[g])}" for g in ("core", "wider", "none")
+                      if tally.get(g))
 
 
 def people_summary(v: Viewer, schedule: Schedule, people: list[Participant]) -> str:
@@ -130,13 +172,13 @@ def people_summary(v: Viewer, schedule: Schedule, people: list[Participant]) -> 
     for tally in table.values():
         for group, n in tally.items():
             total[group] = total.get(group, 0) + n
-    lines = ["<b>" + _("People: {count}").format(count=len(people)) + "</b>"]
+    lines = ["<b>" + _("People: {count}").format(count=v.number(len(people))) + "</b>"]
     if people:
         lines.append(_counts_line(v, total))
         lines.append("")
     order = [c.code for c in schedule.countries]
     for code in sorted(table, key=lambda c: order.index(c) if c in order else len(order)):
-        lines.append(f"{_country(v, schedule, code)}: {_counts_line(v, table[code])}")
+        lines.append(f"{_country(v, schedule, code)} — {_counts_line(v, table[code])}")
     return "\n".join(lines)
 
 
@@ -179,4 +221,16 @@ def profile_text(v: Viewer, schedule: Schedule, p: Participant) -> str:
         _("Group: {group}").format(group=group_label(v, schedule, p)),
         "",
         _("The organizers see this; your name is also the one on your certificate."),
+    ])
+
+
+def wider_welcome(v: Viewer, schedule: Schedule, first: Session) -> str:
+    """At the wider group's first session, to those who registered before it."""
+    _ = v.tr.gettext
+    name = schedule.program.name
+    return "\n".join([
+        "🎉 " + _("You are now part of the wider group of the {program}.").format(
+            program=escape(name.get(v.lang) or name["en"])),
+        _("Its first session starts now: {title}. /next shows it, /schedule the sessions "
+          "ahead.").format(title=escape(first.text("title", v.lang))),
     ])

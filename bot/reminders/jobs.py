@@ -3,6 +3,8 @@
 One job per (session, offset) fans out to everyone in the audience at the moment it fires.
 Every message has a row in `deliveries` (unique key) written before it is sent, so a restart
 neither repeats nor loses one (see bot/sender.py for what happens to a send cut off mid-way).
+The 1-hour and "starting now" reminders carry a Join button; "session moved" is sent as the
+updated calendar event (.ics, same UID, higher SEQUENCE) with the notice as its caption.
 """
 
 from __future__ import annotations
@@ -13,16 +15,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.ext import Application
 
-from bot.attendance.keyboards import checkin_keyboard
+from bot.attendance.keyboards import checkin_button
+from bot.calendar import ics
 from bot.context import BotContext
 from bot.jobs import cancel, due_at, schedule_at
+from bot.membership import session_for_group
 from bot.reminders import rules
 from bot.reminders.texts import moved_text, reminder_text
 from bot.schedule import Session
 from bot.services import FALLBACK_ZONE, Services, get_services
+from bot.sessions.ics import file_name, session_event
+from bot.sessions.keyboards import join_button, join_keyboard
 from bot.storage.reminders import DeliveryKey
 from bot.viewer import Viewer
 
@@ -46,22 +52,23 @@ async def targets(svc: Services, session: Session, offset: int | None) -> dict[i
     out = {
         p.chat_id: Target(p.chat_id, p.language or default, p.zone or FALLBACK_ZONE, True)
         for p in people
-        if rules.in_audience(
-            session, p.group, staff=p.role != "participant" or p.chat_id in organizers
-        )
+        if p.role != "participant" or p.chat_id in organizers
+        or session_for_group(session, p.group)
     }
     for group in await store.groups():
         country = svc.schedule.country(group.country)
-        if country and rules.in_audience(session, group.group):
+        if country and session_for_group(session, group.group):
             out[group.chat_id] = Target(group.chat_id, country.language, country.zone, False)
     return out
 
 
 Render = Callable[[Viewer, Target], tuple[str, InlineKeyboardMarkup | None]]
+# A file to send instead of a plain message, the rendered text as its caption (<= 1024).
+Attach = Callable[[Viewer, Target], tuple[str, bytes]]
 
 
 async def deliver(app: Application, key: DeliveryKey, recipients: dict[int, Target],
-                  render: Render) -> None:
+                  render: Render, attach: Attach | None = None) -> None:
     svc = get_services(app)
     store = svc.repo.reminders
     await store.add_pending(key, recipients, svc.clock.now())
@@ -75,9 +82,13 @@ async def deliver(app: Application, key: DeliveryKey, recipients: dict[int, Targ
             return
         view = svc.viewer_for(target.language, target.zone)
         text, markup = render(view, target)
+        file = attach(view, target) if attach is not None else None
         outcome = await svc.sender.send(
-            lambda rl: app.bot.send_message(chat_id, text, reply_markup=markup,
-                                            rate_limit_args=rl),
+            (lambda rl: app.bot.send_message(chat_id, text, reply_markup=markup,
+                                             rate_limit_args=rl)) if file is None else
+            (lambda rl: app.bot.send_document(chat_id, InputFile(file[1], filename=file[0]),
+                                              caption=text, reply_markup=markup,
+                                              rate_limit_args=rl)),
             claim=lambda: store.claim(key, chat_id, svc.clock.now()),
         )
         if outcome.status == "skipped":
@@ -112,13 +123,17 @@ async def reminder_job(context: BotContext) -> None:
         recipients = await targets(svc, session, offset)
 
         def render(view: Viewer, target: Target) -> tuple[str, InlineKeyboardMarkup | None]:
-            # "Starting now" carries the one-tap check-in, bound to this person's id.
-            markup = (
-                checkin_keyboard(view, session.number, target.chat_id)
-                if offset == 0 and target.private
-                else None
-            )
-            return reminder_text(view, session, svc.clock.now()), markup
+            # "Starting now" carries the one-tap check-in, bound to this person's id; the
+            # last reminders the Join button (the link as it is now, after any /reload).
+            row: list[InlineKeyboardButton] = []
+            if offset == 0 and target.private:
+                row.append(checkin_button(view, session.number, target.chat_id))
+            link = svc.schedule.join_link(session) if rules.join_button(offset) else None
+            if link:
+                row.append(join_button(view, link))
+            text = reminder_text(view, svc.schedule, session, svc.clock.now(),
+                                 link_button=bool(link))
+            return text, InlineKeyboardMarkup([row]) if row else None
 
         await deliver(context.application, key, recipients, render)
 
@@ -133,11 +148,17 @@ async def moved_job(context: BotContext) -> None:
     key = DeliveryKey("moved", session.number, session.start, 0)
     async with _lock(context.application, context.job.name or ""):
         recipients = await targets(svc, session, None)
+        sequence = await svc.repo.sessions.sequence(session.number)
+        link = svc.schedule.join_link(session)
 
         def render(view: Viewer, target: Target) -> tuple[str, InlineKeyboardMarkup | None]:
-            return moved_text(view, session, old), None
+            return moved_text(view, session, old), join_keyboard(view, link)
 
-        await deliver(context.application, key, recipients, render)
+        def attach(view: Viewer, target: Target) -> tuple[str, bytes]:
+            event = session_event(view, svc.schedule, session, sequence, with_link=True)
+            return file_name(svc.schedule, session), ics([event], svc.clock.now())
+
+        await deliver(context.application, key, recipients, render, attach)
         await svc.repo.reminders.set_known_start(session.number, session.start)
 
 

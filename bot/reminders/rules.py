@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from bot.models import Group
 from bot.schedule import Schedule, Session
 
 Action = Literal["schedule", "catch_up", "drop", "past"]
 RECENT = timedelta(days=1)  # missed reminders older than this are not even logged
+JOIN_BUTTON_MINUTES = 60  # reminders this close to the start carry the Join button
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,11 @@ class Planned:
 
 def grace(schedule: Schedule) -> timedelta:
     return timedelta(minutes=schedule.reminders.grace_minutes)
+
+
+def join_button(offset: int) -> bool:
+    """The 1-hour and "starting now" reminders (by default) carry the Join button."""
+    return offset <= JOIN_BUTTON_MINUTES
 
 
 def due_time(session: Session, offset: int) -> datetime:
@@ -56,20 +61,6 @@ def plan(schedule: Schedule, now: datetime) -> list[Planned]:
                 action = "past"
             out.append(Planned(session, offset, due, action))
     return out
-
-
-def in_audience(session: Session, group: str | None, staff: bool = False) -> bool:
-    """Core members get every session; the wider group only sessions open to all.
-
-    Facilitators and organizers get every session. People in no group yet (open registration
-    before the wider group starts, or turned away when it is closed) are not in the program.
-    """
-    if staff:
-        return True
-    if group not in ("core", "wider"):
-        return False
-    wanted: Group = "wider" if group == "wider" else "core"
-    return session.is_for(wanted)
 
 
 def moved_sessions(

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from html import escape
 
-from bot.schedule import Session
+from bot.schedule import Schedule, Session
+from bot.sessions.texts import join_lines
 from bot.viewer import Viewer, session_heading, when_line
 
 
@@ -16,7 +17,9 @@ def offset_label(v: Viewer, offset: int) -> str:
     return _("{duration} before").format(duration=v.duration(timedelta(minutes=offset)))
 
 
-def reminder_text(v: Viewer, session: Session, now: datetime) -> str:
+def reminder_text(v: Viewer, schedule: Schedule, session: Session, now: datetime, *,
+                  link_button: bool = False) -> str:
+    """link_button: a Join button carries the link, so the text gives only its passcode."""
     _ = v.tr.gettext
     if session.start <= now + timedelta(minutes=1):
         head = "🔔 " + _("Starting now!")
@@ -30,9 +33,19 @@ def reminder_text(v: Viewer, session: Session, now: datetime) -> str:
         f"📅 {v.date(session.start)}",
         f"🕑 {when_line(v, session)}",
     ]
-    if session.meeting_link:
-        lines.append(_("🔗 Join: {link}").format(link=escape(session.meeting_link)))
+    lines += join_lines(v, schedule, session, link=not link_button)
     return "\n".join(lines)
+
+
+def link_changed_text(v: Viewer, schedule: Schedule, session: Session, now: datetime) -> str:
+    """A new join link shortly before a session (the Join button carries it)."""
+    return "\n".join([
+        "<b>🔗 " + v.tr.gettext("New join link") + "</b>",
+        f"<b>{session_heading(v, session)}</b>",
+        f"📅 {v.date(session.start)}",
+        f"🕑 {when_line(v, session)} · {v.until(session.start, now)}",
+        *join_lines(v, schedule, session),
+    ])
 
 
 def moved_text(v: Viewer, session: Session, old_start: datetime) -> str:
@@ -63,3 +76,8 @@ def reminders_text(v: Viewer, offsets: list[int], off: set[int], all_off: bool) 
     lines.append("")
     lines.append(_("Tap to turn a reminder on or off."))
     return "\n".join(lines)
+
+
+def no_group_note(v: Viewer) -> str:
+    return "ℹ️ " + v.tr.gettext(
+        "You are not in a group of the program yet, so no session reminders reach you.")

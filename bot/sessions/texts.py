@@ -2,14 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from html import escape
 
+from bot.materials.texts import materials_block
 from bot.schedule import Schedule, Session
+from bot.storage.materials import Material
 from bot.viewer import Viewer, session_heading, when_line, world_times
 
 
-def next_text(v: Viewer, schedule: Schedule, session: Session | None, now: datetime) -> str:
+def join_lines(v: Viewer, schedule: Schedule, session: Session, *, link: bool = True
+               ) -> list[str]:
+    """The join link (unless a button carries it) and its passcode or dial-in text."""
+    url = schedule.join_link(session)
+    if not url:
+        return []
+    lines = [v.tr.gettext("🔗 Join: {link}").format(link=escape(url))] if link else []
+    info = schedule.join_info(session, v.lang)
+    if info:
+        lines.append("🔑 " + escape(info))
+    return lines
+
+
+def stars(rating: int) -> str:
+    return "★" * rating + "☆" * (5 - rating)
+
+
+def next_text(v: Viewer, schedule: Schedule, session: Session | None, now: datetime, *,
+              join: bool = False) -> str:
+    """join: the viewer is in the session's audience, so the join link is theirs to see."""
     _ = v.tr.gettext
     if session is None:
         return _(
@@ -24,8 +46,8 @@ def next_text(v: Viewer, schedule: Schedule, session: Session | None, now: datet
         f"⏳ {v.until(session.start, now)}",
         f"🌍 {world_times(v, schedule, session.start)}",
     ]
-    if session.meeting_link:
-        lines.append(_("🔗 Join: {link}").format(link=escape(session.meeting_link)))
+    if join:
+        lines += join_lines(v, schedule, session)
     lines.append(_("Details: /session {number}").format(number=session.number))
     return "\n".join(lines)
 
@@ -63,7 +85,11 @@ def schedule_text(
     return "\n".join(lines)
 
 
-def session_text(v: Viewer, schedule: Schedule, session: Session, now: datetime) -> str:
+def session_text(v: Viewer, schedule: Schedule, session: Session, now: datetime, *,
+                 join: bool = False, materials: Sequence[Material] = (),
+                 rating: int | None = None) -> str:
+    """join: show the join link (the viewer is in its audience); materials: those the viewer
+    may get; rating: their feedback answer."""
     _ = v.tr.gettext
     audience = (
         _("Core group only") if session.audience == "core" else _("Open to all participants")
@@ -87,8 +113,13 @@ def session_text(v: Viewer, schedule: Schedule, session: Session, now: datetime)
     description = session.text("description", v.lang)
     if description:
         lines += ["", escape(description)]
-    if session.meeting_link:
-        lines += ["", _("🔗 Join: {link}").format(link=escape(session.meeting_link))]
+    if join and session.end > now and schedule.join_link(session):
+        lines += ["", *join_lines(v, schedule, session)]
+    if materials:
+        lines += ["", *materials_block(v, materials)]
+    if rating is not None:
+        lines += ["", "⭐ " + _("Your rating: {stars} ({rating} of 5)").format(
+            stars=stars(rating), rating=rating)]
     return "\n".join(lines)
 
 

@@ -228,8 +228,9 @@ class AttendanceStore(Store):
     # people (read-only views of the participants table)
 
     async def roster(self) -> list[Participant]:
-        """Everyone whose role is participant (staff are not counted in attendance)."""
+        """Everyone in a group of the program, whatever their role (a co-facilitator keeps
+        their own attendance)."""
         rows = await self.db.fetch(
-            "SELECT * FROM participants WHERE role = 'participant' ORDER BY user_id"
+            "SELECT * FROM participants WHERE grp IS NOT NULL ORDER BY user_id"
         )
         return [participant(r) for r in rows]

@@ -50,13 +50,19 @@ class Audience:
         chosen = (kind, session)
         return replace(self, attendance=None if self.attendance == chosen else chosen)
 
-    def effective(self, schedule: Schedule) -> Audience:
-        """'Did not check in' to a core-only session means core members who did not."""
+    def effective(self, schedule: Schedule, scope: frozenset[str] | None = None) -> Audience:
+        """Who it really reaches. 'Did not check in' to a core-only session means core members
+        who did not; an author limited to some countries (scope) reaches only those countries,
+        so "everyone" means everyone in their countries."""
+        audience = self
         if self.attendance and self.attendance[0] == "absent":
             session = schedule.session(self.attendance[1])
             if session is not None and session.audience == "core" and not self.groups:
-                return replace(self, groups=frozenset({"core"}))
-        return self
+                audience = replace(audience, groups=frozenset({"core"}))
+        if scope is not None:
+            countries = audience.countries & scope if audience.countries else scope
+            audience = replace(audience, countries=frozenset(countries))
+        return audience
 
     def to_json(self) -> str:
         return json.dumps(
@@ -131,13 +137,15 @@ class Recipient:
 
 @dataclass(frozen=True)
 class RelayLink:
-    """A message in some chat that belongs to one participant's reply thread."""
+    """A message in some chat that belongs to one participant's thread: their replies to a
+    broadcast, or a question they asked the organizers (/ask)."""
 
     chat_id: int
     message_id: int
     participant_id: int
-    broadcast_id: int
+    broadcast_id: int | None
     reply_to: int | None  # in a staff chat: the participant's own message to answer under
+    question_id: int | None = None  # set for a question's thread (then broadcast_id is None)
 
 
 @dataclass(frozen=True)

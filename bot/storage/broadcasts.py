@@ -7,6 +7,7 @@ content, a language version, a time) is pending input (handlers/input.py); the o
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -69,7 +70,7 @@ class BroadcastStore(Store):
         async with self.db.transaction() as db:
             row = await db.fetchone(
                 "SELECT position FROM broadcast_versions WHERE broadcast_id = ? "
-                "AND language IS ?",
+                "AND language IS NOT DISTINCT FROM ?",
                 (broadcast_id, language),
             )
             if row is not None:
@@ -109,9 +110,12 @@ class BroadcastStore(Store):
         ) > 0
 
     # --- audience -------------------------------------------------------------------
-    async def _where(self, audience: Audience, exclude: int | None) -> tuple[str, list[Any]]:
-        clauses = ["p.onboarded = 1"]
-        args: list[Any] = []
+    async def _where(self, audience: Audience, exclude: int | None,
+                     staff: Collection[int]) -> tuple[str, list[Any]]:
+        # People in the program (a group), and staff; never someone who was turned away.
+        clauses = ["p.onboarded = 1", "(p.grp IS NOT NULL OR p.role != 'participant'"
+                   + (f" OR p.user_id IN ({', '.join('?' for _ in staff)}))" if staff else ")")]
+        args: list[Any] = list(staff)
         if exclude is not None:
             clauses.append("p.user_id != ?")
             args.append(exclude)
@@ -134,18 +138,21 @@ class BroadcastStore(Store):
             args.append(session)
         return " AND ".join(clauses), args
 
-    async def count_audience(self, audience: Audience, exclude: int | None) -> tuple[int, int]:
-        """(active people matching, inactive people matching)."""
-        where, args = await self._where(audience, exclude)
+    async def count_audience(self, audience: Audience, exclude: int | None,
+                             staff: Collection[int] = ()) -> tuple[int, int]:
+        """(active people matching, inactive people matching); `staff`: organizers' ids."""
+        where, args = await self._where(audience, exclude, staff)
         row = await self.db.fetchone(
-            f"SELECT COALESCE(SUM(p.active = 1), 0), COALESCE(SUM(p.active = 0), 0) "
+            "SELECT COALESCE(SUM(CASE WHEN p.active = 1 THEN 1 ELSE 0 END), 0), "
+            f"COALESCE(SUM(CASE WHEN p.active = 0 THEN 1 ELSE 0 END), 0) "
             f"FROM participants p WHERE {where}",
             tuple(args),
         )
         return (int(row[0]), int(row[1])) if row else (0, 0)
 
     # --- delivery -------------------------------------------------------------------
-    async def start(self, broadcast_id: int, audience: Audience, now: datetime) -> bool:
+    async def start(self, broadcast_id: int, audience: Audience, now: datetime,
+                    staff: Collection[int] = ()) -> bool:
         """Draft or scheduled -> sending, writing every recipient row in the same transaction.
 
         False when it was already started or cancelled (so a double press or a job firing
@@ -154,7 +161,7 @@ class BroadcastStore(Store):
         broadcast = await self.get(broadcast_id)
         if broadcast is None:
             return False
-        where, args = await self._where(audience, broadcast.author_id)
+        where, args = await self._where(audience, broadcast.author_id, staff)
         async with self.db.transaction() as db:
             changed = await db.write(
                 "UPDATE broadcasts SET status = 'sending', started_at = ? "
@@ -294,10 +301,18 @@ class BroadcastStore(Store):
         )
         return [_broadcast(r) for r in rows]
 
-    async def recent(self, limit: int = 10) -> list[Broadcast]:
-        rows = await self.db.fetch(
-            "SELECT * FROM broadcasts WHERE status != 'draft' ORDER BY id DESC LIMIT ?", (limit,)
-        )
+    async def recent(self, limit: int = 10, author: int | None = None) -> list[Broadcast]:
+        """The latest broadcasts (of one author, when given), drafts left out."""
+        if author is None:
+            rows = await self.db.fetch(
+                "SELECT * FROM broadcasts WHERE status != 'draft' ORDER BY id DESC LIMIT ?",
+                (limit,),
+            )
+        else:
+            rows = await self.db.fetch(
+                "SELECT * FROM broadcasts WHERE status != 'draft' AND author_id = ? "
+                "ORDER BY id DESC LIMIT ?", (author, limit),
+            )
         return [_broadcast(r) for r in rows]
 
     # --- relay --------------------------------------------------------------------
@@ -313,12 +328,13 @@ class BroadcastStore(Store):
     async def add_link(self, link: RelayLink, now: datetime) -> None:
         await self.db.write(
             "INSERT INTO relay_links "
-            "(chat_id, message_id, participant_id, broadcast_id, reply_to, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (chat_id, message_id) DO UPDATE SET "
-            "participant_id = excluded.participant_id, broadcast_id = excluded.broadcast_id, "
+            "(chat_id, message_id, participant_id, broadcast_id, question_id, reply_to, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (chat_id, message_id) "
+            "DO UPDATE SET participant_id = excluded.participant_id, "
+            "broadcast_id = excluded.broadcast_id, question_id = excluded.question_id, "
             "reply_to = excluded.reply_to, created_at = excluded.created_at",
             (link.chat_id, link.message_id, link.participant_id, link.broadcast_id,
-             link.reply_to, ts(now)),
+             link.question_id, link.reply_to, ts(now)),
         )  # fmt: skip
 
     async def link(self, chat_id: int, message_id: int) -> RelayLink | None:
@@ -329,14 +345,5 @@ class BroadcastStore(Store):
             return None
         return RelayLink(
             row["chat_id"], row["message_id"], row["participant_id"], row["broadcast_id"],
-            row["reply_to"],
+            row["reply_to"], row["question_id"],
         )  # fmt: skip
-
-    async def staff_ids(self, organizer_ids: list[int]) -> list[int]:
-        """Facilitators (active) and organizers: who receives relayed replies."""
-        rows = await self.db.fetch(
-            "SELECT user_id FROM participants WHERE role IN ('facilitator', 'organizer') "
-            "AND active = 1 ORDER BY user_id"
-        )
-        ids = [int(r[0]) for r in rows]
-        return ids + [o for o in organizer_ids if o not in ids]

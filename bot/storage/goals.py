@@ -1,4 +1,5 @@
-"""SQL for group goals: goals, action steps, history (with progress notes), review, nudges.
+"""SQL for group goals: goals, action steps, history (with progress notes), the closing
+review (one answer per member and goal; a closed marker per country), nudges.
 
 Every change to a goal writes a goal_history row in the same transaction, so the history is
 complete by construction.
@@ -60,11 +61,22 @@ class HistoryEntry:
 
 @dataclass(frozen=True)
 class Review:
+    """One member's answer for one goal (their latest)."""
+
     goal_id: int
     rating: Rating
     rated_by: int
     rated_by_name: str
     rated_at: datetime
+
+
+@dataclass(frozen=True)
+class Closure:
+    """A country's closed review: no more answers are taken."""
+
+    country: str
+    closed_at: datetime
+    closed_by: int | None  # None: closed by the answer that completed the group
 
 
 _GOAL_FIELDS = ("title", "description", "target_date")
@@ -247,29 +259,57 @@ class GoalStore(Store):
 
     # closing review
 
-    async def rate(self, goal_id: int, rating: Rating, actor: int, now: datetime) -> None:
-        """One answer per goal; the latest wins (the history keeps every answer)."""
+    async def rate(self, goal_id: int, rating: Rating, actor: int, now: datetime) -> bool:
+        """The person's answer for the goal: one per person and goal, their latest wins (the
+        history keeps every answer). False, and nothing written, once the review of the goal's
+        country is closed (checked in the same transaction)."""
         async with self.db.transaction() as db:
+            closed = await db.fetchone(
+                "SELECT 1 FROM goals g JOIN goal_review_closed c ON c.country = g.country "
+                "WHERE g.id = ?", (goal_id,),
+            )
+            if closed is not None:
+                return False
             await db.write(
-                "INSERT INTO goal_reviews (goal_id, rating, rated_by, rated_at) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT (goal_id) DO UPDATE SET "
-                "rating = excluded.rating, rated_by = excluded.rated_by, "
-                "rated_at = excluded.rated_at",
-                (goal_id, rating, actor, ts(now)),
+                "INSERT INTO goal_ratings (goal_id, user_id, rating, rated_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (goal_id, user_id) DO UPDATE SET "
+                "rating = excluded.rating, rated_at = excluded.rated_at",
+                (goal_id, actor, rating, ts(now)),
             )
             await self._log(db, goal_id, actor, "review", now, rating)
+        return True
 
-    async def reviews(self) -> dict[int, Review]:
-        rows = await self.db.fetch(
-            f"SELECT r.*, {_NAME} AS name FROM goal_reviews r "
-            "LEFT JOIN participants p ON p.user_id = r.rated_by"
-        )
-        return {
-            r["goal_id"]: Review(goal_id=r["goal_id"], rating=r["rating"],
-                                 rated_by=r["rated_by"], rated_by_name=r["name"] or "",
-                                 rated_at=dt(r["rated_at"]))
-            for r in rows
-        }
+    async def ratings(self, country: str | None = None) -> dict[int, list[Review]]:
+        """Every answer, by goal id (of one country, or of all), oldest answer first."""
+        sql = (f"SELECT r.*, {_NAME} AS name FROM goal_ratings r "
+               "JOIN goals g ON g.id = r.goal_id "
+               "LEFT JOIN participants p ON p.user_id = r.user_id")
+        params: tuple[Any, ...] = ()
+        if country is not None:
+            sql += " WHERE g.country = ?"
+            params = (country,)
+        rows = await self.db.fetch(sql + " ORDER BY r.goal_id, r.rated_at, r.user_id", params)
+        out: dict[int, list[Review]] = {}
+        for r in rows:
+            out.setdefault(r["goal_id"], []).append(
+                Review(goal_id=r["goal_id"], rating=r["rating"], rated_by=r["user_id"],
+                       rated_by_name=r["name"] or "", rated_at=dt(r["rated_at"])))
+        return out
+
+    async def close_review(self, country: str, actor: int | None, now: datetime) -> bool:
+        """Close a country's review (actor None: every member had answered). False when it
+        was closed already: it closes once."""
+        return await self.db.write(
+            "INSERT INTO goal_review_closed (country, closed_at, closed_by) VALUES (?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
+            (country, ts(now), actor),
+        ) > 0
+
+    async def closed_reviews(self) -> dict[str, Closure]:
+        rows = await self.db.fetch("SELECT * FROM goal_review_closed ORDER BY closed_at")
+        return {r["country"]: Closure(country=r["country"], closed_at=dt(r["closed_at"]),
+                                      closed_by=r["closed_by"])
+                for r in rows}
 
     async def review_opened_at(self) -> datetime | None:
         rows = await self.db.fetch("SELECT opened_at FROM goal_review_opened WHERE id = 1")

@@ -116,9 +116,12 @@ class InvitationStore(Store):
                     "INSERT INTO invitation_uses (code, user_id, used_at) VALUES (?, ?, ?)",
                     (code, user_id, ts(now)),
                 )
+            # Joining a group (or another one) starts the count of their sessions.
             await db.write(
                 "UPDATE participants SET grp = ?, country = COALESCE(?, country), "
-                "joined_via = 'invite', updated_at = ? WHERE user_id = ?",
-                (inv.group, inv.country, ts(now), user_id),
+                "joined_via = 'invite', updated_at = ?, "
+                "joined_at = CASE WHEN grp = ? THEN COALESCE(joined_at, ?) ELSE ? END "
+                "WHERE user_id = ?",
+                (inv.group, inv.country, ts(now), inv.group, ts(now), ts(now), user_id),
             )
         return "valid", inv

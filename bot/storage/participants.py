@@ -6,12 +6,13 @@ from datetime import datetime
 from typing import Any
 
 from bot.models import Participant
-from bot.storage.base import Store, dt, ts
+from bot.storage.base import Store, dt, dt_or_none, ts
 from bot.storage.db import Row
 
 FIELDS = {
     "language", "country", "zone", "grp", "first_name", "last_name", "username",
     "role", "onboarded", "active", "organization", "sector", "display_name", "joined_via",
+    "joined_at",
 }
 
 
@@ -35,6 +36,7 @@ def participant(row: Row) -> Participant:
         sector=row["sector"],
         display_name=row["display_name"],
         joined_via=row["joined_via"],
+        joined_at=dt_or_none(row["joined_at"]),
     )
 
 
@@ -70,9 +72,9 @@ class ParticipantStore(Store):
                 first_name = excluded.first_name,
                 last_name = excluded.last_name,
                 username = excluded.username
-            WHERE participants.first_name IS NOT excluded.first_name
-               OR participants.last_name IS NOT excluded.last_name
-               OR participants.username IS NOT excluded.username
+            WHERE participants.first_name IS DISTINCT FROM excluded.first_name
+               OR participants.last_name IS DISTINCT FROM excluded.last_name
+               OR participants.username IS DISTINCT FROM excluded.username
             """,
             (user_id, first_name, last_name, username, ts(now), ts(now)),
         )
@@ -87,9 +89,10 @@ class ParticipantStore(Store):
         if not fields:
             return
         assignments = ", ".join(f"{name} = ?" for name in fields)
+        values = [ts(v) if isinstance(v, datetime) else v for v in fields.values()]
         await self.db.write(
             f"UPDATE participants SET {assignments}, updated_at = ? WHERE user_id = ?",
-            (*fields.values(), ts(now), user_id),
+            (*values, ts(now), user_id),
         )
 
     async def count(self) -> int:

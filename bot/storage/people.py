@@ -53,10 +53,11 @@ class PeopleStore(Store):
             await db.write("DELETE FROM facilitator_countries WHERE user_id = ?", (user_id,))
         return changed > 0
 
-    async def promote_open_registrations(self, now: datetime) -> int:
-        """People who joined without invitation before the wider group started join it now."""
-        return await self.db.write(
-            "UPDATE participants SET grp = 'wider', updated_at = ? "
-            "WHERE grp IS NULL AND joined_via = 'open' AND role = 'participant'",
-            (ts(now),),
+    async def registered_openly_before(self, when: datetime) -> list[Participant]:
+        """Active wider-group members who registered themselves before `when`."""
+        rows = await self.db.fetch(
+            "SELECT * FROM participants WHERE grp = 'wider' AND joined_via = 'open' "
+            "AND active = 1 AND onboarded = 1 AND joined_at < ? ORDER BY user_id",
+            (ts(when),),
         )
+        return [participant(row) for row in rows]

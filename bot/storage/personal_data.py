@@ -56,6 +56,10 @@ PERSONAL_DATA: list[PersonalData] = [
     PersonalData("goal_history", "actor_id", "anonymize", FORMER),
     PersonalData("goal_reviews", "rated_by", "anonymize", FORMER),
     PersonalData("goal_review_opened", "opened_by", "anonymize", FORMER),
+    # The answer stays and still counts in its goal's mean. Not FORMER: (goal_id, user_id) is
+    # the key, so two forgotten members' answers to one goal would collide on 0.
+    PersonalData("goal_ratings", "user_id", "anonymize", PSEUDONYM),
+    PersonalData("goal_review_closed", "closed_by", "anonymize", FORMER),
     PersonalData("goal_nudges", "user_id", "delete"),
     PersonalData("broadcasts", "author_id", "anonymize", FORMER),
     PersonalData("broadcasts", "status_chat_id", "anonymize", None),
@@ -65,6 +69,33 @@ PERSONAL_DATA: list[PersonalData] = [
     PersonalData("relay_links", "participant_id", "delete"),
     PersonalData("pending_input", "user_id", "delete"),
     PersonalData("pending_input", "chat_id", "delete"),
+    PersonalData("coachings", "coach_id", "anonymize", FORMER),
+    PersonalData("coachings", "booked_by", "anonymize", FORMER),
+    PersonalData("coachings", "tally_chat_id", "anonymize", None),
+    PersonalData("coaching_answers", "user_id", "delete"),
+    PersonalData("coaching_attendance", "user_id", "anonymize", None),  # counts stay
+    PersonalData("session_materials", "added_by", "anonymize", FORMER),
+    # The answer stays and still counts (anonymous); (session, user_id) is the key.
+    PersonalData("session_feedback", "user_id", "anonymize", PSEUDONYM),
+    PersonalData("certificate_names", "user_id", "delete"),
+    PersonalData("certificate_prompts", "user_id", "delete"),
+    # The certificate stays verifiable (by code) if the person agreed at /forget, otherwise
+    # it is revoked and its name removed first (bot/storage/certificates.py forget_revoke).
+    PersonalData("certificates", "user_id", "anonymize", None),
+    PersonalData("certificates", "issued_by", "anonymize", FORMER),
+    PersonalData("certificates", "revoked_by", "anonymize", FORMER),
+    # Networking: the profile, requests both ways (with their notes), hidden people, nudges.
+    PersonalData("network_profiles", "user_id", "delete"),
+    PersonalData("network_requests", "from_user", "delete"),
+    PersonalData("network_requests", "to_user", "delete"),
+    PersonalData("network_hidden", "user_id", "delete"),
+    PersonalData("network_hidden", "hidden_user", "delete"),
+    PersonalData("network_nudges", "user_id", "delete"),
+    PersonalData("breakout_plans", "created_by", "anonymize", FORMER),
+    PersonalData("breakout_members", "user_id", "delete"),
+    # Questions to the organizers (their relay links go with them: ON DELETE CASCADE).
+    PersonalData("questions", "user_id", "delete"),
+    PersonalData("questions", "answered_by", "anonymize", FORMER),
 ]
 
 

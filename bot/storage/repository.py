@@ -11,14 +11,22 @@ from pathlib import Path
 
 from bot.storage.attendance import AttendanceStore
 from bot.storage.broadcasts import BroadcastStore
+from bot.storage.certificates import CertificateStore
+from bot.storage.coaching import CoachingStore
 from bot.storage.db import Database
+from bot.storage.feedback import FeedbackStore
 from bot.storage.goals import GoalStore
 from bot.storage.invitations import InvitationStore
+from bot.storage.materials import MaterialStore
 from bot.storage.migrations import MIGRATIONS
+from bot.storage.networking import NetworkStore
+from bot.storage.operations import OperationsStore
 from bot.storage.participants import ParticipantStore
 from bot.storage.pending import PendingStore
 from bot.storage.people import PeopleStore
+from bot.storage.questions import QuestionStore
 from bot.storage.reminders import ReminderStore
+from bot.storage.sessions import SessionStore
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +42,19 @@ class Repository:
         self.attendance = AttendanceStore(db)
         self.goals = GoalStore(db)
         self.broadcasts = BroadcastStore(db)
+        self.certificates = CertificateStore(db)
+        self.operations = OperationsStore(db)
+        self.coaching = CoachingStore(db)
+        self.sessions = SessionStore(db)
+        self.materials = MaterialStore(db)
+        self.feedback = FeedbackStore(db)
+        self.networking = NetworkStore(db)
+        self.questions = QuestionStore(db)
 
     @classmethod
-    async def open(cls, path: Path | str) -> Repository:
-        db = await Database.open(path)
+    async def open(cls, target: Path | str) -> Repository:
+        """A SQLite file path, or a `postgresql://` URL (bot/storage/postgres.py)."""
+        db = await Database.open(target)
         try:
             repo = cls(db)
             await repo.migrate()
@@ -51,15 +68,24 @@ class Repository:
 
     async def migrate(self) -> None:
         """Forward-only: each migration in one transaction, with its version row."""
-        await self.db.write("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-        current = await self.schema_version()
+        async with self.db.transaction():
+            await self.db.script(
+                ["CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"]
+            )
         for version, statements in enumerate(MIGRATIONS, start=1):
-            if version <= current:
+            if version <= await self.schema_version():
                 continue
             async with self.db.transaction():
+                # Asked again inside: another process may have migrated meanwhile.
+                if version <= await self.schema_version():
+                    continue
                 await self.db.script(statements)
                 await self.db.write("INSERT INTO schema_version (version) VALUES (?)", (version,))
             log.info("database migrated to schema version %d", version)
+
+    async def health(self) -> str | None:
+        """None when storage answers; otherwise the problem, for /healthz and /status."""
+        return await self.db.health()
 
     async def schema_version(self) -> int:
         return int(await self.db.fetchval("SELECT MAX(version) FROM schema_version") or 0)

@@ -11,8 +11,9 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.attendance import rules
 from bot.attendance.keyboards import AskCorrection, CheckIn, me_keyboard, sessions_keyboard
-from bot.attendance.texts import checkin_text, progress_text, request_notice
+from bot.attendance.texts import checkin_text, not_in_group, progress_text, request_notice
 from bot.context import BotContext, Who
+from bot.membership import program
 from bot.notify import notify, staff
 from bot.storage.pending import Pending
 from handlers import input
@@ -25,8 +26,8 @@ async def _run_checkin(update: Update, context: BotContext, w: Who, *, method: s
                        session_number: int | None = None,
                        code: str | None = None) -> rules.CheckinResult:
     result = await rules.check_in(
-        w.svc.repo.attendance, w.svc.schedule, user_id=w.user_id, group=w.person.group,
-        now=w.svc.clock.now(), method=method, session_number=session_number, code=code,
+        w.svc.repo.attendance, w.svc.schedule, member=w.member, now=w.svc.clock.now(),
+        method=method, session_number=session_number, code=code,
     )
     if result.outcome in ("need_code", "wrong_code") and result.session is not None:
         await input.ask(update, context, CODE, {"session": result.session.number})
@@ -87,7 +88,7 @@ async def on_correction(update: Update, context: BotContext, pending: Pending) -
         store = w.svc.repo.attendance
         await store.add_request(w.user_id, number, text, w.svc.clock.now())
         record = await store.get(w.user_id, number)
-        notify(context.application, await staff(context.application),
+        notify(context.application, await staff(context.application, w.person.country),
                lambda v, _person: request_notice(v, w.person, session, record, text))
     await message.reply_text(
         w.view.tr.gettext("Thank you. Your request has been sent to the facilitators.")
@@ -96,9 +97,12 @@ async def on_correction(update: Update, context: BotContext, pending: Pending) -
 
 async def me(update: Update, context: BotContext) -> None:
     w = await context.who()
-    records = await w.svc.repo.attendance.for_user(w.user_id)
-    progress = rules.progress(w.svc.schedule, w.person.group, records, w.svc.clock.now())
     assert update.effective_message is not None
+    if w.member.group is None:
+        await update.effective_message.reply_text(not_in_group(w.view))
+        return
+    records = await w.svc.repo.attendance.for_user(w.user_id)
+    progress = rules.progress(w.svc.schedule, w.member, records, w.svc.clock.now())
     await update.effective_message.reply_text(
         progress_text(w.view, progress), reply_markup=me_keyboard(w.view, progress, w.user_id)
     )
@@ -110,7 +114,7 @@ def _correctable(w: Who) -> list[int]:
     checkin = w.svc.schedule.checkin
     return [
         s.number
-        for s in w.svc.schedule.sessions_for(w.person.group)
+        for s in program(w.svc.schedule, w.member)
         if rules.window_state(s, checkin, now) != "early"
     ]
 

@@ -14,8 +14,10 @@ from bot.attendance import rules
 from bot.attendance.export import write_attendance
 from bot.attendance.texts import corrected_notice, session_roll, status_label
 from bot.context import BotContext, Who
+from bot.membership import may_act_on, session_for_group
 from bot.notify import notify
 from bot.parsing import parse_int
+from bot.viewer import program_wide_refusal, scope_refusal
 from handlers.common import restricted
 
 # Accepted status words in /correct, in the four languages.
@@ -60,8 +62,10 @@ async def attendance_command(update: Update, context: BotContext) -> None:
             return
     assert session is not None and update.effective_message is not None
     store = svc.repo.attendance
-    roster = [p for p in await store.roster() if p.user_id not in svc.settings.organizer_ids]
-    records = await store.for_session(session.number)
+    roster = [p for p in await store.roster()
+              if p.user_id not in svc.settings.organizer_ids and may_act_on(w.member, p.country)]
+    records = [r for r in await store.for_session(session.number)
+               if r.user_id in {p.user_id for p in roster}]
     for text in session_roll(w.view, svc.schedule, session, roster, records):
         await update.effective_message.reply_text(text)
 
@@ -74,6 +78,9 @@ async def code_command(update: Update, context: BotContext) -> None:
     assert message is not None
     if update.effective_chat is None or update.effective_chat.type != ChatType.PRIVATE:
         await message.reply_text(_("Please use /code in a private chat with me."))
+        return
+    if not w.member.unlimited:  # one code per session, for every country
+        await message.reply_text(program_wide_refusal(w.view))
         return
     args = context.args or []
     number = _session_arg(w, args)
@@ -154,10 +161,13 @@ async def correct_command(update: Update, context: BotContext) -> None:
             )
         )
         return
+    if not may_act_on(w.member, person.country):
+        await message.reply_text(scope_refusal(w.view, svc.schedule, w.member.scope))
+        return
     session = svc.schedule.session(number)
     assert session is not None
     now = svc.clock.now()
-    if not session.is_for(person.group):
+    if not session_for_group(session, person.group):
         await message.reply_text(
             _("Session {n} is not part of this person's program.").format(n=number)
         )

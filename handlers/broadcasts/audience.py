@@ -18,7 +18,8 @@ from handlers.common import restricted, stale_button
 async def _screen(w: Who, draft: Broadcast) -> tuple[str, InlineKeyboardMarkup]:
     counts = await counted(w, draft.audience)
     text = bv.audience_screen(w.view, w.svc.schedule, draft.id, draft.audience, *counts)
-    return text, audience_keyboard(w.view, w.svc.schedule, draft.id, draft.audience)
+    return text, audience_keyboard(w.view, w.svc.schedule, draft.id, draft.audience,
+                                  w.member.scope)
 
 
 @restricted("facilitator")
@@ -35,7 +36,9 @@ async def start_broadcast(update: Update, context: BotContext) -> None:
 
 def _changed(w: Who, a: Audience, pressed: AudiencePress) -> Audience:
     """The audience after a toggle; unchanged for a value that is not offered."""
-    value, codes = pressed.value, {c.code for c in w.svc.schedule.countries}
+    value = pressed.value
+    codes = {c.code for c in w.svc.schedule.countries
+             if w.member.scope is None or c.code in w.member.scope}
     if pressed.op == "all":
         return Audience()
     if pressed.op == "g" and value in GROUPS:
@@ -83,7 +86,8 @@ async def on_audience(update: Update, context: BotContext) -> None:
         await query.answer()
         await wait_for(update, context, draft.id, "content")
         await query.edit_message_text(
-            bv.content_prompt(w.view, w.svc.schedule, a.effective(w.svc.schedule), active)
+            bv.content_prompt(w.view, w.svc.schedule,
+                              a.effective(w.svc.schedule, w.member.scope), active)
         )
         return
     changed = _changed(w, a, pressed)

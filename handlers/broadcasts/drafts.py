@@ -22,7 +22,8 @@ KIND = "broadcast"
 async def counted(w: Who, audience: Audience) -> tuple[int, int]:
     """(active, inactive) people matching, the author left out."""
     return await w.svc.repo.broadcasts.count_audience(
-        audience.effective(w.svc.schedule), exclude=w.user_id
+        audience.effective(w.svc.schedule, w.member.scope), exclude=w.user_id,
+        staff=w.svc.settings.organizer_ids,
     )
 
 

@@ -16,8 +16,11 @@ LIST_LIMIT = 10
 
 
 async def list_screen(w: Who) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Staff for every country see every broadcast; a facilitator limited to some countries
+    sees (and may cancel) only their own."""
     store = w.svc.repo.broadcasts
-    recent = await store.recent(LIST_LIMIT)
+    author = None if w.member.unlimited else w.user_id
+    recent = await store.recent(LIST_LIMIT, author=author)
     items = [(b, await store.report(b.id)) for b in recent]
     return bv.list_text(w.view, w.svc.schedule, items), list_keyboard(w.view, recent)
 
@@ -42,7 +45,8 @@ async def on_list_action(update: Update, context: BotContext) -> None:
     _ = w.view.tr.gettext
     store = w.svc.repo.broadcasts
     broadcast = await store.get(pressed.broadcast)
-    if broadcast is None or broadcast.status == "draft":
+    mine = w.member.unlimited or (broadcast is not None and broadcast.author_id == w.user_id)
+    if broadcast is None or broadcast.status == "draft" or not mine:
         await query.answer(_("There is no such broadcast."), show_alert=True)
         return
     if pressed.op == "d":

@@ -10,9 +10,9 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot.broadcasts import jobs as engine
 from bot.broadcasts import texts as bv
 from bot.broadcasts.keyboards import PreviewAction, actions_keyboard, languages_keyboard
-from bot.broadcasts.rules import WhenError, parse_when
 from bot.config import LANGUAGES
 from bot.context import BotContext, Who
+from bot.parsing import WhenError, parse_when
 from bot.roles import allows
 from bot.storage.broadcast_records import Broadcast
 from bot.storage.pending import Pending
@@ -32,7 +32,7 @@ async def actions_text(w: Who, draft: Broadcast) -> str:
     active, _inactive = await counted(w, draft.audience)
     versions = await w.svc.repo.broadcasts.versions(draft.id)
     languages = [v.language for v in versions[1:] if v.language]
-    return bv.actions_text(w.view, w.svc.schedule, draft, active, languages)
+    return bv.actions_text(w.view, w.svc.schedule, draft, active, languages, w.member.scope)
 
 
 async def take_content(update: Update, context: BotContext, w: Who, message: Message,

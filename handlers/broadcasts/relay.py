@@ -12,6 +12,8 @@ background, as bulk sends, so the participant's confirmation (given once the cop
 queued) never waits for the fan-out. A facilitator
 who replies to that header or copy has the answer copied back to the participant, as a reply
 to their message. Every relayed message is mapped in relay_links, so it works after restarts.
+A question asked with /ask (handlers/questions.py) is a thread of its own: its links carry the
+question's id instead of a broadcast's, and an answer marks the question answered.
 """
 
 from __future__ import annotations
@@ -26,9 +28,11 @@ from telegram.ext import (
     filters,
 )
 
+from bot import notify
 from bot.broadcasts.texts import relay_header
 from bot.context import BotContext
-from bot.roles import allows
+from bot.membership import covers
+from bot.questions.texts import question_header
 from bot.services import Services
 from bot.storage.broadcast_records import RelayLink
 from handlers import input
@@ -38,14 +42,18 @@ from handlers.common import Group
 
 
 async def staff_for_relay(svc: Services, user_id: int) -> list[int]:
-    """Who gets a participant's reply: every facilitator and organizer but themselves."""
-    store = svc.repo.broadcasts
-    return [s for s in await store.staff_ids(svc.settings.organizer_ids) if s != user_id]
+    """Who gets a participant's reply: the staff who look after their country
+    (bot.membership.covers), never themselves."""
+    person = await svc.repo.participants.get(user_id)
+    return [p.user_id for p in await notify.staff(svc.app, person.country if person else None,
+                                                  exclude=user_id)]
 
 
-async def relay_to_staff(svc: Services, message: Message, user_id: int, broadcast_id: int,
-                         staff: list[int]) -> int:  # fmt: skip
-    """Copy a participant's reply to the staff (bulk sends); returns how many received it."""
+async def relay_to_staff(svc: Services, message_id: int, user_id: int,
+                         broadcast_id: int | None, staff: list[int],
+                         question_id: int | None = None) -> int:  # fmt: skip
+    """Copy a participant's message (message_id in their private chat), a reply to a broadcast
+    or their question (question_id), to the staff (bulk sends); returns how many got it."""
     store = svc.repo.broadcasts
     bot = svc.app.bot
     person = await svc.repo.participants.get(user_id)
@@ -54,7 +62,11 @@ async def relay_to_staff(svc: Services, message: Message, user_id: int, broadcas
     async def deliver(staff_id: int) -> None:
         nonlocal reached
         view = svc.viewer(await svc.repo.participants.get(staff_id))
-        header_text = relay_header(view, svc.schedule, person, user_id, broadcast_id)
+        if question_id is not None:
+            header_text = question_header(view, svc.schedule, person, user_id, question_id)
+        else:
+            assert broadcast_id is not None
+            header_text = relay_header(view, svc.schedule, person, user_id, broadcast_id)
         header = await svc.sender.send(
             lambda rl: bot.send_message(staff_id, header_text, rate_limit_args=rl)
         )
@@ -62,7 +74,7 @@ async def relay_to_staff(svc: Services, message: Message, user_id: int, broadcas
             return
         copy = await svc.sender.send(
             lambda rl: bot.copy_message(
-                staff_id, message.chat_id, message.message_id,
+                staff_id, user_id, message_id,
                 reply_parameters=ReplyParameters(header.message_id or 0,
                                                  allow_sending_without_reply=True),
                 rate_limit_args=rl,
@@ -71,7 +83,7 @@ async def relay_to_staff(svc: Services, message: Message, user_id: int, broadcas
         now = svc.clock.now()
         for sent in (header.message_id, copy.message_id):
             if sent is not None:
-                link = RelayLink(staff_id, sent, user_id, broadcast_id, message.message_id)
+                link = RelayLink(staff_id, sent, user_id, broadcast_id, message_id, question_id)
                 await store.add_link(link, now)
         reached += copy.status == "sent"
 
@@ -79,11 +91,12 @@ async def relay_to_staff(svc: Services, message: Message, user_id: int, broadcas
     return reached
 
 
-async def _relay_in_background(svc: Services, message: Message, user_id: int,
-                               broadcast_id: int, staff: list[int], sorry: str) -> None:
+async def relay_in_background(svc: Services, message_id: int, user_id: int,
+                              broadcast_id: int | None, staff: list[int], sorry: str,
+                              question_id: int | None = None) -> None:
     """The participant was told their message is passed on; if it reached nobody after all,
     they are told so."""
-    if await relay_to_staff(svc, message, user_id, broadcast_id, staff):
+    if await relay_to_staff(svc, message_id, user_id, broadcast_id, staff, question_id):
         return
     bot = svc.app.bot
     await svc.sender.send(lambda rl: bot.send_message(user_id, sorry, rate_limit_args=rl))
@@ -107,7 +120,8 @@ async def answer_participant(svc: Services, message: Message, link: RelayLink) -
     )
     now = svc.clock.now()
     if outcome.message_id is not None:
-        back = RelayLink(target, outcome.message_id, target, link.broadcast_id, None)
+        back = RelayLink(target, outcome.message_id, target, link.broadcast_id, None,
+                         link.question_id)
         await svc.repo.broadcasts.add_link(back, now)
     if outcome.status == "blocked":
         await svc.repo.participants.update(target, now, active=0)
@@ -126,22 +140,26 @@ async def on_private_message(update: Update, context: BotContext) -> None:
         link = await store.link(message.chat_id, reply.message_id)
         if link is not None and link.participant_id != user.id:
             w = await context.who()
-            if allows(w.role, "facilitator"):
+            target = await svc.repo.participants.get(link.participant_id)
+            if w.staff and covers(w.member, target.country if target else None):
                 await _answer(update, context, link)
                 raise ApplicationHandlerStop
         broadcast_id = link.broadcast_id if link else await store.delivery(user.id,
                                                                           reply.message_id)
-        if broadcast_id is not None:
+        question_id = link.question_id if link else None
+        if broadcast_id is not None or question_id is not None:
             w = await context.who(refresh=True)
             _ = w.view.tr.gettext
             sorry = _("Sorry, I could not pass your message on right now. Please try again "
                       "later.")  # fmt: skip
             staff = await staff_for_relay(svc, user.id)
             if staff:
+                if question_id is not None:  # the asker wrote again: it waits again
+                    await svc.repo.questions.reopen(question_id)
                 # The copies go out in the background, as bulk sends, in this person's order;
                 # if none reaches anyone, the person gets `sorry` after all.
-                svc.spawn(f"relay:{user.id}", _relay_in_background(
-                    svc, message, user.id, broadcast_id, staff, sorry))
+                svc.spawn(f"relay:{user.id}", relay_in_background(
+                    svc, message.message_id, user.id, broadcast_id, staff, sorry, question_id))
                 text = _("✓ Thank you! Your message was passed on to the facilitators; their "
                          "answer will come here.")  # fmt: skip
             else:
@@ -163,9 +181,13 @@ async def _answer(update: Update, context: BotContext, link: RelayLink) -> None:
     status = await answer_participant(w.svc, message, link)
     person = await w.svc.repo.participants.get(link.participant_id)
     name = person.name if person else str(link.participant_id)
-    await w.svc.repo.participants.audit(w.user_id, "relay_answer", w.svc.clock.now(),
-                           target=str(link.participant_id),
-                           detail=f"broadcast {link.broadcast_id}")  # fmt: skip
+    now = w.svc.clock.now()
+    if link.question_id is not None and status == "sent":
+        await w.svc.repo.questions.answered(link.question_id, w.user_id, now)
+    thread = (f"question {link.question_id}" if link.question_id is not None
+              else f"broadcast {link.broadcast_id}")
+    await w.svc.repo.participants.audit(w.user_id, "relay_answer", now,
+                           target=str(link.participant_id), detail=thread)  # fmt: skip
     if status == "sent":
         text = _("✓ Your answer was sent to {name}.")
     elif status == "blocked":

@@ -75,7 +75,7 @@ async def goals_command(update: Update, context: BotContext) -> None:
             return
         if w.person.country in codes:
             code = w.person.country
-        elif reads_all(w.role, w.person.group):
+        elif reads_all(w.member):
             await show(update, *country_picker(w))
             return
         else:
@@ -114,7 +114,7 @@ async def on_list(update: Update, context: BotContext) -> None:
 
 async def on_countries(update: Update, context: BotContext) -> None:
     w = await context.who()
-    if not reads_all(w.role, w.person.group):
+    if not reads_all(w.member):
         await alert(update, read_refusal(w))
         return
     assert update.callback_query is not None

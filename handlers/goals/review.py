@@ -1,7 +1,12 @@
-"""/review and the closing review buttons: rate a group's goals, see the results, open early.
+"""/review and the closing review buttons: rate a group's goals, see the results, open the
+review early, close a country's review.
 
-Buttons and their callback data: bot/goals/keyboards.py (Rate, ReviewCountry, Results,
-OpenReview). Rights are checked on the server for every press.
+Every core member rates each goal (one answer per member and goal, their latest wins); a
+country's review closes when every member has answered every goal, or when a facilitator
+closes it; then its result goes out once (bot/goals/jobs.py announce_results) and no more
+answers are taken. The rule is in bot/goals/rules.py. Buttons and their callback data:
+bot/goals/keyboards.py (Rate, ReviewCountry, Results, OpenReview, CloseReview). Rights are
+checked on the server for every press.
 """
 
 from __future__ import annotations
@@ -11,23 +16,28 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext, Who
 from bot.goals import texts as gv
-from bot.goals.jobs import announce_results, invite_to_review
+from bot.goals.jobs import announce_results, invite_to_review, review_board
 from bot.goals.keyboards import (
+    CloseReview,
     OpenReview,
     Rate,
     Results,
     ReviewCountry,
+    close_confirm_keyboard,
     is_country_code,
     open_review_keyboard,
     review_countries_keyboard,
 )
 from bot.goals.rules import (
     RATING_CODES,
+    can_rate,
     closing_session,
+    review_complete,
     review_is_open,
-    review_result,
-    review_results,
+    turnout,
 )
+from bot.membership import may_act_on
+from bot.viewer import country_name, program_wide_refusal
 from handlers.common import alert, restricted, show
 from handlers.goals.screens import (
     audit,
@@ -36,6 +46,7 @@ from handlers.goals.screens import (
     may_edit,
     pressed,
     privileged,
+    review_members,
     review_screen,
     stale,
 )
@@ -53,11 +64,20 @@ def _not_open_text(w: Who) -> str:
     ).format(number=closing.number, date=w.view.date(closing.start, "medium"))
 
 
+def _name(w: Who, code: str) -> str:
+    country = w.svc.schedule.country(code)
+    return country_name(country, w.view.lang) if country else code
+
+
+def _closed_text(w: Who, code: str) -> str:
+    return w.view.tr.gettext(
+        "Sorry, the review for {country} is closed: no more answers are taken."
+    ).format(country=_name(w, code))
+
+
 async def _results_text(w: Who) -> str:
-    store = w.svc.repo.goals
-    per_country, overall = review_results([c.code for c in w.svc.schedule.countries],
-                                          await store.goals(), await store.reviews())
-    return gv.results_text(w.view, w.svc.schedule, per_country, overall)
+    board = await review_board(w.svc.repo, w.svc.schedule)
+    return gv.results_text(w.view, w.svc.schedule, board)
 
 
 async def review_command(update: Update, context: BotContext) -> None:
@@ -99,6 +119,8 @@ async def on_review(update: Update, context: BotContext) -> None:
 
 
 async def on_rate(update: Update, context: BotContext) -> None:
+    """A member's answer for one goal; the answer that completes the group closes its review
+    and publishes the result."""
     w = await context.who()
     _ = w.view.tr.gettext
     data = pressed(update, Rate)
@@ -111,19 +133,77 @@ async def on_rate(update: Update, context: BotContext) -> None:
     if goal.status == "dropped":
         await alert(update, _("This goal was dropped: it is not rated."))
         return
+    members = await review_members(w, goal.country)
+    if not can_rate(w.user_id, members):  # staff who are not members of this group
+        await alert(update, _("Only the core members of {country} rate its goals. Facilitators "
+                              "follow their answers and can close the review.").format(
+            country=_name(w, goal.country)))
+        return
     store = w.svc.repo.goals
-    goals = await store.goals(goal.country)
-    was_complete = review_result(goals, await store.reviews()).complete
     rating = RATING_CODES[data.code]
-    await store.rate(goal.id, rating, w.user_id, w.svc.clock.now())
+    now = w.svc.clock.now()
+    if not await store.rate(goal.id, rating, w.user_id, now):
+        await alert(update, _closed_text(w, goal.country))
+        return
     await audit(w, "goal_review", goal.id, rating)
+    closed = False
+    if review_complete(await store.goals(goal.country), await store.ratings(goal.country),
+                       members):
+        closed = await store.close_review(goal.country, None, now)
     assert update.callback_query is not None
     await update.callback_query.answer(gv.rating_label(w.view, rating))
     await show(update, *await review_screen(w, goal.country))
-    if not was_complete and review_result(goals, await store.reviews()).complete:
+    if closed:
         # In the background: a fan-out must not hold up everyone else's updates.
         context.application.create_task(
             announce_results(context.application, goal.country), update=update)
+
+
+@restricted("facilitator")
+async def on_close(update: Update, context: BotContext) -> None:
+    """Close a country's review: first a confirmation, then (":y") closed, audited, and the
+    result goes out."""
+    w = await context.who()
+    _ = w.view.tr.gettext
+    data = pressed(update, CloseReview)
+    code = data.country
+    if not is_country_code(code) or w.svc.schedule.country(code) is None:
+        await stale(update, w)
+        return
+    if not may_act_on(w.member, code):
+        await alert(update, _("Sorry, you can close the review only for the countries you "
+                              "facilitate."))
+        return
+    if not await _review_open(w):
+        await alert(update, _not_open_text(w))
+        return
+    store = w.svc.repo.goals
+    already = _("The review for {country} is already closed.").format(country=_name(w, code))
+    if code in await store.closed_reviews():
+        await alert(update, already)
+        return
+    assert update.callback_query is not None
+    if data.confirm is None:
+        goals = await store.goals(code)
+        progress = turnout(goals, await store.ratings(code), await review_members(w, code))
+        await update.callback_query.answer()
+        await show(update, gv.close_confirm_text(w.view, w.svc.schedule, code, progress),
+                   close_confirm_keyboard(w.view, code))
+        return
+    now = w.svc.clock.now()
+    async with w.svc.repo.db.transaction():
+        closed = await store.close_review(code, w.user_id, now)
+        if closed:
+            await w.svc.repo.participants.audit(w.user_id, "goal_review_close", now,
+                                                target=code)
+    if not closed:
+        await alert(update, already)
+        return
+    await update.callback_query.answer(
+        _("The review for {country} is closed.").format(country=_name(w, code)))
+    await show(update, *await review_screen(w, code))
+    context.application.create_task(announce_results(context.application, code),
+                                    update=update)
 
 
 async def on_results(update: Update, context: BotContext) -> None:
@@ -138,6 +218,9 @@ async def on_open_review(update: Update, context: BotContext) -> None:
     w = await context.who()
     now = w.svc.clock.now()
     assert update.callback_query is not None
+    if not w.member.unlimited:  # the review opens for every country at once
+        await update.callback_query.answer(program_wide_refusal(w.view), show_alert=True)
+        return
     await update.callback_query.answer()
     if await w.svc.repo.goals.open_review(w.user_id, now):
         await w.svc.repo.participants.audit(w.user_id, "goal_review_open", now)
@@ -155,3 +238,4 @@ def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(on_rate, pattern=Rate.pattern()))
     app.add_handler(CallbackQueryHandler(on_results, pattern=Results.pattern()))
     app.add_handler(CallbackQueryHandler(on_open_review, pattern=OpenReview.pattern()))
+    app.add_handler(CallbackQueryHandler(on_close, pattern=CloseReview.pattern()))

@@ -18,11 +18,13 @@ from bot.goals import texts as gv
 from bot.goals.rules import (
     Goal,
     can_edit_goals,
+    can_rate,
     can_read_goals,
     reads_all,
     review_is_open,
-    review_result,
+    turnout,
 )
+from bot.membership import may_act_on
 from bot.viewer import country_name
 from handlers.common import alert
 
@@ -31,11 +33,11 @@ Data = TypeVar("Data", bound=CallbackData)
 
 
 def may_read(w: Who, country: str) -> bool:
-    return can_read_goals(w.role, w.person.group, w.person.country, country)
+    return can_read_goals(w.member, country)
 
 
 def may_edit(w: Who, country: str) -> bool:
-    return can_edit_goals(w.role, w.person.group, w.person.country, country)
+    return can_edit_goals(w.member, country)
 
 
 def privileged(w: Who) -> bool:
@@ -92,7 +94,7 @@ async def audit(w: Who, action: str, goal_id: int, detail: str | None = None) ->
 def _nav(w: Who) -> kb.Nav:
     if privileged(w):
         return "all"
-    if reads_all(w.role, w.person.group):
+    if reads_all(w.member):
         return "other"
     return None
 
@@ -150,10 +152,24 @@ async def summary_screen(w: Who) -> Screen:
     return text, kb.summary_keyboard(w.view, w.svc.schedule)
 
 
+async def review_members(w: Who, country: str) -> set[int]:
+    """The group's members, who rate its goals: core_members() is the one source."""
+    return {m.user_id for m in await w.svc.repo.goals.core_members(country)}
+
+
 async def review_screen(w: Who, country: str) -> Screen:
+    """A member sees their own answers and how many answered; staff see the answers as they
+    come in and may close the review (in their countries)."""
     store = w.svc.repo.goals
     goals = await store.goals(country)
-    reviews = await store.reviews()
-    text = gv.review_text(w.view, w.svc.schedule, country, goals, reviews,
-                          review_result(goals, reviews))
-    return text, kb.review_keyboard(w.view, country, goals)
+    answers = await store.ratings(country)
+    members = await review_members(w, country)
+    closure = (await store.closed_reviews()).get(country)
+    member = can_rate(w.user_id, members)
+    staff = privileged(w)
+    text = gv.review_text(w.view, w.svc.schedule, country, goals, answers, w.user_id,
+                          turnout(goals, answers, members), closure, member=member,
+                          staff=staff)
+    can_close = staff and closure is None and may_act_on(w.member, country)
+    return text, kb.review_keyboard(w.view, w.svc.schedule, country, goals,
+                                    can_rate=member and closure is None, can_close=can_close)

@@ -10,23 +10,23 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext, Who
+from bot.membership import may_act_on
 from bot.people import texts
 from bot.people.keyboards import PeopleList, people_filter_keyboard
 from bot.people.rules import PeopleFilter, pages, parse_people_args, select
-from handlers.common import facilitator_scope, may_act_on_country, not_understood, restricted
+from handlers.common import not_understood, restricted
 
 
-async def _scope(w: Who) -> set[str] | None:
-    limited = await facilitator_scope(w)
-    return limited or None
+def _scope(w: Who) -> set[str] | None:
+    return set(w.member.scope) if w.member.scope is not None else None
 
 
 async def _send_list(update: Update, w: Who, f: PeopleFilter) -> None:
     _ = w.view.tr.gettext
-    scope = await _scope(w)
+    scope = _scope(w)
     chat = update.effective_chat
     assert chat is not None
-    if f.country is not None and not await may_act_on_country(w, f.country):
+    if f.country is not None and not may_act_on(w.member, f.country):
         await chat.send_message(_("You can see people of these countries only: {countries}.")
                                 .format(countries=", ".join(sorted(scope or ()))))
         return
@@ -52,7 +52,7 @@ async def people_command(update: Update, context: BotContext) -> None:
             return
         await _send_list(update, w, f)
         return
-    scope = await _scope(w)
+    scope = _scope(w)
     people = select(await w.svc.repo.people.registered(), PeopleFilter(), scope)
     await update.effective_message.reply_text(
         texts.people_summary(w.view, w.svc.schedule, people),

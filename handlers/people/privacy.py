@@ -10,7 +10,9 @@ import json
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot.certificates.texts import forget_question
 from bot.context import BotContext
+from bot.help import menus
 from bot.people.keyboards import Forget, forget_keyboard
 from bot.storage.personal_data import FORMER, export_personal_data, forget
 
@@ -32,11 +34,17 @@ async def forget_command(update: Update, context: BotContext) -> None:
     w = await context.who()
     _ = w.view.tr.gettext
     assert update.effective_message is not None
-    await update.effective_message.reply_text(_(
+    text = _(
         "This deletes your profile and settings. Your goals stay with the group, signed "
         "\"former participant\"; your attendance stays only in anonymous counts. You will "
         "get no more messages from this bot. Delete your data?"
-    ), reply_markup=forget_keyboard(w.view))
+    )
+    certificate = await w.svc.repo.certificates.of_user(w.user_id)
+    holds = certificate is not None and certificate.valid
+    if certificate is not None and holds:
+        text += "\n\n" + forget_question(w.view, certificate)
+    await update.effective_message.reply_text(
+        text, reply_markup=forget_keyboard(w.view, certificate=holds))
 
 
 async def on_forget_button(update: Update, context: BotContext) -> None:
@@ -51,10 +59,15 @@ async def on_forget_button(update: Update, context: BotContext) -> None:
         await query.edit_message_text(_("Nothing was deleted."))
         return
     now = w.svc.clock.now()
-    await forget(w.svc.repo.db, w.user_id)
+    async with w.svc.repo.db.transaction():
+        if pressed.answer != "keep":  # a certificate stays verifiable only if they said so
+            await w.svc.repo.certificates.forget_revoke(w.user_id, now)
+        await forget(w.svc.repo.db, w.user_id)
     await w.svc.repo.participants.audit(FORMER, "forget", now)
     context.forget_who()
     # Nothing below may call context.who(): it would register the person again.
+    if w.staff:  # a facilitator's own menu goes with their rights (organizers keep theirs)
+        await menus.publish(context.application, w.user_id)
     await query.edit_message_text(_(
         "Done: your data has been deleted and you will get no more messages. If you write to "
         "me again, you start afresh."

@@ -15,7 +15,7 @@ from telegram import Update
 
 from bot.context import BotContext, Who
 from bot.people import texts
-from bot.people.rules import open_registration_group, wider_group_start
+from bot.people.rules import wider_group_start, wider_started
 
 
 @dataclass(frozen=True)
@@ -79,22 +79,17 @@ async def admit(update: Update, context: BotContext, w: Who) -> Admission | None
     if w.svc.settings.registration == "closed":
         if person.joined_via == "open":  # registered while registration was open
             return Admission(w, None, country_fixed=False)
-        await _refuse(update, w, _(
-            "Joining this program needs an invitation: the organizers send each participant "
-            "a personal link that opens this bot. If you should be taking part and have no "
-            "link, please contact the organizers."))
+        assert update.effective_message is not None
+        await update.effective_message.reply_text(texts.invitation_needed(w.view, w.svc.schedule))
         return None
     now = w.svc.clock.now()
-    group = open_registration_group(w.svc.schedule, now)
-    await w.svc.repo.participants.update(person.user_id, now, grp=group, joined_via="open")
+    await w.svc.repo.participants.update(person.user_id, now, grp="wider", joined_via="open",
+                                         joined_at=now)
     fresh = await context.who(refresh=True)
-    if group == "wider":
-        return Admission(fresh, texts.joining_note(fresh.view, fresh.svc.schedule, "wider", None),
-                         country_fixed=False)
+    note = texts.joining_note(fresh.view, fresh.svc.schedule, "wider", None)
     start = wider_group_start(w.svc.schedule)
-    assert start is not None
-    note = _(
-        "The wider group starts on {date}. You are registered and will join it then; until "
-        "then you can follow the program here."
-    ).format(date=fresh.view.date(start, "long"))
+    if start is not None and not wider_started(w.svc.schedule, now):
+        note += " " + fresh.view.tr.gettext(
+            "Its first session is on {date}; I will remind you before it."
+        ).format(date=fresh.view.date(start, "long"))
     return Admission(fresh, note, country_fixed=False)

@@ -6,6 +6,10 @@
 
 PERSON is a Telegram user id, the @username of someone who has started the bot, or left out
 when the command replies to a message of theirs forwarded to the bot.
+
+After a change the person's command menu follows their role (bot/help/menus.py) and they are
+told what they can now do (in the background, bot.notify); ORGANIZER_IDS keep their rights and
+their menu whatever the database says, so they get no notice.
 """
 
 from __future__ import annotations
@@ -22,7 +26,10 @@ from telegram.ext import (
 )
 
 from bot.context import BotContext, Who
+from bot.help import menus
+from bot.notify import Render, notify
 from bot.parsing import parse_int
+from bot.people import texts
 from bot.people.rules import find_country
 from bot.services import get_services
 from bot.viewer import country_name, flag
@@ -82,6 +89,14 @@ def _country_list(w: Who, codes: set[str]) -> str:
     return ", ".join(names)
 
 
+async def _after_change(w: Who, target: int, notice: Render | None) -> None:
+    """The person's menu as their role is now, and (notice given) what they can now do."""
+    await menus.publish(w.svc.app, target)
+    person = await w.svc.repo.participants.get(target)
+    if notice is not None and person is not None and not w.svc.is_organizer(target):
+        notify(w.svc.app, [person], notice)
+
+
 async def _change(w: Who, message: Message, args: list[str], grant: bool) -> str:
     _ = w.view.tr.gettext
     usage = _(
@@ -101,10 +116,14 @@ async def _change(w: Who, message: Message, args: list[str], grant: bool) -> str
     if not grant:
         if rest:
             return usage
+        before = await w.svc.repo.participants.get(target)
         if not await people.revoke_facilitator(target, now):
             return unknown.format(id=target)
         await w.svc.repo.participants.audit(w.user_id, "revoke", now, target=str(target),
                                detail="facilitator")
+        was_facilitator = before is not None and before.role == "facilitator"
+        await _after_change(w, target, (lambda v, p: texts.role_revoked(v))
+                            if was_facilitator else None)
         return _("User {id} is no longer a facilitator.").format(id=target)
     if kind == "cofacilitator":
         if rest:
@@ -123,6 +142,9 @@ async def _change(w: Who, message: Message, args: list[str], grant: bool) -> str
         return unknown.format(id=target)
     detail = kind + (":" + ",".join(sorted(countries)) if countries else "")
     await w.svc.repo.participants.audit(w.user_id, "grant", now, target=str(target), detail=detail)
+    schedule = w.svc.schedule
+    await _after_change(w, target,
+                        lambda v, p: texts.role_granted(v, schedule, kind, countries))
     if kind == "cofacilitator":
         return _("User {id} is now a co-facilitator for {country}.").format(
             id=target, country=_country_list(w, countries))

@@ -1,0 +1,1 @@
+"""Staff charts: engagement pictures in the chat and in the partners' report."""

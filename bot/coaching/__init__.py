@@ -1,0 +1,1 @@
+"""Coaching: each core group books its coaching hours through a poll, in everyone's zone."""

@@ -1,0 +1,94 @@
+"""Feedback export: one row per answer (CSV), plus a per-session and per-country summary
+(XLSX, second sheet). Answers carry no name or user id: facilitators and organizers read them
+as the participants were told, without names. Files in English; times in UTC.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import UTC
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from bot.attendance.export import safe
+from bot.feedback.rules import RATINGS, summarize
+from bot.schedule import Schedule
+from bot.storage import Repository
+from bot.storage.feedback import FeedbackRow
+
+ANSWERS_HEADER = ["session", "title", "answered at (UTC)", "country", "group", "language",
+                  "rating", "comment"]
+SUMMARY_HEADER = ["session", "title", "country", "answers", "mean",
+                  *[f"rated {r}" for r in RATINGS]]
+
+
+def _country(schedule: Schedule, code: str | None) -> str:
+    country = schedule.country(code)
+    return country.name["en"] if country else (code or "")
+
+
+def _title(schedule: Schedule, number: int) -> str:
+    session = schedule.session(number)
+    return session.text("title", "en") if session else ""
+
+
+def answers(schedule: Schedule, rows: list[FeedbackRow]) -> list[list[Any]]:
+    ordered = sorted(rows, key=lambda r: (r.session, r.answered_at))
+    return [[r.session, _title(schedule, r.session),
+             r.answered_at.astimezone(UTC).replace(tzinfo=None),
+             _country(schedule, r.country), r.group or "", r.language or "", r.rating,
+             safe(r.comment)] for r in ordered]
+
+
+def summary(schedule: Schedule, rows: list[FeedbackRow]) -> list[list[Any]]:
+    """Per session: all answers ("ALL"), then each country with answers."""
+    codes = [c.code for c in schedule.countries]
+    out: list[list[Any]] = []
+    for session in schedule.sessions:
+        mine = [r for r in rows if r.session == session.number]
+        if not mine:
+            continue
+        groups: list[tuple[str, list[FeedbackRow]]] = [("ALL", mine)]
+        groups += [(_country(schedule, code), [r for r in mine if r.country == code])
+                   for code in codes]
+        groups.append(("Other", [r for r in mine if r.country not in codes]))
+        for name, group in groups:
+            if not group:
+                continue
+            s = summarize(group, codes)
+            out.append([session.number, session.text("title", "en"), name, s.count,
+                        round(s.mean or 0, 2), *[s.distribution[r] for r in RATINGS]])
+    return out
+
+
+async def write_feedback(repo: Repository, schedule: Schedule, fmt: str, path: Path) -> None:
+    rows = await repo.feedback.ratings()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "csv":
+        # utf-8-sig: spreadsheet programs then read accented comments correctly.
+        with path.open("w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(ANSWERS_HEADER)
+            for row in answers(schedule, rows):
+                writer.writerow([c.isoformat(sep=" ") if hasattr(c, "isoformat") else c
+                                 for c in row])
+        return
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Answers"
+    totals = book.create_sheet("Summary")
+    for ws, header, table in ((sheet, ANSWERS_HEADER, answers(schedule, rows)),
+                              (totals, SUMMARY_HEADER, summary(schedule, rows))):
+        ws.append(header)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for line in table:
+            ws.append(line)
+        ws.freeze_panes = "A2"
+    for cells in sheet.iter_rows(min_row=2, min_col=3, max_col=3):
+        cells[0].number_format = "yyyy-mm-dd hh:mm:ss"
+    book.save(path)

@@ -1,0 +1,1 @@
+"""Networking: opt-in profiles, matchmaking, double opt-in introductions, breakout rooms."""

@@ -1,0 +1,1 @@
+"""Operations: health, /status, error notices to organizers, backups."""

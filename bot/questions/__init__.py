@@ -1,0 +1,1 @@
+"""Questions to the organizers (/ask), answered through the reply relay."""
