@@ -20,6 +20,7 @@ from bot.certificates.jobs import DELIVER, issue
 from bot.clock import FakeClock
 from bot.emulator import BotAPIEmulator, FakeUser
 from bot.services import Services
+from bot.storage.db import Database
 from tests.goal_helpers import LANG_BUTTONS, wait_for
 from tests.helpers import ORGANIZER_ID, ROOT, BotRunner, as_core, database_env, onboard
 
@@ -56,7 +57,15 @@ def pdf_qr(content: bytes) -> list[str]:
 
 
 async def q(bot: Services, sql: str) -> list[tuple[object, ...]]:
-    return [tuple(row) for row in await bot.repo.db.fetch(sql)]
+    """Rows from the database under test, while the bot runs or after it stopped."""
+    try:
+        return [tuple(row) for row in await bot.repo.db.fetch(sql)]
+    except RuntimeError:  # stopped: storage closed
+        db = await Database.open(bot.settings.database)
+        try:
+            return [tuple(row) for row in await db.fetch(sql)]
+        finally:
+            await db.close()
 
 
 async def issue_all(organizer: FakeUser, bot: Services, count: int) -> None:
