@@ -130,6 +130,10 @@ class Viewer:
         return format_percent(round(share, 3), locale=NUMBER_LOCALES.get(self.lang, self.lang),
                               decimal_quantization=False)
 
+    def labelled(self, label: str, value: str) -> str:
+        """"core group: 3", with the language's colon (French: a no-break space before it)."""
+        return self.tr.gettext("{label}: {value}").format(label=label, value=value)
+
     def duration(self, delta: timedelta) -> str:
         """'1 hour and 30 minutes' (never rounded to '2 hours')."""
         return _duration(int(delta.total_seconds() // 60), self.locale)
