@@ -25,7 +25,7 @@ PERSON_WORDS = ("user", "actor", "author", "chat", "person", "participant", "mem
 async def people_csv(bot: Services, tmp_path: Path) -> list[dict[str, str]]:
     out = tmp_path / "people.csv"
     await EXPORTERS["people"](bot.repo, bot.schedule, "csv", out)
-    with out.open(encoding="utf-8") as fh:
+    with out.open(encoding="utf-8-sig") as fh:
         return list(csv.DictReader(fh))
 
 

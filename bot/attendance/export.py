@@ -8,19 +8,19 @@ Files are in English, the organizers' working language. Times in the log are UTC
 from __future__ import annotations
 
 import asyncio
-import csv
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot import xlsx
+from bot import sheets
 from bot.attendance.rules import Tally, roll, session_tallies
 from bot.clock import SystemClock
 from bot.models import Participant
 from bot.people.rules import SECTORS
 from bot.schedule import Schedule
+from bot.sheets import Table
 from bot.storage import Repository
 
 CELL_TEXT = {
@@ -49,10 +49,9 @@ class Tables:
     by_group: list[list[Any]]
 
 
-def safe(text: str | None) -> str:
-    """Names and reasons are user text: never let a spreadsheet run them as a formula."""
-    text = text or ""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+def text(value: str | None) -> str:
+    """User text as a cell (bot/sheets.py keeps it from running as a formula)."""
+    return value or ""
 
 
 def _country(schedule: Schedule, code: str | None) -> str:
@@ -89,11 +88,11 @@ async def build_tables(
         summary.append(
             [
                 person.user_id,
-                safe(person.name),
-                safe(person.username),
+                text(person.name),
+                text(person.username),
                 _country(schedule, person.country),
                 person.group or "",
-                safe(person.organization),
+                text(person.organization),
                 SECTORS.get(person.sector or "", ""),
                 *[CELL_TEXT[cells.get(s.number, "not_in_audience")] for s in schedule.sessions],
                 p.attended,
@@ -105,7 +104,7 @@ async def build_tables(
 
     def name(user_id: int) -> str:
         person = people.get(user_id)
-        return safe(person.name) if person else ""
+        return text(person.name) if person else ""
 
     events: list[tuple[datetime, int, list[Any]]] = []
     for r in records:
@@ -117,12 +116,12 @@ async def build_tables(
     for c in await store.corrections():
         events.append((c.corrected_at, 1, [
             c.session_number, c.user_id, name(c.user_id), "correction", c.new_status,
-            c.old_status or "", c.corrected_by, name(c.corrected_by), safe(c.reason), "",
+            c.old_status or "", c.corrected_by, name(c.corrected_by), text(c.reason), "",
         ]))
     for q in await store.requests():
         events.append((q.requested_at, 2, [
             q.session_number, q.user_id, name(q.user_id), "correction request", "", "", "",
-            "", safe(q.message), "",
+            "", text(q.message), "",
         ]))
     events.sort(key=lambda e: (e[0], e[1]))
     log = []
@@ -157,23 +156,17 @@ def tally_cells(t: Tally) -> list[Any]:
             pct(t.late_rate)]
 
 
-def write_csv(path: Path, tables: Tables) -> None:
-    # utf-8-sig: spreadsheet programs then read accented names correctly.
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(tables.summary_header)
-        writer.writerows(tables.summary)
-
-
-def write_xlsx(path: Path, tables: Tables) -> None:
-    # Streamed (bot/xlsx.py): a whole program's export in seconds and flat memory.
-    xlsx.write(path, [
-        xlsx.Table("Summary", tables.summary_header, tables.summary),
-        xlsx.Table("Log", LOG_HEADER, tables.log),
-        xlsx.Table("By country", ["session", "date", "country", *TALLY_HEADER],
-                   tables.by_country),
-        xlsx.Table("By group", ["session", "date", "group", *TALLY_HEADER], tables.by_group),
-    ])
+def sheets_of(tables: Tables, fmt: str) -> list[Table]:
+    """The CSV holds the summary only; the XLSX also the log and the counts."""
+    summary = Table("Summary", tables.summary_header, tables.summary)
+    if fmt == "csv":
+        return [summary]
+    return [
+        summary,
+        Table("Log", LOG_HEADER, tables.log),
+        Table("By country", ["session", "date", "country", *TALLY_HEADER], tables.by_country),
+        Table("By group", ["session", "date", "group", *TALLY_HEADER], tables.by_group),
+    ]
 
 
 async def write_attendance(
@@ -190,9 +183,8 @@ async def write_attendance(
     if exclude is None:
         exclude = _organizer_ids()
     tables = await build_tables(repo, schedule, now or SystemClock().now(), exclude)
-    path.parent.mkdir(parents=True, exist_ok=True)
     # On a thread: the bot keeps answering everyone while a big file is written.
-    await asyncio.to_thread(write_csv if fmt == "csv" else write_xlsx, path, tables)
+    await asyncio.to_thread(sheets.write, fmt, path, sheets_of(tables, fmt))
 
 
 def _organizer_ids() -> list[int]:

@@ -1,21 +1,17 @@
 """The certificates register: one row per certificate issued (CSV, or XLSX).
 
-In English, the organizers' working language; times in UTC. Names are user text: a leading
-= + - @ is neutralized (CSV) or the cell is typed as text (XLSX).
+In English, the organizers' working language; times in UTC. Files through bot/sheets.py.
 """
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
-from bot.attendance.export import safe
+from bot import sheets
 from bot.certificates.rules import shown_code
 from bot.schedule import Schedule
+from bot.sheets import Table
 from bot.storage import Repository
 
 HEADER = [
@@ -44,28 +40,4 @@ async def rows(repo: Repository, schedule: Schedule) -> list[list[Any]]:
 
 async def write_certificates(repo: Repository, schedule: Schedule, fmt: str,
                              path: Path) -> None:
-    table = await rows(repo, schedule)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "csv":
-        # utf-8-sig: spreadsheet programs then read accented names correctly.
-        with path.open("w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(HEADER)
-            writer.writerows([[safe(v) if isinstance(v, str) else v for v in row]
-                              for row in table])
-        return
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Certificates"
-    sheet.append(HEADER)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in table:
-        sheet.append(row)
-    for line in sheet.iter_rows(min_row=2):
-        for cell in line:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text, never a formula
-    sheet.freeze_panes = "A2"
-    book.save(path)
+    sheets.write(fmt, path, [Table("Certificates", HEADER, await rows(repo, schedule))])

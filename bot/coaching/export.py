@@ -9,13 +9,10 @@ the files are in English. Names are user text: never run as a spreadsheet formul
 
 from __future__ import annotations
 
-import csv
 from datetime import UTC, datetime
 from pathlib import Path
 
-from openpyxl import Workbook
-
-from bot.attendance.export import safe
+from bot import sheets
 from bot.clock import SystemClock
 from bot.coaching.rules import is_member, state
 from bot.schedule import Schedule
@@ -49,7 +46,7 @@ async def coaching_tables(repo: Repository, schedule: Schedule, now: datetime) -
         coach = people.get(c.coach_id)
         rows.append([c.id, c.country, state(c, now), _utc(c.start), _utc(c.end),
                      c.duration_minutes, c.round, c.bookings, c.coach_id,
-                     safe(coach.name) if coach else "", len(members), len(records),
+                     coach.name if coach else "", len(members), len(records),
                      sum(1 for r in records if r.status == "late"), _utc(c.created_at)])
         if c.status != "booked":
             continue
@@ -60,7 +57,7 @@ async def coaching_tables(repo: Repository, schedule: Schedule, now: datetime) -
             person, record = people.get(uid), here.get(uid)
             status = record.status if record else ("absent" if over else "upcoming")
             attendance.append([c.id, c.country, _utc(c.start), uid,
-                               safe(person.name) if person else "", status,
+                               person.name if person else "", status,
                                _utc(record.checked_in_at) if record else "",
                                record.method if record else ""])
         for record in (r for r in records if r.user_id is None):  # after /forget
@@ -73,20 +70,4 @@ async def write_coaching(repo: Repository, schedule: Schedule, fmt: str, path: P
                          now: datetime | None = None) -> None:
     """now: coaching hours not over by then show as upcoming (default: the real time)."""
     tables = await coaching_tables(repo, schedule, now or SystemClock().now())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "csv":
-        with path.open("w", newline="", encoding="utf-8-sig") as fh:
-            out = csv.writer(fh)
-            for name, header, rows in tables:
-                out.writerows([[name], header, *rows, []])
-        return
-    book = Workbook()
-    assert book.active is not None
-    book.remove(book.active)
-    for name, header, rows in tables:
-        sheet = book.create_sheet(name)
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-        sheet.freeze_panes = "A2"
-    book.save(path)
+    sheets.write(fmt, path, [sheets.Table(*t) for t in tables])

@@ -5,17 +5,14 @@ as the participants were told, without names. Files in English; times in UTC.
 
 from __future__ import annotations
 
-import csv
 from datetime import UTC
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
-from bot.attendance.export import safe
+from bot import sheets
 from bot.feedback.rules import RATINGS, summarize
 from bot.schedule import Schedule
+from bot.sheets import Table
 from bot.storage import Repository
 from bot.storage.feedback import FeedbackRow
 
@@ -40,7 +37,7 @@ def answers(schedule: Schedule, rows: list[FeedbackRow]) -> list[list[Any]]:
     return [[r.session, _title(schedule, r.session),
              r.answered_at.astimezone(UTC).replace(tzinfo=None),
              _country(schedule, r.country), r.group or "", r.language or "", r.rating,
-             safe(r.comment)] for r in ordered]
+             r.comment or ""] for r in ordered]
 
 
 def summary(schedule: Schedule, rows: list[FeedbackRow]) -> list[list[Any]]:
@@ -65,30 +62,9 @@ def summary(schedule: Schedule, rows: list[FeedbackRow]) -> list[list[Any]]:
 
 
 async def write_feedback(repo: Repository, schedule: Schedule, fmt: str, path: Path) -> None:
+    """CSV: the answers; XLSX: the answers and the summary."""
     rows = await repo.feedback.ratings()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "csv":
-        # utf-8-sig: spreadsheet programs then read accented comments correctly.
-        with path.open("w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(ANSWERS_HEADER)
-            for row in answers(schedule, rows):
-                writer.writerow([c.isoformat(sep=" ") if hasattr(c, "isoformat") else c
-                                 for c in row])
-        return
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Answers"
-    totals = book.create_sheet("Summary")
-    for ws, header, table in ((sheet, ANSWERS_HEADER, answers(schedule, rows)),
-                              (totals, SUMMARY_HEADER, summary(schedule, rows))):
-        ws.append(header)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for line in table:
-            ws.append(line)
-        ws.freeze_panes = "A2"
-    for cells in sheet.iter_rows(min_row=2, min_col=3, max_col=3):
-        cells[0].number_format = "yyyy-mm-dd hh:mm:ss"
-    book.save(path)
+    tables = [Table("Answers", ANSWERS_HEADER, answers(schedule, rows))]
+    if fmt != "csv":
+        tables.append(Table("Summary", SUMMARY_HEADER, summary(schedule, rows)))
+    sheets.write(fmt, path, tables)

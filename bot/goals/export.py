@@ -10,12 +10,9 @@ so spreadsheet programs do not run it as a formula (XLSX cells are typed as text
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
+from bot import sheets
 from bot.goals.rules import (
     SCORES,
     goal_score,
@@ -113,36 +110,8 @@ async def goal_tables(repo: Repository, schedule: Schedule) -> list[Table]:
     ]
 
 
-def _csv_safe(value: Cell) -> Cell:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+
 
 
 async def write_goals(repo: Repository, schedule: Schedule, fmt: str, path: Path) -> None:
-    tables = await goal_tables(repo, schedule)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "csv":
-        with path.open("w", newline="", encoding="utf-8-sig") as fh:
-            out = csv.writer(fh)
-            for name, header, rows in tables:
-                out.writerow([name])
-                out.writerow(header)
-                out.writerows([[_csv_safe(c) for c in row] for row in rows])
-                out.writerow([])
-        return
-    book = Workbook()
-    assert book.active is not None
-    book.remove(book.active)
-    for name, header, rows in tables:
-        sheet = book.create_sheet(name)
-        sheet.append(header)
-        for row in rows:
-            sheet.append([ILLEGAL_CHARACTERS_RE.sub("", c) if isinstance(c, str) else c
-                          for c in row])
-            for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # never a formula, whatever the text starts with
-        sheet.freeze_panes = "A2"
-    book.save(path)
-
+    sheets.write(fmt, path, [sheets.Table(*t) for t in await goal_tables(repo, schedule)])

@@ -8,12 +8,10 @@ a row with its name (as the goals export).
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from pathlib import Path
 
-from openpyxl import Workbook
-
+from bot import sheets
 from bot.networking.rules import NO_COUNTRY, stats
 from bot.schedule import Schedule
 from bot.storage import Repository
@@ -22,9 +20,7 @@ Cell = str | int
 Table = tuple[str, list[str], list[list[Cell]]]
 
 
-def _safe(text: str) -> str:
-    """Topic names come from schedule.json: never let a spreadsheet run one as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
 
 
 async def networking_tables(repo: Repository, schedule: Schedule) -> list[Table]:
@@ -42,7 +38,7 @@ async def networking_tables(repo: Repository, schedule: Schedule) -> list[Table]
                                    for (a, b), c in sorted(counted.pairs.items())]
     offered = Counter(k for p in on for k in p.offers)
     sought = Counter(k for p in on for k in p.seeks)
-    topic_rows: list[list[Cell]] = [[t.key, _safe(t.label("en")), offered[t.key], sought[t.key]]
+    topic_rows: list[list[Cell]] = [[t.key, t.label("en"), offered[t.key], sought[t.key]]
                                     for t in schedule.networking.topics]
     return [
         ("profiles", ["country", "profiles_on", "profiles_off"], profile_rows),
@@ -53,21 +49,4 @@ async def networking_tables(repo: Repository, schedule: Schedule) -> list[Table]
 
 
 async def write_networking(repo: Repository, schedule: Schedule, fmt: str, path: Path) -> None:
-    tables = await networking_tables(repo, schedule)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "csv":
-        with path.open("w", newline="", encoding="utf-8-sig") as fh:
-            out = csv.writer(fh)
-            for name, header, rows in tables:
-                out.writerows([[name], header, *rows, []])
-        return
-    book = Workbook()
-    assert book.active is not None
-    book.remove(book.active)
-    for name, header, rows in tables:
-        sheet = book.create_sheet(name)
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-        sheet.freeze_panes = "A2"
-    book.save(path)
+    sheets.write(fmt, path, [sheets.Table(*t) for t in await networking_tables(repo, schedule)])

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
-from openpyxl import Workbook
-
+from bot import sheets
 from bot.people.rules import SECTORS
 from bot.schedule import Schedule
+from bot.sheets import Table
 from bot.storage import Repository
 
 COLUMNS = ["user_id", "name", "username", "role", "group", "country", "zone", "language",
@@ -25,20 +24,4 @@ async def rows(repo: Repository) -> list[list[object]]:
 
 
 async def write_people(repo: Repository, schedule: Schedule, fmt: str, path: Path) -> None:
-    data = await rows(repo)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "csv":
-        with path.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(COLUMNS)
-            writer.writerows(data)
-        return
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "people"
-    sheet.append(COLUMNS)
-    for row in data:
-        sheet.append(row)
-    book.save(path)
-
+    sheets.write(fmt, path, [Table("people", COLUMNS, await rows(repo))])
