@@ -26,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import Row, print_table, row  # noqa: E402
 from bot.app import running, setup_application  # noqa: E402
 from bot.clock import FakeClock  # noqa: E402
 from bot.config import load_settings  # noqa: E402
@@ -34,9 +35,10 @@ from bot.services import get_services  # noqa: E402
 
 ORGANIZER = 900
 FIRST = 100_000
+NAME = "6 broadcast"
 
 
-async def main(users: int, rate: float) -> int:
+async def run(users: int = 3000, rate: float = 30.0) -> list[Row]:
     logging.basicConfig(level=logging.WARNING)
     with tempfile.TemporaryDirectory() as tmp:
         async with BotAPIEmulator() as emu:
@@ -79,15 +81,23 @@ async def main(users: int, rate: float) -> int:
             per_chat = [len(emu.messages_to(uid)) for uid in ids]
     span = stamps[-1] - stamps[0] if len(stamps) > 1 else 0.0
     sustained = (len(stamps) - 1) / span if span else 0.0
-    print(f"recipients           {users}")
-    print(f"limit                {rate:g} msg/s (enforced by the emulator)")
-    print(f"delivered            {len(stamps)} (report: sent {report['sent']}, "
-          f"failed {report['failed']}, unknown {report['unknown']})")
-    print(f"exactly once         {set(per_chat) == {1}}")
-    print(f"429 answers          {emu.flood_errors}")
-    print(f"first to last        {span:.1f} s (press to report {elapsed:.1f} s)")
-    print(f"sustained rate       {sustained:.2f} msg/s = {100 * sustained / rate:.1f} % of limit")
-    return 0 if set(per_chat) == {1} and sustained >= 0.95 * rate else 1
+    once = sum(1 for n in per_chat if n == 1)
+    return [
+        row(NAME, f"{users} people at {rate:g} msg/s: sustained rate",
+            f"{sustained:.2f} msg/s = {100 * sustained / rate:.1f} %", ">= 95 %",
+            sustained >= 0.95 * rate),
+        row(NAME, "delivered exactly once / report",
+            f"{once} of {users} / sent {report['sent']}, failed {report['failed']}, "
+            f"unknown {report['unknown']}", "all", once == users),
+        row(NAME, "429 answers / press to report (s)",
+            f"{emu.flood_errors} / {elapsed:.1f}", "0", emu.flood_errors == 0),
+    ]
+
+
+async def main(users: int, rate: float) -> int:
+    rows = await run(users, rate)
+    print_table(rows)
+    return 0 if all(r.ok is not False for r in rows) else 1
 
 
 if __name__ == "__main__":

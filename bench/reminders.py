@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import Row, print_table, row  # noqa: E402
 from bot.app import running, setup_application  # noqa: E402
 from bot.clock import FakeClock  # noqa: E402
 from bot.config import load_settings  # noqa: E402
@@ -36,9 +37,10 @@ from bot.storage.reminders import DeliveryKey  # noqa: E402
 
 FIRST = 100_000
 S3 = datetime(2021, 3, 24, 14, 0, tzinfo=UTC)
+NAME = "6 reminders"
 
 
-async def main(users: int, rate: float) -> int:
+async def run(users: int = 10_000, rate: float = 10_000.0) -> list[Row]:
     logging.basicConfig(level=logging.WARNING)
     clock = FakeClock(S3 - timedelta(days=2))
     with tempfile.TemporaryDirectory() as folder:
@@ -81,13 +83,21 @@ async def main(users: int, rate: float) -> int:
                 elapsed = time.perf_counter() - started
                 rows = await svc.repo.reminders.statuses(DeliveryKey("reminder", 3, S3, 60))
     sent = sum(status == "sent" for status in rows.values())
-    print(f"participants:            {users}")
-    print(f"reminder jobs:           {len(jobs)} (one per future session and offset)")
-    print(f"choose recipients:       {chose * 1000:.0f} ms ({len(targets)} chosen)")
-    print(f"queue delivery rows:     {queued * 1000:.0f} ms")
-    print(f"fan-out (1 h reminder):  {sent} sent in {elapsed:.1f} s = {sent / elapsed:.0f} msg/s"
-          f" (limit {rate:g}/s)")
-    return 0 if sent == users else 1
+    return [
+        row(NAME, f"{users} people: scheduler jobs", f"{len(jobs)}",
+            "one per session and offset"),
+        row(NAME, "choose recipients / queue their rows (ms)",
+            f"{chose * 1000:.0f} / {queued * 1000:.0f}"),
+        row(NAME, f"fan-out of the 1-hour reminder (limit {rate:g}/s)",
+            f"{sent} sent in {elapsed:.1f} s = {sent / elapsed:.0f} msg/s", f"{users} sent",
+            sent == users),
+    ]
+
+
+async def main(users: int, rate: float) -> int:
+    rows = await run(users, rate)
+    print_table(rows)
+    return 0 if all(r.ok is not False for r in rows) else 1
 
 
 if __name__ == "__main__":

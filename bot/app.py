@@ -94,9 +94,9 @@ def setup_application(
         if settings.bot_file_url:
             builder = builder.base_file_url(settings.bot_file_url)
     app = builder.build()
-    svc.sender.stopping = lambda: not app.running
     app.bot_data["services"] = svc
     svc._app = app
+    svc.sender.stopping = lambda: not app.running
     register(app)
     return app
 

@@ -32,6 +32,12 @@ call, right before each request; the Sender runs a fan-out's claim ("mark this r
 sending") there, once, so a crash leaves at most the requests truly in flight in that state.
 If it returns False nothing is sent and ``NotClaimed`` is raised.
 
+On the wire at once: at most ``max_in_flight`` (4) counted calls, the queue letting the next
+one go only when one of them is answered (so paced sends never bunch up behind a slow
+connection, and a crash leaves at most these uncertain), and ``max_unpaced_in_flight`` (16)
+others. Both keep the HTTP connection pool small: httpcore's bookkeeping per request grows
+with it (bench/overhead.py).
+
 Rate limiting uses the real monotonic clock: it is about the wire, not about program time.
 """
 
@@ -42,85 +48,25 @@ import logging
 import math
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any, Literal
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram._utils.types import JSONDict
 from telegram.error import RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
 from bot import updates
+from bot.outbound import (
+    INTERACTIVE,
+    NotClaimed,
+    Outbound,
+    Priority,
+    TokenBucket,
+    counted,
+    retry_seconds,
+)
 
 log = logging.getLogger(__name__)
-
-Priority = Literal["interactive", "bulk"]
-
-
-@dataclass(frozen=True)
-class Outbound:
-    """rate_limit_args of a call: its class, the claim to run once released, a timeout."""
-
-    priority: Priority = "bulk"
-    # Runs right before each request made for the call (released by the limiter; again
-    # before a retry after a 429). False: nothing is sent, NotClaimed is raised.
-    before_send: Callable[[], Awaitable[bool]] | None = None
-    timeout: float | None = None  # seconds to wait for Telegram's answer once the call left
-
-
-BULK = Outbound("bulk")
-INTERACTIVE = Outbound("interactive")
-
-
-class NotClaimed(Exception):
-    """before_send() said no (taken by another run, cancelled, stopping): nothing was sent."""
-
-
-def counted(endpoint: str) -> bool:
-    """Calls that put a message in a chat or change one: Telegram's flood limits apply."""
-    name = endpoint.lower()
-    if name == "sendchataction":
-        return False
-    return name.startswith(("send", "copymessage", "forwardmessage", "editmessage"))
-
-
-def retry_seconds(exc: RetryAfter) -> float:
-    # The private field avoids ptb's deprecation warning on the int form of retry_after.
-    value = getattr(exc, "_retry_after", None)
-    if value is None:
-        value = exc.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
-
-
-class _Bucket:
-    """Token bucket: `capacity` at once, refilled at `rate` per second."""
-
-    __slots__ = ("capacity", "rate", "stamp", "tokens")
-
-    def __init__(self, rate: float, capacity: float) -> None:
-        self.rate = rate
-        self.capacity = capacity
-        self.tokens = capacity
-        self.stamp = time.monotonic()
-
-    def _refill(self, now: float) -> None:
-        if now > self.stamp:
-            self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
-            self.stamp = now
-
-    def ready_at(self, now: float) -> float:
-        """When one token is there (now, or later)."""
-        self._refill(now)
-        return now if self.tokens >= 1.0 else now + (1.0 - self.tokens) / self.rate
-
-    def take(self) -> None:
-        self.tokens -= 1.0
-
-    def full(self, now: float) -> bool:
-        self._refill(now)
-        return self.tokens >= self.capacity
-
 
 class _Waiter:
     __slots__ = ("chat", "future", "priority")
@@ -143,6 +89,8 @@ class OutboundLimiter(BaseRateLimiter[Outbound]):
         reply_bound: float = 30.0,
         max_floods: int = 20,
         busy_window: float = 1.0,
+        max_in_flight: int = 4,
+        max_unpaced_in_flight: int = 16,
     ) -> None:
         self.chat_interval = chat_interval
         self.chat_burst = chat_burst
@@ -150,11 +98,19 @@ class OutboundLimiter(BaseRateLimiter[Outbound]):
         self.reply_bound = reply_bound  # seconds an interactive call may take through 429s
         self.max_floods = max_floods  # 429s a bulk call tolerates before it is given up
         self.busy_window = busy_window  # interactive "in progress" this long after one went
+        # Requests on the wire at once, at most, for counted calls (the queue releases one
+        # only when one of these is free, so paced sends never bunch up behind a slow wire)
+        # and for the others apart: a crash leaves at most these uncertain, and the HTTP
+        # connection pool stays small (httpcore's bookkeeping per request grows with it).
+        self.max_in_flight = max_in_flight
+        self._counted_in_flight = 0  # released by the queue, answer not back yet
+        # Callback answers come in bursts (a check-in rush): more of them at once.
+        self._wire = asyncio.Semaphore(max_unpaced_in_flight)
         self.flood_waits = 0  # 429s seen, for logs, tests and benchmarks
         self.released: dict[Priority, int] = {"interactive": 0, "bulk": 0}
         self.dropped = 0  # interactive calls given up after reply_bound
         self._queues: dict[Priority, deque[_Waiter]] = {"interactive": deque(), "bulk": deque()}
-        self._chats: dict[object, _Bucket] = {}
+        self._chats: dict[object, TokenBucket] = {}
         self._groups: dict[object, deque[float]] = {}
         self._paused_until = 0.0
         self._last_interactive = -math.inf
@@ -173,8 +129,8 @@ class OutboundLimiter(BaseRateLimiter[Outbound]):
         """The overall limit; bulk gets (1 - reserve) of it while people interact."""
         self._per_second = value
         # Two tokens: a wake-up a little late does not cost a slot (the sustained rate holds).
-        self._overall = _Bucket(value, 2.0)
-        self._bulk = _Bucket(value * (1.0 - self._reserve), 2.0)
+        self._overall = TokenBucket(value, 2.0)
+        self._bulk = TokenBucket(value * (1.0 - self._reserve), 2.0)
 
     @property
     def reserve(self) -> float:
@@ -213,33 +169,48 @@ class OutboundLimiter(BaseRateLimiter[Outbound]):
             while True:
                 if limited:
                     await self._turn(opts.priority, chat, retry=floods > 0, slot=slot)
-                if opts.before_send is not None and not await opts.before_send():
-                    raise NotClaimed
+                else:
+                    if self._wire.locked() and slot is not None:
+                        slot.release()
+                    await self._wire.acquire()
                 try:
+                    if opts.before_send is not None and not await opts.before_send():
+                        raise NotClaimed
                     return await self._call(callback, args, kwargs, opts.timeout)
                 except RetryAfter as exc:
-                    pause = retry_seconds(exc)
                     floods += 1
-                    self.flood_waits += 1
-                    log.warning("flood control on %s: pausing for %.1f s", endpoint, pause)
+                    pause = self._flood(exc, opts, endpoint, chat, limited=limited,
+                                        floods=floods, started=started, slot=slot)
+                finally:
                     if limited:
-                        self._pause(pause)
-                    if opts.priority == "interactive":
-                        if time.monotonic() + pause - started > self.reply_bound:
-                            self.dropped += 1
-                            log.error(
-                                "reply not sent within %.0f s (flood control): %s to chat %s, "
-                                "answering %s", self.reply_bound, endpoint, chat,
-                                updates.describe(slot),
-                            )
-                            raise
-                    elif floods >= self.max_floods:
-                        raise
-                    if not limited:
-                        await asyncio.sleep(pause)
+                        self._landed()
+                    else:
+                        self._wire.release()
+                if not limited:  # counted calls wait in the queue, behind the pause
+                    await asyncio.sleep(pause)
         finally:
             if slot is not None:
                 await slot.reacquire()
+
+    def _flood(self, exc: RetryAfter, opts: Outbound, endpoint: str, chat: object, *,
+               limited: bool, floods: int, started: float, slot: updates.Slot | None) -> float:
+        """A 429: pause, and return the seconds to wait; re-raise it when giving up."""
+        pause = retry_seconds(exc)
+        self.flood_waits += 1
+        log.warning("flood control on %s: pausing for %.1f s", endpoint, pause)
+        if limited:
+            self._pause(pause)
+        if opts.priority == "interactive":
+            if time.monotonic() + pause - started > self.reply_bound:
+                self.dropped += 1
+                log.error(
+                    "reply not sent within %.0f s (flood control): %s to chat %s, answering %s",
+                    self.reply_bound, endpoint, chat, updates.describe(slot),
+                )
+                raise exc
+        elif floods >= self.max_floods:
+            raise exc
+        return pause
 
     # --- queueing -------------------------------------------------------------
     async def _call(
@@ -259,6 +230,10 @@ class OutboundLimiter(BaseRateLimiter[Outbound]):
     async def _turn(self, priority: Priority, chat: object, *, retry: bool,
                     slot: updates.Slot | None) -> None:
         """Wait until this call may go (a retry after a 429 goes first in its class)."""
+        now = time.monotonic()
+        if not retry and self._free(priority, chat, now):  # nobody queued: no need to queue
+            self._take(priority, chat, now)
+            return
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         waiter = _Waiter(priority, chat, future)
         queue = self._queues[priority]
@@ -278,7 +253,15 @@ class OutboundLimiter(BaseRateLimiter[Outbound]):
         except asyncio.CancelledError:
             if waiter in queue:
                 queue.remove(waiter)
+            elif future.done() and not future.cancelled():
+                self._landed()  # released, but it will not go after all
             raise
+
+    def _landed(self) -> None:
+        """A counted call's answer is back (or it will not go): let the next one go."""
+        self._counted_in_flight -= 1
+        if self._queues["interactive"] or self._queues["bulk"]:
+            self._dispatch()
 
     def _pause(self, seconds: float) -> None:
         self._paused_until = max(self._paused_until, time.monotonic() + seconds)
@@ -318,24 +301,39 @@ class OutboundLimiter(BaseRateLimiter[Outbound]):
             soonest = min(soonest, at)
         return None, soonest
 
-    def _release(self, waiter: _Waiter, now: float, *, bulk_gate: bool) -> None:
+    def _free(self, priority: Priority, chat: object, now: float) -> bool:
+        """Whether a call may go at once: nobody queued, and every limit has room."""
+        if self._queues["interactive"] or self._queues["bulk"] or now < self._paused_until:
+            return False
+        if self._counted_in_flight >= self.max_in_flight:
+            return False
+        if self._overall.ready_at(now) > now or self._chat_ready_at(chat, now) > now:
+            return False
+        return priority == "interactive" or not self._interactive_busy(now) or (
+            self._bulk.ready_at(now) <= now)
+
+    def _take(self, priority: Priority, chat: object, now: float) -> None:
+        """Count a call that goes now against every limit."""
+        self._counted_in_flight += 1
         self._overall.take()
-        if bulk_gate:
+        if priority == "bulk" and self._interactive_busy(now):
             self._bulk.take()
-        chat = waiter.chat
         if self.chat_interval > 0:
             bucket = self._chats.get(chat)
             if bucket is None:
                 if len(self._chats) > 10_000:  # keep memory flat on huge audiences
                     self._chats = {c: b for c, b in self._chats.items() if not b.full(now)}
-                bucket = self._chats[chat] = _Bucket(1.0 / self.chat_interval,
+                bucket = self._chats[chat] = TokenBucket(1.0 / self.chat_interval,
                                                      float(self.chat_burst))
             bucket.take()
         if isinstance(chat, int) and chat < 0:
             self._groups.setdefault(chat, deque()).append(now)
-        if waiter.priority == "interactive":
+        if priority == "interactive":
             self._last_interactive = now
-        self.released[waiter.priority] += 1
+        self.released[priority] += 1
+
+    def _release(self, waiter: _Waiter, now: float) -> None:
+        self._take(waiter.priority, waiter.chat, now)
         waiter.future.set_result(None)
 
     def _dispatch(self) -> None:
@@ -347,6 +345,8 @@ class OutboundLimiter(BaseRateLimiter[Outbound]):
         now = time.monotonic()
         wake = math.inf
         while self._queues["interactive"] or self._queues["bulk"]:
+            if self._counted_in_flight >= self.max_in_flight:
+                break  # the next answer to come back dispatches again
             if now < self._paused_until:
                 wake = self._paused_until
                 break
@@ -356,7 +356,7 @@ class OutboundLimiter(BaseRateLimiter[Outbound]):
                 break
             waiter, at = self._pick("interactive", now)
             if waiter is not None:
-                self._release(waiter, now, bulk_gate=False)
+                self._release(waiter, now)
                 continue
             wake = min(wake, at)
             if not self._queues["bulk"]:
@@ -371,7 +371,7 @@ class OutboundLimiter(BaseRateLimiter[Outbound]):
                     break
             waiter, at = self._pick("bulk", now)
             if waiter is not None:
-                self._release(waiter, now, bulk_gate=busy)
+                self._release(waiter, now)
                 continue
             wake = min(wake, at)
             break

@@ -46,7 +46,7 @@ from telegram.error import (
 )
 
 from bot.faults import Backoff, StorageUnavailable
-from bot.limiter import NotClaimed, Outbound, Priority
+from bot.outbound import NotClaimed, Outbound, Priority
 
 log = logging.getLogger(__name__)
 
@@ -91,16 +91,17 @@ class Sender:
         backoff: float = 0.5,
         concurrency: int = 16,
         timeout: float | None = None,
+        stopping: Callable[[], bool] | None = None,
     ) -> None:
+        # True once the bot is stopping (bot/app.py sets it): fan-outs take no new recipient
+        # and claims say no, so the rest stays pending for the next start.
+        self.stopping: Callable[[], bool] = stopping or (lambda: False)
         self.max_attempts = max_attempts  # tries on 5xx / connection errors
         self.backoff = backoff
         self.concurrency = concurrency  # sends of one fan-out under way (queued) at once
         # Seconds to wait for one answer once the request left (None: the HTTP client's read
         # timeout decides). Time queued in the limiter does not count.
         self.timeout = timeout
-        # True once the bot is stopping (bot/app.py sets it): fan-outs take no new recipient
-        # and claims say no, so the rest stays pending for the next start.
-        self.stopping: Callable[[], bool] = lambda: False
         self.storage_backoff = (0.2, 5.0)  # first and longest pause while storage fails
 
     def alive(self) -> bool:
@@ -114,6 +115,8 @@ class Sender:
         claim() runs at most once, when the limiter has released the call, right before the
         request: callers record "sending" there. If it returns False: skipped, nothing sent.
         """
+        if claim is not None and self.stopping():
+            return Outcome("skipped", attempts=0)  # left pending for the next start
         claimed: bool | None = None if claim is not None else True
         tries = 0  # requests made (each 429 retry by the limiter is one more)
 

@@ -21,7 +21,9 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-# Updates fetched but not finished, at most (ptb's own bound; beyond it fetching waits).
+# Updates started at once, at most, counting those waiting for their turn or a worker (ptb's
+# own bound; beyond it an update waits to start): far above `workers`, so that one person's
+# queued updates can never take the places of everyone else's.
 BACKLOG = 10_000
 
 
@@ -74,7 +76,7 @@ def kind_of(update: object) -> str:
         if value is None:
             continue
         if name == "message" and update.message is not None and update.message.text:
-            first = update.message.text.split(maxsplit=1)[0] if update.message.text else ""
+            first = update.message.text.split(maxsplit=1)[0]
             return f"message {first[:32]}" if first.startswith("/") else "message"
         if name == "callback_query" and update.callback_query is not None:
             return f"callback_query {(update.callback_query.data or '')[:32]}"
@@ -98,12 +100,39 @@ def key_of(update: object) -> object:
     return None
 
 
+class _Turn:
+    """One update's place in its person's line: later ones wait until it is done."""
+
+    __slots__ = ("done", "forward", "waiters")
+
+    def __init__(self) -> None:
+        self.done = False
+        self.forward: _Turn | None = None  # cancelled before its turn: wait for this instead
+        self.waiters: list[asyncio.Future[None]] = []
+
+    def wait(self) -> asyncio.Future[None] | None:
+        if self.forward is not None:
+            return self.forward.wait()
+        if self.done:
+            return None
+        future = asyncio.get_running_loop().create_future()
+        self.waiters.append(future)
+        return future
+
+    def finish(self) -> None:
+        self.done = True
+        for future in self.waiters:
+            if not future.done():
+                future.set_result(None)
+        self.waiters.clear()
+
+
 class UpdateProcessor(BaseUpdateProcessor):
     def __init__(self, workers: int = 64) -> None:
         super().__init__(BACKLOG)
         self.workers = workers
         self._workers = asyncio.Semaphore(workers)
-        self._tails: dict[object, asyncio.Future[None]] = {}
+        self._tails: dict[object, _Turn] = {}
 
     async def initialize(self) -> None:
         pass
@@ -113,34 +142,32 @@ class UpdateProcessor(BaseUpdateProcessor):
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = key_of(update)
-        previous = self._tails.get(key) if key is not None else None
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        turn = _Turn()
+        previous = None
         if key is not None:
-            self._tails[key] = done
-        started = False
+            previous = self._tails.get(key)
+            self._tails[key] = turn
+        waiting = previous.wait() if previous is not None else None
+        if waiting is not None:
+            try:
+                await waiting
+            except asyncio.CancelledError:  # (shutting down) the next still waits its turn
+                assert previous is not None
+                turn.forward = previous
+                previous.waiters.extend(turn.waiters)
+                if asyncio.iscoroutine(coroutine):
+                    coroutine.close()
+                raise
         try:
-            if previous is not None and not previous.done():
-                await asyncio.wait([previous])  # its turn first; never cancels it
             slot = Slot(self._workers, update)
             await slot.acquire()
             token = _current.set(slot)
             try:
-                started = True
                 await coroutine
             finally:
                 _current.reset(token)
                 slot.release()
         finally:
-            if not started and asyncio.iscoroutine(coroutine):
-                coroutine.close()
-            if previous is not None and not previous.done():
-                # Cancelled before its turn: the next one still waits for the previous.
-                def chain(_previous: asyncio.Future[None]) -> None:
-                    if not done.done():
-                        done.set_result(None)
-
-                previous.add_done_callback(chain)
-            elif not done.done():
-                done.set_result(None)
-            if key is not None and self._tails.get(key) is done and done.done():
+            turn.finish()
+            if key is not None and self._tails.get(key) is turn:
                 del self._tails[key]

@@ -6,6 +6,7 @@ organizer and user text escaped. No Telegram here.
 
 from __future__ import annotations
 
+import functools
 import gettext
 import re
 from collections.abc import Mapping
@@ -14,6 +15,7 @@ from datetime import datetime, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_time, get_timezone_location
 from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
@@ -34,6 +36,49 @@ _FRENCH_ELISION = re.compile(r"\bde (?=[AEIOUYHÂÉÈÊÎÔÛaeiouyh])")
 def flag(code: str) -> str:
     """Regional-indicator flag; clients without flag glyphs show the two letters."""
     return "".join(chr(0x1F1E6 + ord(c) - ord("A")) for c in code.upper())
+
+
+# Babel formatting is pure and, for a given locale, zone and instant, always the same:
+# memoized, so a busy hour of /next spends its time on the wire, not re-formatting dates.
+@functools.lru_cache(maxsize=64)
+def _locale(name: str) -> Locale:
+    return Locale.parse(name)
+
+
+@functools.lru_cache(maxsize=8192)
+def _time(when: datetime, zone: str, locale: str) -> str:
+    return format_time(when, "HH:mm", tzinfo=ZoneInfo(zone), locale=_locale(locale))
+
+
+@functools.lru_cache(maxsize=8192)
+def _date(when: datetime, zone: str, fmt: str, lang: str) -> str:
+    local = when.astimezone(ZoneInfo(zone))
+    text = format_date(local, fmt, locale=_locale(BABEL_LOCALES.get(lang, lang)))
+    if lang == "fr" and local.day == 1:  # French writes the first of the month "1er"
+        text = re.sub(r"(?<!\d)1(?=\s)", "1er", text, count=1)
+    return text
+
+
+@functools.lru_cache(maxsize=1024)
+def _city(zone: str, lang: str) -> str:
+    return get_timezone_location(ZoneInfo(zone), locale=_locale(lang), return_city=True)
+
+
+@functools.lru_cache(maxsize=8192)
+def _duration(minutes: int, locale_name: str) -> str:
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    locale = _locale(locale_name)
+    parts = []
+    if days:
+        parts.append(format_unit(days, "duration-day", locale=locale))
+    if hours and days < 3:
+        parts.append(format_unit(hours, "duration-hour", locale=locale))
+    if mins and not days:
+        parts.append(format_unit(mins, "duration-minute", locale=locale))
+    if not parts:
+        parts.append(format_unit(0, "duration-minute", locale=locale))
+    return format_list(parts, locale=locale)
 
 
 @dataclass(frozen=True)
@@ -58,14 +103,10 @@ class Viewer:
         return BABEL_LOCALES.get(self.lang, self.lang)
 
     def time(self, when: datetime, zone: str | None = None) -> str:
-        return format_time(when, "HH:mm", tzinfo=ZoneInfo(zone or self.zone), locale=self.locale)
+        return _time(when, zone or self.zone, self.locale)
 
     def date(self, when: datetime, fmt: str = "full") -> str:
-        local = when.astimezone(self.tz)
-        text = format_date(local, fmt, locale=self.locale)
-        if self.lang == "fr" and local.day == 1:  # French writes the first of the month "1er"
-            text = re.sub(r"(?<!\d)1(?=\s)", "1er", text, count=1)
-        return text
+        return _date(when, self.zone, fmt, self.lang)
 
     def zone_name(self, zone: str | None = None) -> str:
         """The zone as people say it: "hora de Perú", "heure du Ghana", "horário de Manaus",
@@ -79,7 +120,7 @@ class Viewer:
         return _FRENCH_ELISION.sub("d'", label) if self.lang == "fr" else label
 
     def city(self, zone: str) -> str:
-        return get_timezone_location(ZoneInfo(zone), locale=self.lang, return_city=True)
+        return _city(zone, self.lang)
 
     def number(self, n: float) -> str:
         return format_decimal(n, locale=NUMBER_LOCALES.get(self.lang, self.lang))
@@ -89,21 +130,13 @@ class Viewer:
         return format_percent(round(share, 3), locale=NUMBER_LOCALES.get(self.lang, self.lang),
                               decimal_quantization=False)
 
+    def labelled(self, label: str, value: str) -> str:
+        """"core group: 3", with the language's colon (French: a no-break space before it)."""
+        return self.tr.gettext("{label}: {value}").format(label=label, value=value)
+
     def duration(self, delta: timedelta) -> str:
         """'1 hour and 30 minutes' (never rounded to '2 hours')."""
-        minutes = int(delta.total_seconds() // 60)
-        days, rest = divmod(minutes, 1440)
-        hours, mins = divmod(rest, 60)
-        parts = []
-        if days:
-            parts.append(format_unit(days, "duration-day", locale=self.locale))
-        if hours and days < 3:
-            parts.append(format_unit(hours, "duration-hour", locale=self.locale))
-        if mins and not days:
-            parts.append(format_unit(mins, "duration-minute", locale=self.locale))
-        if not parts:
-            parts.append(format_unit(0, "duration-minute", locale=self.locale))
-        return format_list(parts, locale=self.locale)
+        return _duration(int(delta.total_seconds() // 60), self.locale)
 
     def until(self, start: datetime, now: datetime) -> str:
         _ = self.tr.gettext

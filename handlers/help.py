@@ -14,7 +14,8 @@ async def help_command(update: Update, context: BotContext) -> None:
     w = await context.who()
     assert update.effective_message is not None
     await update.effective_message.reply_text(
-        help_text(w.view, w.svc.schedule, w.role, set(w.member.scope or ())),
+        help_text(w.view, w.svc.schedule, w.role, set(w.member.scope or ()),
+                  core=w.member.group == "core"),
         reply_markup=contact_keyboard(w.view))
 
 

@@ -248,7 +248,8 @@ async def test_exports_in_chat_and_from_the_shell(
     summary = _sheet_rows(xlsx_doc.document[1], "Summary")
     assert summary[0] == HEADER
     numeric = {0: int, len(HEADER) - 4: int, len(HEADER) - 3: int, len(HEADER) - 2: float}
-    assert summary[1:] == [  # in XLSX the name is a text cell, as typed: no apostrophe
+    # The XLSX keeps "=Zed" as it is: a text cell, never a formula (the CSV needs the ').
+    assert summary[1:] == [
         [numeric[i](v) if i in numeric else v.removeprefix("'") for i, v in enumerate(row)]
         for row in expected[1:]
     ]

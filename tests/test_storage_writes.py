@@ -75,3 +75,38 @@ async def test_a_failed_commit_leaves_no_transaction_open(repo: Repository) -> N
             await db.write("INSERT INTO no_such_table VALUES (1)")
     await repo.participants.audit(2, "after", NOW)
     assert [e["action"] for e in await repo.participants.audit_entries()] == ["after"]
+
+
+async def test_a_rush_of_writes_shares_commits_and_a_failing_one_fails_alone(
+    repo: Repository,
+) -> None:
+    """Group commit: 200 writers at once; each gets its own result, the duplicate its error,
+    and everything else is committed (read back through a second connection)."""
+    import sqlite3
+
+    if repo.db.backend != "sqlite":
+        pytest.skip("group commit is the SQLite backend's (PostgreSQL commits each on its own)")
+
+    sql = "INSERT INTO audit_log (at, actor_id, action) VALUES (?, ?, 'rush')"
+
+    async def one(n: int) -> int:
+        return await repo.db.insert(sql, (NOW.isoformat(), n))
+
+    async def duplicate() -> None:
+        await repo.db.write("INSERT INTO participants (user_id, first_name, created_at, "
+                            "updated_at) VALUES (7, 'A', ?, ?)", (NOW.isoformat(),) * 2)
+        with pytest.raises(sqlite3.IntegrityError):
+            await repo.db.write("INSERT INTO participants (user_id, first_name, created_at, "
+                                "updated_at) VALUES (7, 'B', ?, ?)", (NOW.isoformat(),) * 2)
+
+    ids, _ = await asyncio.gather(asyncio.gather(*(one(n) for n in range(200))), duplicate())
+    assert len(set(ids)) == 200 and all(ids)
+    assert repo.db.path is not None
+    other = sqlite3.connect(repo.db.path)
+    try:
+        assert other.execute("SELECT COUNT(*) FROM audit_log WHERE action = 'rush'"
+                             ).fetchone() == (200,)
+        assert other.execute("SELECT first_name FROM participants WHERE user_id = 7"
+                             ).fetchall() == [("A",)]
+    finally:
+        other.close()

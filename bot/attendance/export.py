@@ -2,24 +2,25 @@
 more sheets: the raw log of check-ins, corrections and correction requests, and the counts per
 session by country and by group that the staff charts draw, from the same functions).
 
-Files are in English, the organizers' working language. Times in the log are UTC. Written
-through bot/spreadsheet.py, which makes names and reasons harmless (no formulas).
+Files are in English, the organizers' working language. Times in the log are UTC.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bot import sheets
 from bot.attendance.rules import Tally, roll, session_tallies
 from bot.clock import SystemClock
 from bot.models import Participant
 from bot.people.rules import SECTORS
 from bot.schedule import Schedule
-from bot.spreadsheet import Table, write_csv, write_xlsx
+from bot.sheets import Table
 from bot.storage import Repository
 
 CELL_TEXT = {
@@ -46,6 +47,11 @@ class Tables:
     log: list[list[Any]]
     by_country: list[list[Any]]
     by_group: list[list[Any]]
+
+
+def text(value: str | None) -> str:
+    """User text as a cell (bot/sheets.py keeps it from running as a formula)."""
+    return value or ""
 
 
 def _country(schedule: Schedule, code: str | None) -> str:
@@ -82,11 +88,11 @@ async def build_tables(
         summary.append(
             [
                 person.user_id,
-                person.name,
-                person.username or "",
+                text(person.name),
+                text(person.username),
                 _country(schedule, person.country),
                 person.group or "",
-                person.organization or "",
+                text(person.organization),
                 SECTORS.get(person.sector or "", ""),
                 *[CELL_TEXT[cells.get(s.number, "not_in_audience")] for s in schedule.sessions],
                 p.attended,
@@ -98,7 +104,7 @@ async def build_tables(
 
     def name(user_id: int) -> str:
         person = people.get(user_id)
-        return person.name if person else ""
+        return text(person.name) if person else ""
 
     events: list[tuple[datetime, int, list[Any]]] = []
     for r in records:
@@ -110,15 +116,19 @@ async def build_tables(
     for c in await store.corrections():
         events.append((c.corrected_at, 1, [
             c.session_number, c.user_id, name(c.user_id), "correction", c.new_status,
-            c.old_status or "", c.corrected_by, name(c.corrected_by), c.reason, "",
+            c.old_status or "", c.corrected_by, name(c.corrected_by), text(c.reason), "",
         ]))
     for q in await store.requests():
         events.append((q.requested_at, 2, [
             q.session_number, q.user_id, name(q.user_id), "correction request", "", "", "",
-            "", q.message, "",
+            "", text(q.message), "",
         ]))
     events.sort(key=lambda e: (e[0], e[1]))
-    log = [[at.astimezone(UTC).replace(tzinfo=None), *row] for at, _, row in events]
+    log = []
+    for at, _, row in events:  # row by row: two copies of a big log never live at once
+        row.insert(0, at.astimezone(UTC).replace(tzinfo=None))
+        log.append(row)
+    events.clear()
     codes = [c.code for c in schedule.countries]
     by_country = [
         [s.number, s.start.date().isoformat(), _country(schedule, code), *tally_cells(t)]
@@ -146,6 +156,19 @@ def tally_cells(t: Tally) -> list[Any]:
             pct(t.late_rate)]
 
 
+def sheets_of(tables: Tables, fmt: str) -> list[Table]:
+    """The CSV holds the summary only; the XLSX also the log and the counts."""
+    summary = Table("Summary", tables.summary_header, tables.summary)
+    if fmt == "csv":
+        return [summary]
+    return [
+        summary,
+        Table("Log", LOG_HEADER, tables.log),
+        Table("By country", ["session", "date", "country", *TALLY_HEADER], tables.by_country),
+        Table("By group", ["session", "date", "group", *TALLY_HEADER], tables.by_group),
+    ]
+
+
 async def write_attendance(
     repo: Repository,
     schedule: Schedule,
@@ -160,17 +183,8 @@ async def write_attendance(
     if exclude is None:
         exclude = _organizer_ids()
     tables = await build_tables(repo, schedule, now or SystemClock().now(), exclude)
-    summary = Table("Summary", tables.summary_header, tables.summary)
-    if fmt == "csv":
-        write_csv(path, [summary])
-    else:
-        write_xlsx(path, [
-            summary,
-            Table("Log", LOG_HEADER, tables.log),
-            Table("By country", ["session", "date", "country", *TALLY_HEADER],
-                  tables.by_country),
-            Table("By group", ["session", "date", "group", *TALLY_HEADER], tables.by_group),
-        ])
+    # On a thread: the bot keeps answering everyone while a big file is written.
+    await asyncio.to_thread(sheets.write, fmt, path, sheets_of(tables, fmt))
 
 
 def _organizer_ids() -> list[int]:

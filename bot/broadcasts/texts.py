@@ -198,7 +198,7 @@ def report_lines(v: Viewer, report: Report) -> list[str]:
     if report["failed"]:
         lines.append("❌ " + _("Failed: {count}").format(count=number(v, report["failed"])))
         for reason, count in report.reasons.most_common(MAX_REASONS):
-            lines.append(f"   • {escape(reason)}: {number(v, count)}")
+            lines.append("   • " + v.labelled(escape(reason), number(v, count)))
     if report["unknown"]:
         lines.append("❔ " + _("Outcome unknown (no answer from Telegram; not retried, so "
                               "nobody gets it twice): {count}").format(

@@ -1,7 +1,6 @@
 """The certificates register: one row per certificate issued (CSV, or XLSX).
 
-In English, the organizers' working language; times in UTC. Written through
-bot/spreadsheet.py: names never run as a formula.
+In English, the organizers' working language; times in UTC. Files through bot/sheets.py.
 """
 
 from __future__ import annotations
@@ -9,9 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from bot import sheets
 from bot.certificates.rules import shown_code
 from bot.schedule import Schedule
-from bot.spreadsheet import Table, write
+from bot.sheets import Table
 from bot.storage import Repository
 
 HEADER = [
@@ -40,4 +40,4 @@ async def rows(repo: Repository, schedule: Schedule) -> list[list[Any]]:
 
 async def write_certificates(repo: Repository, schedule: Schedule, fmt: str,
                              path: Path) -> None:
-    write(path, fmt, [Table("Certificates", HEADER, await rows(repo, schedule))])
+    sheets.write(fmt, path, [Table("Certificates", HEADER, await rows(repo, schedule))])

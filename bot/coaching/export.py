@@ -4,7 +4,7 @@ who checked in).
 
 XLSX: one sheet per table. CSV: the tables one after the other in one file, each introduced by
 a row holding only its name and followed by an empty row (as the goals export). Times are UTC;
-the files are in English. Written through bot/spreadsheet.py: names never run as a formula.
+the files are in English. Names are user text: never run as a spreadsheet formula.
 """
 
 from __future__ import annotations
@@ -12,11 +12,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot import sheets
 from bot.clock import SystemClock
 from bot.coaching.rules import is_member, state
 from bot.schedule import Schedule
-from bot.spreadsheet import Table as Sheet
-from bot.spreadsheet import write
 from bot.storage import Repository
 
 Cell = str | int | None
@@ -71,4 +70,4 @@ async def write_coaching(repo: Repository, schedule: Schedule, fmt: str, path: P
                          now: datetime | None = None) -> None:
     """now: coaching hours not over by then show as upcoming (default: the real time)."""
     tables = await coaching_tables(repo, schedule, now or SystemClock().now())
-    write(path, fmt, [Sheet(name, header, rows) for name, header, rows in tables])
+    sheets.write(fmt, path, [sheets.Table(*t) for t in tables])

@@ -92,6 +92,9 @@ class BotAPIEmulator(BotMethods):
         self.faults: list[Fault] = []
         self.flood_errors = 0  # 429 answers given
         self.deliveries: list[tuple[float, int]] = []  # (monotonic time, chat id) of sends
+        # (monotonic time, method, chat id) of every call answered ok but getUpdates, so
+        # benchmarks can time answers (answerCallbackQuery's chat is the presser's).
+        self.timeline: list[tuple[float, str, object]] = []
         self._pusher: asyncio.Task[None] | None = None  # webhook mode: POSTs the updates
 
     # --- limits and faults -------------------------------------------------------
@@ -274,8 +277,11 @@ class BotAPIEmulator(BotMethods):
         finally:
             if name != "getUpdates":
                 self.touch(chat_id)
+        stamp = time.monotonic()
         if name in SEND_METHODS and isinstance(chat_id, int):
-            self.deliveries.append((time.monotonic(), chat_id))
+            self.deliveries.append((stamp, chat_id))
+        if name != "getUpdates":
+            self.timeline.append((stamp, name, chat_id))
         if fault is not None:  # delivered, but the answer is held past the client's timeout
             await asyncio.sleep(fault.hold)
         return web.json_response({"ok": True, "result": result})

@@ -112,6 +112,25 @@ class FakeUser:
             }
         return await self._deliver("message", message, expect, timeout)
 
+    def send_nowait(self, text: str, *, reply_to: int | BotMessage | None = None) -> int:
+        """Queue a text message (a command, with its entity) without waiting for the bot;
+        returns the update id. For load generators: time the answers from emu.timeline."""
+        message = self._new_message(reply_to)
+        message["text"] = text
+        entities = command_entities(text)
+        if entities:
+            message["entities"] = entities
+        return self._emu.queue_update("message", message)
+
+    def press_data_nowait(self, data: str) -> int:
+        """Queue a button press (callback query with this data) without waiting."""
+        query: JsonDict = {
+            "id": self._emu.new_query_id(self.id), "from": self.json,
+            "chat_instance": str(8_000_000_000 + self.id), "data": data,
+        }
+        self._chat()
+        return self._emu.queue_update("callback_query", query)
+
     @property
     def last_sent_id(self) -> int:
         """The message id of this user's latest message (e.g. a forward, to reply to it)."""

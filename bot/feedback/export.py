@@ -1,7 +1,6 @@
 """Feedback export: one row per answer (CSV), plus a per-session and per-country summary
 (XLSX, second sheet). Answers carry no name or user id: facilitators and organizers read them
-as the participants were told, without names. Files in English; times in UTC. Written
-through bot/spreadsheet.py: comments never run as a formula.
+as the participants were told, without names. Files in English; times in UTC.
 """
 
 from __future__ import annotations
@@ -10,9 +9,10 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
+from bot import sheets
 from bot.feedback.rules import RATINGS, summarize
 from bot.schedule import Schedule
-from bot.spreadsheet import Table, write_csv, write_xlsx
+from bot.sheets import Table
 from bot.storage import Repository
 from bot.storage.feedback import FeedbackRow
 
@@ -62,9 +62,9 @@ def summary(schedule: Schedule, rows: list[FeedbackRow]) -> list[list[Any]]:
 
 
 async def write_feedback(repo: Repository, schedule: Schedule, fmt: str, path: Path) -> None:
+    """CSV: the answers; XLSX: the answers and the summary."""
     rows = await repo.feedback.ratings()
-    answered = Table("Answers", ANSWERS_HEADER, answers(schedule, rows))
-    if fmt == "csv":
-        write_csv(path, [answered])
-        return
-    write_xlsx(path, [answered, Table("Summary", SUMMARY_HEADER, summary(schedule, rows))])
+    tables = [Table("Answers", ANSWERS_HEADER, answers(schedule, rows))]
+    if fmt != "csv":
+        tables.append(Table("Summary", SUMMARY_HEADER, summary(schedule, rows)))
+    sheets.write(fmt, path, tables)

@@ -4,13 +4,15 @@ and history.
 
 XLSX: one sheet per table. CSV: the same tables one after the other in one file, each
 introduced by a row holding only its name and followed by an empty row.
-Texts are exported as written, through bot/spreadsheet.py (no cell runs as a formula).
+Texts are exported as written; in CSV a cell starting with = + - @ gets a leading apostrophe
+so spreadsheet programs do not run it as a formula (XLSX cells are typed as text instead).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from bot import sheets
 from bot.goals.rules import (
     SCORES,
     goal_score,
@@ -21,8 +23,6 @@ from bot.goals.rules import (
     turnout,
 )
 from bot.schedule import Schedule
-from bot.spreadsheet import Table as Sheet
-from bot.spreadsheet import write
 from bot.storage import Repository
 from bot.storage.personal_data import FORMER
 
@@ -112,6 +112,8 @@ async def goal_tables(repo: Repository, schedule: Schedule) -> list[Table]:
     ]
 
 
+
+
+
 async def write_goals(repo: Repository, schedule: Schedule, fmt: str, path: Path) -> None:
-    tables = await goal_tables(repo, schedule)
-    write(path, fmt, [Sheet(name, header, rows) for name, header, rows in tables])
+    sheets.write(fmt, path, [sheets.Table(*t) for t in await goal_tables(repo, schedule)])

@@ -188,7 +188,8 @@ def _goal_lines(v: Viewer, schedule: Schedule, goal: Goal, steps: list[Step],
         lines += ["", "<b>" + _("Latest progress notes") + "</b>"]
         for note in notes:
             who = person(v, note.actor_name, note.actor_id)
-            lines.append(f"🗒 {v.date(note.at, 'medium')} · {who}: {cut(note.detail or '', 4)}")
+            lines.append(f"🗒 {v.date(note.at, 'medium')} · "
+                         + v.labelled(who, cut(note.detail or "", 4)))
     return lines
 
 
@@ -220,7 +221,7 @@ def history_line(v: Viewer, entry: HistoryEntry) -> str:
         what = _("{who} rated the goal: {rating}").format(
             who=who, rating=rating_label(v, entry.detail or ""))
     else:
-        what = f"{who}: {escape(entry.action)} {text}"
+        what = v.labelled(who, f"{escape(entry.action)} {text}")
     return f"• {moment(v, entry.at)} · {what}"
 
 

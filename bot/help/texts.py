@@ -146,9 +146,10 @@ def countries_label(v: Viewer, schedule: Schedule, codes: Iterable[str]) -> str:
 
 
 def help_text(v: Viewer, schedule: Schedule, role: Role = "participant",
-              countries: Iterable[str] = ()) -> str:
+              countries: Iterable[str] = (), *, core: bool = True) -> str:
     """/help: the participant part, then the staff tools of the role (countries: the ones a
-    facilitator is limited to; empty for all)."""
+    facilitator is limited to; empty for all). core: False leaves out what only core group
+    members have (coaching)."""
     _ = v.tr.gettext
     lines = [
         "<b>" + _("What I can do") + "</b>",
@@ -162,7 +163,8 @@ def help_text(v: Viewer, schedule: Schedule, role: Role = "participant",
         _("/certificate: your certificate of completion, once you have earned it"),
         _("/verify CODE: check that a certificate is genuine"),
         _("/goals: your group's goals and action plan"),
-        _("/coaching: your core group's coaching hour: answer the poll, join, check in"),
+        *([_("/coaching: your core group's coaching hour: answer the poll, join, check in")]
+          if core or role != "participant" else []),
         _("/network: your networking profile, off until you turn it on · /matches: people "
           "you might meet"),
         _("/ask: write to the organizers; their answer comes here"),

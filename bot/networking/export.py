@@ -3,7 +3,7 @@
 Tables: `profiles` (per country: profiles turned on and off), `pairs` (per unordered pair of
 countries: requests, accepted, declined, waiting), `topics` (per topic: profiles turned on
 offering and seeking it). XLSX: one sheet each; CSV: one after the other, each introduced by
-a row with its name (as the goals export). Written through bot/spreadsheet.py (no formulas).
+a row with its name (as the goals export).
 """
 
 from __future__ import annotations
@@ -11,14 +11,16 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from bot import sheets
 from bot.networking.rules import NO_COUNTRY, stats
 from bot.schedule import Schedule
-from bot.spreadsheet import Table as Sheet
-from bot.spreadsheet import write
 from bot.storage import Repository
 
 Cell = str | int
 Table = tuple[str, list[str], list[list[Cell]]]
+
+
+
 
 
 async def networking_tables(repo: Repository, schedule: Schedule) -> list[Table]:
@@ -47,5 +49,4 @@ async def networking_tables(repo: Repository, schedule: Schedule) -> list[Table]
 
 
 async def write_networking(repo: Repository, schedule: Schedule, fmt: str, path: Path) -> None:
-    tables = await networking_tables(repo, schedule)
-    write(path, fmt, [Sheet(name, header, rows) for name, header, rows in tables])
+    sheets.write(fmt, path, [sheets.Table(*t) for t in await networking_tables(repo, schedule)])

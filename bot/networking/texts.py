@@ -312,7 +312,7 @@ def stats_text(v: Viewer, schedule: Schedule, s: Stats) -> str:
     if not s.profiles:
         lines.append(_("None yet."))
     for code, n in sorted(s.profiles.items()):
-        lines.append(f"{country_label(v, schedule, code)}: {number(v, n)}")
+        lines.append(v.labelled(country_label(v, schedule, code), number(v, n)))
     lines += ["", "<b>" + _("Introductions by pair of countries") + "</b>"]
     if not s.pairs:
         lines.append(_("No requests yet."))

@@ -1,21 +1,20 @@
-"""The "people" export: everyone registered, with organization and sector (English labels).
-Names and organizations are people's text: written through bot/spreadsheet.py (no formulas).
-"""
+"""The "people" export: everyone registered, with organization and sector (English labels)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from bot import sheets
 from bot.people.rules import SECTORS
 from bot.schedule import Schedule
-from bot.spreadsheet import Cell, Table, write
+from bot.sheets import Table
 from bot.storage import Repository
 
 COLUMNS = ["user_id", "name", "username", "role", "group", "country", "zone", "language",
            "organization", "sector", "joined_via", "registered_at"]
 
 
-async def rows(repo: Repository) -> list[list[Cell]]:
+async def rows(repo: Repository) -> list[list[object]]:
     return [
         [p.user_id, p.name, p.username or "", p.role, p.group or "", p.country or "",
          p.zone or "", p.language or "", p.organization or "",
@@ -25,4 +24,4 @@ async def rows(repo: Repository) -> list[list[Cell]]:
 
 
 async def write_people(repo: Repository, schedule: Schedule, fmt: str, path: Path) -> None:
-    write(path, fmt, [Table("people", COLUMNS, await rows(repo))])
+    sheets.write(fmt, path, [Table("people", COLUMNS, await rows(repo))])

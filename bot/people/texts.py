@@ -161,8 +161,8 @@ def _counts_line(v: Viewer, tally: dict[str, int]) -> str:
     """"core group: 3 · wider group: 1": the count after its label, so no noun agrees."""
     _ = v.tr.gettext
     labels = {"core": _("core group"), "wider": _("wider group"), "none": _("no group")}
-    return " · ".join(f"{labels[g]}: {v.number(tally[g])}" for g in ("core", "wider", "none")
-                      if tally.get(g))
+    return " · ".join(v.labelled(labels[g], v.number(tally[g]))
+                      for g in ("core", "wider", "none") if tally.get(g))
 
 
 def people_summary(v: Viewer, schedule: Schedule, people: list[Participant]) -> str:

@@ -11,7 +11,7 @@ from bot.storage.db import Row
 from bot.storage.participants import participant
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Record:
     """The current attendance of one person at one session."""
 
@@ -63,24 +63,25 @@ class AttendanceStore(Store):
     ) -> tuple[bool, Record]:
         """(True, new record) the first time; (False, the kept record) on any later try.
 
-        The UNIQUE key decides, so concurrent taps cannot make two rows.
+        The UNIQUE key decides, so concurrent taps cannot make two rows. One statement (a
+        check-in rush is hundreds of these at once, and each holds the write lock).
         """
-        async with self.db.transaction() as db:
-            created = await db.write(
+        while True:
+            rows = await self.db.write_returning(
                 """
                 INSERT INTO attendance (user_id, session_number, status, checked_in_at,
                                         checkin_status, method, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (user_id, session_number) DO NOTHING
+                RETURNING *
                 """,
                 (user_id, session_number, status, ts(now), status, method, ts(now)),
-            ) == 1
-            row = await db.fetchone(
-                "SELECT * FROM attendance WHERE user_id = ? AND session_number = ?",
-                (user_id, session_number),
             )
-        assert row is not None
-        return created, _record(row)
+            if rows:
+                return True, _record(rows[0])
+            kept = await self.get(user_id, session_number)
+            if kept is not None:  # else it was deleted in between (/forget): try again
+                return False, kept
 
     async def get(self, user_id: int, session_number: int) -> Record | None:
         rows = await self.db.fetch(

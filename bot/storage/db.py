@@ -8,6 +8,11 @@ transaction is open lands inside that transaction and is rolled back with it, so
 takes the same lock that transaction() holds. A write made by the task that holds the
 transaction joins it. Reads take no lock: they never change anything.
 
+Single-statement writes are group-committed: the writer that gets the lock commits every write
+queued by then in one transaction (one fsync for a rush of check-ins, not one each); each caller
+returns once its own statement is committed, and a failing statement fails alone. Every read,
+write and group commit is one trip to the connection's thread.
+
 SQL is written once for every backend: `?` placeholders, `INSERT ... ON CONFLICT DO NOTHING`
 (never `INSERT OR IGNORE`), `IS [NOT] DISTINCT FROM` (never `IS NOT column`), no boolean
 arithmetic (CASE), times as ISO-8601 UTC text. Schema statements (migrations) may use SQLite's
@@ -31,8 +36,9 @@ import os
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import aiosqlite
 
@@ -62,6 +68,7 @@ def fault(exc: BaseException) -> str | None:
         return None
     return FAULTS.get(code & 0xFF)
 
+
 Params = Sequence[Any]
 
 
@@ -86,10 +93,62 @@ def is_postgres_url(target: object) -> bool:
     return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
 
 
+WriteKind = Literal["count", "rows", "id"]
+
+
+@dataclass(eq=False)
+class _Write:
+    sql: str
+    params: Params
+    kind: WriteKind
+    future: asyncio.Future[Any] | None
+
+
+def _apply(raw: sqlite3.Connection, work: list[tuple[str, Params, WriteKind]]
+           ) -> list[tuple[Any, Exception | None]]:  # fmt: skip
+    """On aiosqlite's thread: the statements of one group commit, with their results."""
+    out: list[tuple[Any, Exception | None]] = []
+    alone = len(work) == 1
+    if not alone:
+        raw.execute("BEGIN IMMEDIATE")
+    try:
+        for sql, params, kind in work:
+            try:
+                cur = raw.execute(sql, params)
+                if kind == "rows":
+                    result: Any = cur.fetchall()
+                else:
+                    result = cur.rowcount if kind == "count" else int(cur.lastrowid or 0)
+                cur.close()
+                out.append((result, None))
+            except sqlite3.Error as exc:
+                if alone:
+                    raise
+                out.append((None, exc))
+        if not alone:
+            raw.execute("COMMIT")
+    except BaseException:
+        if not alone and raw.in_transaction:
+            raw.execute("ROLLBACK")
+        raise
+    return out
+
+
+def _resolve(item: _Write, result: Any) -> None:
+    if item.future is not None and not item.future.done():
+        item.future.set_result(result)
+
+
+def _fail(item: _Write, exc: BaseException) -> None:
+    if item.future is not None and not item.future.done():
+        item.future.set_exception(exc)
+
+
 class Database:
     """The interface every store uses (and the SQLite implementation's name, kept for callers).
 
-    fetch, fetchone, fetchval: reads. write -> rows changed; write_many; insert -> new id;
+    fetch, fetchone, fetchval: reads. write -> rows changed; write_returning -> the rows of
+    `... RETURNING ...`; write_many; insert -> new id;
     transaction(): all or nothing; script(): schema statements inside a transaction.
     """
 
@@ -118,6 +177,9 @@ class Database:
         return row[0] if row is not None else None
 
     async def write(self, sql: str, params: Params = ()) -> int:
+        raise NotImplementedError
+
+    async def write_returning(self, sql: str, params: Params = ()) -> list[Row]:
         raise NotImplementedError
 
     async def write_many(self, sql: str, rows: Iterable[Params]) -> None:
@@ -171,6 +233,7 @@ class SqliteDatabase(Database):
         self.path = path
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task[Any] | None = None  # the task inside transaction()
+        self._queue: list[_Write] = []  # writes waiting for the next group commit
         self._busy_applied = self.busy_timeout_ms
         self.failing: str | None = None  # the last storage fault, until a write succeeds
         # The file as opened: deleted or replaced under the bot, writes would go nowhere.
@@ -233,11 +296,10 @@ class SqliteDatabase(Database):
     # faults
 
     @asynccontextmanager
-    async def _faults(self, *, writing: bool) -> AsyncIterator[None]:
+    async def _faults(self, *, writing: bool, check_file: bool = True) -> AsyncIterator[None]:
         """Storage faults become StorageUnavailable; a write's success ends a failing spell."""
-        if writing and (moved := self._file_problem()) is not None:
-            self._failed(moved)  # writing on would go to an unlinked file, then be lost
-            raise StorageUnavailable(moved)
+        if writing and check_file:
+            self._check_file()
         try:
             yield
         except sqlite3.Error as exc:
@@ -250,6 +312,11 @@ class SqliteDatabase(Database):
         if writing and self.failing is not None:
             log.warning("storage is writable again (after: %s)", self.failing)
             self.failing = None
+
+    def _check_file(self) -> None:
+        if (moved := self._file_problem()) is not None:
+            self._failed(moved)  # writing on would go to an unlinked file, then be lost
+            raise StorageUnavailable(moved)
 
     def _failed(self, what: str) -> None:
         if self.failing is None:
@@ -272,36 +339,92 @@ class SqliteDatabase(Database):
     # reads
 
     async def fetch(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self._faults(writing=False), self._conn.execute(sql, params) as cur:
-            return list(await cur.fetchall())
+        # One trip to the connection's thread (execute, fetch and close there), not three.
+        async with self._faults(writing=False):
+            return list(await self._conn.execute_fetchall(sql, params))
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        async with self._faults(writing=False), self._conn.execute(sql, params) as cur:
-            row: Row | None = await cur.fetchone()
-            return row
+        """The first row (for queries that select one row: by key, or an aggregate)."""
+        rows = await self.fetch(sql, params)
+        return rows[0] if rows else None
 
     # writes
 
     def _joins(self) -> bool:
         return self._owner is not None and self._owner is asyncio.current_task()
 
-    @asynccontextmanager
-    async def _writing(self) -> AsyncIterator[None]:
+    async def _run(self, item: _Write) -> Any:
+        """One statement, on the connection's thread, in one trip (inside a transaction)."""
+        async with self._faults(writing=True):
+            if item.kind == "rows":
+                return list(await self._conn.execute_fetchall(item.sql, item.params))
+            cur = await self._conn.execute(item.sql, item.params)
+        # The finished statement's cursor holds nothing: left to the garbage collector
+        # rather than closed with a second trip.
+        return cur.rowcount if item.kind == "count" else int(cur.lastrowid or 0)
+
+    async def _submit(self, sql: str, params: Params, kind: WriteKind) -> Any:
+        """Group commit: a write waits for the lock; whoever gets it runs every write queued
+        by then in one transaction, so a rush of writers shares one commit (one fsync)
+        instead of queueing for one each. Each caller still returns only once its statement
+        is committed; a statement that fails (a constraint) fails alone."""
         if self._joins():
-            async with self._faults(writing=True):
-                yield
-            return
-        async with self._lock, self._faults(writing=True):
+            return await self._run(_Write(sql, params, kind, None))
+        self._check_file()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Any] = loop.create_future()
+        item = _Write(sql, params, kind, future)
+        self._queue.append(item)
+        try:
+            await self._lock.acquire()
+        except asyncio.CancelledError:
+            self._queue.remove(item)  # cancelled while waiting: it never runs
+            raise
+        if future.done():  # an earlier holder committed it with its own
+            self._lock.release()
+            return await self._outcome(future)
+        batch, self._queue = self._queue, []
+        # Shielded, lock released when done: cancelling this caller never cuts a commit
+        # short for the others in the batch.
+        commit = loop.create_task(self._commit(batch))
+        commit.add_done_callback(lambda _task: self._lock.release())
+        await asyncio.shield(commit)
+        return await self._outcome(future)
+
+    async def _outcome(self, future: asyncio.Future[Any]) -> Any:
+        """A queued write's result; a storage fault as StorageUnavailable (nothing written)."""
+        async with self._faults(writing=True, check_file=False):
+            return future.result()
+
+    async def _commit(self, batch: list[_Write]) -> None:
+        """Run the batch on the connection's thread in one trip: alone in autocommit, else
+        in one transaction where a failing statement is undone alone (SQLite's
+        statement-level rollback) and the rest commit together."""
+        # aiosqlite has no public "run this on your thread": _execute is what its own
+        # methods use (tests/test_storage_writes.py covers it on the installed version).
+        raw = self._conn._conn
+        work = [(item.sql, item.params, item.kind) for item in batch]
+        try:
             await self._busy_timeout()
-            yield
+            results = await self._conn._execute(_apply, raw, work)
+        except Exception as exc:  # BEGIN or COMMIT failed: nothing of the batch was kept
+            for item in batch:
+                _fail(item, exc)
+            return
+        for item, (result, error) in zip(batch, results, strict=True):
+            if error is None:
+                _resolve(item, result)
+            else:
+                _fail(item, error)
 
     async def write(self, sql: str, params: Params = ()) -> int:
         """One statement that changes rows; returns how many it changed."""
-        async with self._writing():
-            cur = await self._conn.execute(sql, params)
-            count = cur.rowcount
-            await cur.close()
-        return count
+        return int(await self._submit(sql, params, "count"))
+
+    async def write_returning(self, sql: str, params: Params = ()) -> list[Row]:
+        """One statement that changes rows and returns some (`... RETURNING ...`)."""
+        rows: list[Row] = await self._submit(sql, params, "rows")
+        return rows
 
     async def write_many(self, sql: str, rows: Iterable[Params]) -> None:
         """One statement for many rows, in one commit (inside a transaction when one is open)."""
@@ -309,16 +432,12 @@ class SqliteDatabase(Database):
             async with self.transaction():
                 await self.write_many(sql, rows)
             return
-        async with self._writing():
+        async with self._faults(writing=True):
             await self._conn.executemany(sql, rows)
 
     async def insert(self, sql: str, params: Params = ()) -> int:
         """An INSERT into a table with an integer key; returns the new row's id."""
-        async with self._writing():
-            cur = await self._conn.execute(sql, params)
-            row_id = cur.lastrowid
-            await cur.close()
-        return int(row_id or 0)
+        return int(await self._submit(sql, params, "id"))
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Database]:

@@ -149,6 +149,10 @@ class PostgresDatabase(Database):
         async with self._connection() as conn:
             return _count(await conn.execute(placeholders(sql), *params))
 
+    async def write_returning(self, sql: str, params: Params = ()) -> list[Row]:
+        async with self._connection() as conn:
+            return list(await conn.fetch(placeholders(sql), *params))
+
     async def write_many(self, sql: str, rows: Iterable[Params]) -> None:
         rows = [tuple(r) for r in rows]
         if not rows:

@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
+from bot.calendar import ics
 from bot.coaching import rules, screens
 from bot.coaching import texts as ct
 from bot.coaching.event import coaching_event
@@ -104,8 +105,8 @@ async def on_calendar(update: Update, context: BotContext) -> None:
                                             rules.CoachingCheckinResult("not_member", c)))
         return
     title, description = ct.event_texts(w.view, svc.schedule, c)
-    event = coaching_event(c, title, description, svc.schedule.coaching.link(c.country),
-                           svc.clock.now())
+    event = ics([coaching_event(c, title, description, svc.schedule.coaching.link(c.country),
+                                svc.schedule.slug)], svc.clock.now())
     await query.answer()
     assert update.effective_message is not None
     await update.effective_message.reply_document(

@@ -14,6 +14,7 @@ from bot.membership import may_act_on
 from bot.people import texts
 from bot.people.keyboards import PeopleList, people_filter_keyboard
 from bot.people.rules import PeopleFilter, pages, parse_people_args, select
+from bot.viewer import scope_refusal
 from handlers.common import not_understood, personal, restricted
 
 
@@ -27,8 +28,7 @@ async def _send_list(update: Update, w: Who, f: PeopleFilter) -> None:
     chat = update.effective_chat
     assert chat is not None
     if f.country is not None and not may_act_on(w.member, f.country):
-        await chat.send_message(_("You can see people of these countries only: {countries}.")
-                                .format(countries=", ".join(sorted(scope or ()))))
+        await chat.send_message(scope_refusal(w.view, w.svc.schedule, w.member.scope))
         return
     people = select(await w.svc.repo.people.registered(), f, scope)
     lines = [texts.people_summary(w.view, w.svc.schedule, people), ""]
