@@ -1,4 +1,4 @@
-"""Every export goes through one escaping writer (bot/sheets.py): no cell a person typed runs
+"""Every export goes through one escaping writer (bot/spreadsheet.py): no cell a person typed runs
 as a formula, in any export (attendance, goals, people, and any registered later), CSV or
 XLSX."""
 

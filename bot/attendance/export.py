@@ -14,13 +14,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot import sheets
+from bot import spreadsheet
 from bot.attendance.rules import Tally, roll, session_tallies
 from bot.clock import SystemClock
 from bot.models import Participant
 from bot.people.rules import SECTORS
 from bot.schedule import Schedule
-from bot.sheets import Table
+from bot.spreadsheet import Table
 from bot.storage import Repository
 
 CELL_TEXT = {
@@ -50,7 +50,7 @@ class Tables:
 
 
 def text(value: str | None) -> str:
-    """User text as a cell (bot/sheets.py keeps it from running as a formula)."""
+    """User text as a cell (bot/spreadsheet.py keeps it from running as a formula)."""
     return value or ""
 
 
@@ -184,7 +184,7 @@ async def write_attendance(
         exclude = _organizer_ids()
     tables = await build_tables(repo, schedule, now or SystemClock().now(), exclude)
     # On a thread: the bot keeps answering everyone while a big file is written.
-    await asyncio.to_thread(sheets.write, fmt, path, sheets_of(tables, fmt))
+    await asyncio.to_thread(spreadsheet.write, fmt, path, sheets_of(tables, fmt))
 
 
 def _organizer_ids() -> list[int]:

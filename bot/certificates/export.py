@@ -1,6 +1,6 @@
 """The certificates register: one row per certificate issued (CSV, or XLSX).
 
-In English, the organizers' working language; times in UTC. Files through bot/sheets.py.
+In English, the organizers' working language; times in UTC. Files through bot/spreadsheet.py.
 """
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bot import sheets
+from bot import spreadsheet
 from bot.certificates.rules import shown_code
 from bot.schedule import Schedule
-from bot.sheets import Table
+from bot.spreadsheet import Table
 from bot.storage import Repository
 
 HEADER = [
@@ -40,4 +40,4 @@ async def rows(repo: Repository, schedule: Schedule) -> list[list[Any]]:
 
 async def write_certificates(repo: Repository, schedule: Schedule, fmt: str,
                              path: Path) -> None:
-    sheets.write(fmt, path, [Table("Certificates", HEADER, await rows(repo, schedule))])
+    spreadsheet.write(fmt, path, [Table("Certificates", HEADER, await rows(repo, schedule))])

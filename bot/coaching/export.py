@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot import sheets
+from bot import spreadsheet
 from bot.clock import SystemClock
 from bot.coaching.rules import is_member, state
 from bot.schedule import Schedule
@@ -70,4 +70,4 @@ async def write_coaching(repo: Repository, schedule: Schedule, fmt: str, path: P
                          now: datetime | None = None) -> None:
     """now: coaching hours not over by then show as upcoming (default: the real time)."""
     tables = await coaching_tables(repo, schedule, now or SystemClock().now())
-    sheets.write(fmt, path, [sheets.Table(*t) for t in tables])
+    spreadsheet.write(fmt, path, [spreadsheet.Table(*t) for t in tables])

@@ -9,10 +9,10 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
-from bot import sheets
+from bot import spreadsheet
 from bot.feedback.rules import RATINGS, summarize
 from bot.schedule import Schedule
-from bot.sheets import Table
+from bot.spreadsheet import Table
 from bot.storage import Repository
 from bot.storage.feedback import FeedbackRow
 
@@ -67,4 +67,4 @@ async def write_feedback(repo: Repository, schedule: Schedule, fmt: str, path: P
     tables = [Table("Answers", ANSWERS_HEADER, answers(schedule, rows))]
     if fmt != "csv":
         tables.append(Table("Summary", SUMMARY_HEADER, summary(schedule, rows)))
-    sheets.write(fmt, path, tables)
+    spreadsheet.write(fmt, path, tables)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot import sheets
+from bot import spreadsheet
 from bot.goals.rules import (
     SCORES,
     goal_score,
@@ -116,4 +116,4 @@ async def goal_tables(repo: Repository, schedule: Schedule) -> list[Table]:
 
 
 async def write_goals(repo: Repository, schedule: Schedule, fmt: str, path: Path) -> None:
-    sheets.write(fmt, path, [sheets.Table(*t) for t in await goal_tables(repo, schedule)])
+    spreadsheet.write(fmt, path, [spreadsheet.Table(*t) for t in await goal_tables(repo, schedule)])

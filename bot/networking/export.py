@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from bot import sheets
+from bot import spreadsheet
 from bot.networking.rules import NO_COUNTRY, stats
 from bot.schedule import Schedule
 from bot.storage import Repository
@@ -49,4 +49,5 @@ async def networking_tables(repo: Repository, schedule: Schedule) -> list[Table]
 
 
 async def write_networking(repo: Repository, schedule: Schedule, fmt: str, path: Path) -> None:
-    sheets.write(fmt, path, [sheets.Table(*t) for t in await networking_tables(repo, schedule)])
+    tables = await networking_tables(repo, schedule)
+    spreadsheet.write(fmt, path, [spreadsheet.Table(*t) for t in tables])

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot import sheets
+from bot import spreadsheet
 from bot.people.rules import SECTORS
 from bot.schedule import Schedule
-from bot.sheets import Table
+from bot.spreadsheet import Table
 from bot.storage import Repository
 
 COLUMNS = ["user_id", "name", "username", "role", "group", "country", "zone", "language",
@@ -24,4 +24,4 @@ async def rows(repo: Repository) -> list[list[object]]:
 
 
 async def write_people(repo: Repository, schedule: Schedule, fmt: str, path: Path) -> None:
-    sheets.write(fmt, path, [Table("people", COLUMNS, await rows(repo))])
+    spreadsheet.write(fmt, path, [Table("people", COLUMNS, await rows(repo))])

@@ -24,7 +24,7 @@ import xlsxwriter
 
 
 class Table(NamedTuple):
-    title: str  # the sheet's name (CSV: the line above the table, when there are several)
+    name: str  # the XLSX sheet; in a CSV of several tables, the line introducing it
     header: Sequence[str]
     rows: Iterable[Sequence[Any]]
 
@@ -34,7 +34,7 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def formula_safe(value: Any) -> Any:
+def csv_cell(value: Any) -> Any:
     """User text such as "=HYPERLINK(...)" must never run in a spreadsheet."""
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
@@ -48,16 +48,17 @@ def _utc(value: datetime) -> datetime:
 def _csv_cell(value: Any) -> Any:
     if isinstance(value, datetime):
         return _utc(value).isoformat(sep=" ")
-    return formula_safe(value)
+    return csv_cell(value)
 
 
 def write_csv(path: Path, tables: Sequence[Table]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         out = csv.writer(fh)
         titled = len(tables) > 1
-        for n, (title, header, rows) in enumerate(tables):
+        for n, (name, header, rows) in enumerate(tables):
             if titled:
-                out.writerow([title])
+                out.writerow([name])
             out.writerow(header)
             out.writerows([_csv_cell(c) for c in row] for row in rows)
             if titled and n < len(tables) - 1:
@@ -65,6 +66,7 @@ def write_csv(path: Path, tables: Sequence[Table]) -> None:
 
 
 def write_xlsx(path: Path, tables: Sequence[Table]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     book = xlsxwriter.Workbook(str(path), {
         "constant_memory": True,
         "strings_to_formulas": False,  # text stays text, whatever it starts with
@@ -74,8 +76,8 @@ def write_xlsx(path: Path, tables: Sequence[Table]) -> None:
     })
     try:
         bold = book.add_format({"bold": True})
-        for title, header, rows in tables:
-            sheet = book.add_worksheet(title[:31])  # Excel's limit for a sheet name
+        for name, header, rows in tables:
+            sheet = book.add_worksheet(name[:31])  # Excel's limit for a sheet name
             sheet.write_row(0, 0, list(header), bold)
             sheet.freeze_panes(1, 0)
             for number, row in enumerate(rows, 1):
@@ -94,5 +96,4 @@ def write_xlsx(path: Path, tables: Sequence[Table]) -> None:
 
 def write(fmt: str, path: Path, tables: Sequence[Table]) -> None:
     """fmt "csv" or "xlsx"; the folder is made if needed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     (write_csv if fmt == "csv" else write_xlsx)(path, tables)
