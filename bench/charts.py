@@ -6,7 +6,8 @@ Run by hand (not in CI), from the repository root:
     python bench/charts.py --users 500 --output out # also writes the partners' report to out/
 
 Seeds a made-up program (42 core members, the rest in the wider group, check-ins at each
-country's own rate, goals with steps and a closing review), then times, for each chart and
+country's own rate, goals with steps and a closing review, a rating from about 60 % of those
+who checked in), then times, for each chart and
 language, reading the database and counting (`load`) and drawing the PNG (`draw`), in wall
 time and in CPU time (the machine may be shared). Target: each chart under 2 s for 10 000
 participants.
@@ -46,7 +47,7 @@ RATES = {"GH": (0.86, 0.10), "CI": (0.78, 0.15), "CO": (0.82, 0.08), "PE": (0.80
 
 async def seed(repo: Repository, schedule: Schedule, users: int, rng: random.Random) -> None:
     codes = [c.code for c in schedule.countries]
-    people, records = [], []
+    people, records, ratings = [], [], []
     for i in range(users):
         uid, country = FIRST + i, codes[i % len(codes)]
         group = "core" if i < 7 * len(codes) else "wider"
@@ -61,6 +62,9 @@ async def seed(repo: Repository, schedule: Schedule, users: int, rng: random.Ran
                 status = "late" if rng.random() < late else "present"
                 at = s.start + timedelta(minutes=20 if status == "late" else -5)
                 records.append((uid, s.number, status, ts(at), status, "button", ts(at)))
+                if rng.random() < 0.6:
+                    rating = rng.choices(range(1, 6), weights=[1, 2, 4 + s.number % 3, 6, 5])[0]
+                    ratings.append((s.number, uid, country, group, rating, ts(s.end)))
     async with repo.db.transaction() as db:
         await db.write_many(
             "INSERT INTO participants (user_id, language, country, zone, grp, first_name,"
@@ -71,6 +75,9 @@ async def seed(repo: Repository, schedule: Schedule, users: int, rng: random.Ran
         await db.write_many(
             "INSERT INTO attendance (user_id, session_number, status, checked_in_at,"
             " checkin_status, method, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)", records)
+        await db.write_many(
+            "INSERT INTO session_feedback (session_number, user_id, country, grp, language,"
+            " rating, answered_at) VALUES (?, ?, ?, ?, 'en', ?, ?)", ratings)
     goals = repo.goals
     for n, country in enumerate(codes):
         members = [FIRST + i for i in range(7 * len(codes)) if i % len(codes) == n]

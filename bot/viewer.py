@@ -102,6 +102,10 @@ class Viewer:
     def locale(self) -> str:
         return BABEL_LOCALES.get(self.lang, self.lang)
 
+    @property
+    def number_locale(self) -> str:
+        return NUMBER_LOCALES.get(self.lang, self.lang)
+
     def time(self, when: datetime, zone: str | None = None) -> str:
         return _time(when, zone or self.zone, self.locale)
 
@@ -123,11 +127,11 @@ class Viewer:
         return _city(zone, self.lang)
 
     def number(self, n: float) -> str:
-        return format_decimal(n, locale=NUMBER_LOCALES.get(self.lang, self.lang))
+        return format_decimal(n, locale=self.number_locale)
 
     def percent(self, share: float) -> str:
         """A share (0.625) as the locale writes it: 62.5%, 62,5 %, 62,5%; at most a decimal."""
-        return format_percent(round(share, 3), locale=NUMBER_LOCALES.get(self.lang, self.lang),
+        return format_percent(round(share, 3), locale=self.number_locale,
                               decimal_quantization=False)
 
     def labelled(self, label: str, value: str) -> str:

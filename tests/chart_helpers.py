@@ -1,5 +1,6 @@
 """Shared data for the chart tests: a few people and check-ins whose figures are computed by
-hand in tests/test_charts_rules.py, goal records, a viewer, the size of a PNG."""
+hand in tests/test_charts_rules.py, goal records, feedback answers, a viewer, the size of a
+PNG; for the end-to-end tests, a staff member and a chart pressed in /stats."""
 
 from __future__ import annotations
 
@@ -7,11 +8,15 @@ import struct
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
+from bot.emulator import BotAPIEmulator, BotMessage, FakeUser
 from bot.i18n import I18n
 from bot.models import Participant
+from bot.services import Services
 from bot.storage.attendance import Record
+from bot.storage.feedback import FeedbackRow
 from bot.storage.goals import Goal, Step
 from bot.viewer import Viewer
+from tests.helpers import ORGANIZER_ID
 
 START = datetime(2021, 1, 1, tzinfo=UTC)
 S = {n: datetime(2021, m, d, 14, tzinfo=UTC)
@@ -58,6 +63,11 @@ def step(sid: int, gid: int, done: bool) -> Step:
     return Step(sid, gid, "s", None, None, None, done, None, START)
 
 
+def answer(session: int, uid: int, country: str | None, rating: int,
+           comment: str | None = None) -> FeedbackRow:
+    return FeedbackRow(session, uid, country, "core", "en", rating, comment, S[3])
+
+
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
@@ -66,3 +76,23 @@ def png_size(png: bytes) -> tuple[int, int]:
     assert png.startswith(PNG) and png[12:16] == b"IHDR"
     width, height = struct.unpack(">II", png[16:24])
     return width, height
+
+
+async def staff(bot: Services, emulator: BotAPIEmulator, uid: int, lang: str,
+                countries: str = "") -> FakeUser:
+    """A facilitator in no group (limited to the given countries, if any)."""
+    user = emulator.user(uid, lang, f"Staff{uid}")
+    await user.send("/start")
+    await bot.repo.participants.update(uid, bot.clock.now(), grp=None)  # staff only
+    await emulator.user(ORGANIZER_ID, "en").send(f"/grant facilitator {uid} {countries}")
+    await bot.join()  # the grant notice
+    return user
+
+
+async def picture(emulator: BotAPIEmulator, user: FakeUser, button: str) -> BotMessage:
+    """Press a /stats button: one photo of the phone size comes back."""
+    (photo,) = await user.press(button, timeout=30)  # drawing takes a moment on a busy machine
+    assert photo.media == "photo", photo.text
+    assert photo.file_id is not None
+    assert png_size(emulator.files[photo.file_id].content) == (960, 1200)
+    return photo

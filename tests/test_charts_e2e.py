@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.clock import FakeClock
-from bot.emulator import BotAPIEmulator, BotMessage, FakeUser
+from bot.emulator import BotAPIEmulator
 from bot.services import Services
-from tests.chart_helpers import png_size
+from tests.chart_helpers import picture, staff
 from tests.helpers import ORGANIZER_ID, core_members
 
 S = {n: datetime(2021, m, d, 14, tzinfo=UTC)
@@ -22,17 +22,18 @@ CHECKINS = {  # session -> (user, status)
     3: [(101, "present"), (102, "present"), (103, "late"), (201, "present"), (202, "present")],
 }
 BUTTONS = {"en": ["📊 Attendance by country", "📈 The program so far",
-                  "🎯 Goals of the core groups"],
+                  "🎯 Goals of the core groups", "⭐ Session feedback"],
            "es": ["📊 Asistencia por país", "📈 El programa hasta ahora",
-                  "🎯 Objetivos de los grupos núcleo"],
+                  "🎯 Objetivos de los grupos núcleo", "⭐ Opiniones sobre las sesiones"],
            "fr": ["📊 Présence par pays", "📈 Le programme à ce jour",
-                  "🎯 Objectifs des groupes centraux"],
+                  "🎯 Objectifs des groupes centraux", "⭐ Avis sur les sessions"],
            "pt": ["📊 Presença por país", "📈 O programa até agora",
-                  "🎯 Objetivos dos grupos centrais"]}
+                  "🎯 Objetivos dos grupos centrais", "⭐ Avaliações das sessões"]}
 
 
 async def seed(bot: Services) -> None:
-    """Ghana (3) and Peru (2) core members, their check-ins, and goals with a closed review."""
+    """Ghana (3) and Peru (2) core members, their check-ins, goals with a closed review, and
+    three ratings of session 3."""
     await core_members(bot, GH + PE)
     for uid in GH:
         await bot.repo.participants.update(uid, bot.clock.now(), country="GH")
@@ -52,24 +53,9 @@ async def seed(bot: Services) -> None:
     for uid, rating in zip(GH, ("achieved", "partly", "not_achieved"), strict=True):
         await goals.rate(farms, rating, uid, S[3])  # type: ignore[arg-type]
     await goals.close_review("GH", None, S[3])
-
-
-async def staff(bot: Services, emulator: BotAPIEmulator, uid: int, lang: str,
-                countries: str = "") -> FakeUser:
-    user = emulator.user(uid, lang, f"Staff{uid}")
-    await user.send("/start")
-    await bot.repo.participants.update(uid, bot.clock.now(), grp=None)  # staff only
-    await emulator.user(ORGANIZER_ID, "en").send(f"/grant facilitator {uid} {countries}")
-    await bot.join()  # the grant notice
-    return user
-
-
-async def picture(emulator: BotAPIEmulator, user: FakeUser, button: str) -> BotMessage:
-    (photo,) = await user.press(button, timeout=30)  # drawing takes a moment on a busy machine
-    assert photo.media == "photo", photo.text
-    assert photo.file_id is not None
-    assert png_size(emulator.files[photo.file_id].content) == (960, 1200)
-    return photo
+    for uid, country, rating in ((101, "GH", 5), (102, "GH", 4), (201, "PE", 3)):
+        await bot.repo.feedback.rate(uid, 3, rating, country=country, group="core",
+                                     language="en", now=AFTER_S3)
 
 
 async def test_charts_in_four_languages(bot: Services, emulator: BotAPIEmulator,
@@ -109,13 +95,11 @@ async def test_charts_in_four_languages(bot: Services, emulator: BotAPIEmulator,
         "Brazil: no goals yet.",
         "Dominican Republic: no goals yet.",
     ]
+    feedback = await picture(emulator, organizer, BUTTONS["en"][3])
+    assert feedback.text.splitlines()[3:] == [
+        "Overall: 4.0 of 5 from 3 answers; 67% rated 4 or 5."]
 
-    titles = {"es": ["Asistencia por país", "El programa hasta ahora",
-                     "Objetivos de los grupos núcleo"],
-              "fr": ["Présence par pays", "Le programme à ce jour",
-                     "Objectifs des groupes centraux"],
-              "pt": ["Presença por país", "O programa até agora",
-                     "Objetivos dos grupos centrais"]}
+    titles = {lang: [b.split(" ", 1)[1] for b in buttons] for lang, buttons in BUTTONS.items()}
     for uid, lang in ((301, "es"), (302, "fr"), (303, "pt")):
         user = await staff(bot, emulator, uid, lang)
         (menu,) = await user.send("/stats")
@@ -123,7 +107,8 @@ async def test_charts_in_four_languages(bot: Services, emulator: BotAPIEmulator,
         for button, title in zip(BUTTONS[lang], titles[lang], strict=True):
             photo = await picture(emulator, user, button)
             assert photo.text.splitlines()[0] == title
-    es = emulator.user(301).messages[-3].text.splitlines()
+            assert len(photo.text) <= 1024
+    es = emulator.user(301).messages[-4].text.splitlines()
     assert es[3:5] == ["Sesión 3 (24 mar):",
                        "Ghana: 3 de 3 registraron asistencia (100\xa0%), 1 con retraso; todas "
                        "las sesiones hasta ahora: 50\xa0%"]  # Babel's no-break space
@@ -152,6 +137,9 @@ async def test_facilitator_limited_to_ghana_sees_only_ghana(
         "Ghana: 1 goal (In progress: 1); action steps done: 50% (1 of 2); closing review: "
         "50% achieved.",
     ]
+    feedback = await picture(emulator, gifty, BUTTONS["en"][3])
+    assert feedback.text.splitlines()[3:] == [
+        "Overall: 4.5 of 5 from 2 answers; 100% rated 4 or 5."]  # Ghana's two
     assert not any("Peru" in m.text for m in gifty.messages)
 
 
@@ -176,6 +164,6 @@ async def test_participants_refused_group_chats_and_nothing_to_draw(
     (nothing,) = await organizer.press(BUTTONS["en"][0])
     assert nothing.text == ("There is no attendance to draw yet: no session has started, or "
                             "nobody was expected.")
-    assert await organizer.press_data("st:feedback", expect=0) == []  # no such chart (yet)
+    assert await organizer.press_data("st:nosuch", expect=0) == []  # no such chart
     assert organizer.callback_answers[-1]["text"] == (
         "This button no longer works. Please start again.")

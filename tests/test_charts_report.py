@@ -25,6 +25,9 @@ async def test_report_writes_the_charts_and_a_pdf(tmp_path: Path) -> None:
         for r in RECORDS:
             await repo.attendance.check_in(r.user_id, r.session_number, "present", "button",
                                            S[r.session_number])
+        for uid, rating in ((1, 5), (4, 3)):
+            await repo.feedback.rate(uid, 1, rating, country="GH", group="core",
+                                     language="fr", now=S[2])
     finally:
         await repo.close()
 
@@ -41,10 +44,10 @@ async def test_report_writes_the_charts_and_a_pdf(tmp_path: Path) -> None:
     # No goals yet: that chart is left out and the PDF says why.
     assert stdout.decode().splitlines() == [
         f"wrote {out / 'attendance.png'}", f"wrote {out / 'program.png'}",
-        f"wrote {out / 'report.pdf'}"]
-    for name in ("attendance.png", "program.png"):
+        f"wrote {out / 'feedback.png'}", f"wrote {out / 'report.pdf'}"]
+    for name in ("attendance.png", "program.png", "feedback.png"):
         assert png_size((out / name).read_bytes()) == (960, 1200)
     pdf = (out / "report.pdf").read_bytes()
     assert pdf.startswith(b"%PDF-")
-    assert len(re.findall(rb"/Type /Page\b", pdf)) >= 4  # cover, then one page per chart
+    assert len(re.findall(rb"/Type /Page\b", pdf)) >= 5  # cover, then one page per chart
     assert b"/Lang (fr)" in pdf

@@ -1,9 +1,9 @@
 """The charts staff can ask for, one entry each: how to load its numbers, whether there is
 anything to draw, the picture, its caption and its table for the partners' report.
 
-A new chart (session feedback, once its store exists) is one more Chart in CHARTS: a loader
-reading the store within the scope, a pure function for the numbers, a draw function, a
-caption and a table. /stats, its buttons and `python -m bot report` follow the list.
+A new chart is one more Chart in CHARTS: a loader reading the store within the scope, a pure
+function for the numbers, a draw function, a caption and a table. /stats, its buttons and
+`python -m bot report` follow the list.
 """
 
 from __future__ import annotations
@@ -121,6 +121,12 @@ async def load_goals(scope: Scope) -> rules.GoalNumbers:
                               await store.ratings(), members, set(await store.closed_reviews()))
 
 
+async def load_feedback(scope: Scope) -> rules.FeedbackNumbers:
+    """The answers of people whose country the viewer may see (as /feedback shows them)."""
+    rows = [r for r in await scope.repo.feedback.ratings() if scope.sees(r.country)]
+    return await asyncio.to_thread(rules.feedback_numbers, scope.schedule, rows)
+
+
 CHARTS: list[Chart[Any]] = [
     Chart("attendance", "📊", load_attendance, lambda n: n.empty, draw.attendance_png,
           texts.attendance_caption, texts.attendance_table),
@@ -128,5 +134,7 @@ CHARTS: list[Chart[Any]] = [
           texts.program_caption, texts.program_table),
     Chart("goals", "🎯", load_goals, lambda n: n.empty, draw.goals_png,
           texts.goals_caption, texts.goals_table),
+    Chart("feedback", "⭐", load_feedback, lambda n: n.empty, draw.feedback_png,
+          texts.feedback_caption, texts.feedback_table),
 ]
 BY_KEY = {c.key: c for c in CHARTS}

@@ -28,7 +28,13 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from bot.charts import texts
-from bot.charts.rules import GROUPS, AttendanceNumbers, GoalNumbers, ProgramNumbers
+from bot.charts.rules import (
+    GROUPS,
+    AttendanceNumbers,
+    FeedbackNumbers,
+    GoalNumbers,
+    ProgramNumbers,
+)
 from bot.models import Group
 from bot.schedule import Schedule
 from bot.storage.goals import STATUSES
@@ -49,6 +55,13 @@ STATUS_STYLE = {  # face colour, hatch
     "dropped": ("#999999", "xx"),
 }
 ACHIEVED = "#009E73"
+RATING_STYLE = {  # 1 (poor) to 5 (excellent): face colour, hatch
+    1: ("#D55E00", "xx"),
+    2: ("#E69F00", "//"),
+    3: ("#F0E442", ""),
+    4: ("#56B4E9", "\\\\"),
+    5: ("#0072B2", ""),
+}
 HALO = {"facecolor": "white", "edgecolor": "none", "pad": 1, "alpha": 0.85}  # behind figures
 STYLE: dict[RcKeyType, Any] = {
     "font.size": 15, "axes.titlesize": 16, "axes.titleweight": "bold", "axes.labelsize": 15,
@@ -301,3 +314,45 @@ def _share_axis(v: Viewer, ax: Axes, names: list[str], slots: int, title: str) -
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_locator(FixedLocator([0, 0.5, 1.0]))
     _percent_axis(v, ax.xaxis.set_major_formatter)
+
+
+# session feedback --------------------------------------------------------------------------
+
+
+def feedback_png(v: Viewer, schedule: Schedule, n: FeedbackNumbers) -> bytes:
+    labels = texts.feedback_labels(v)
+    names = [f"{s.session.number} · {texts.numeric_date(v, s.session.start)}"
+             for s in n.sessions]
+    beside = [texts.feedback_beside(v, s) for s in n.sessions]
+    ys = list(range(len(names)))
+    with _canvas() as fig:
+        legend = [Patch(facecolor=colour, hatch=hatch, edgecolor=INK, label=f"{rating} ★")
+                  for rating, (colour, hatch) in RATING_STYLE.items()]
+        top = _header(fig, labels["title"], labels["subtitle"], legend) - 6
+        fig.text(PAD / WIDTH, top / HEIGHT, labels["axis"], ha="left", va="top", fontsize=14,
+                 weight="bold")  # above the session labels
+        top -= 36
+        left = PAD + max(_width(fig, names, 14), 40) + 12
+        right = _width(fig, beside, 13, "bold") + 16
+        width = WIDTH - PAD - right - left
+        height = min(top - 60, 130 * len(names))  # a few sessions: bars of a usual size
+        ax = fig.add_axes(_rect(left, top - height, width, height))
+        figure = _width(fig, [texts.pct(v, 0.88)], 12, "bold") + 14  # room a figure needs
+        start = [0.0] * len(ys)
+        for rating, (colour, hatch) in RATING_STYLE.items():
+            shares = [s.share(rating) for s in n.sessions]
+            ax.barh(ys, shares, left=start, height=0.6, color=colour, hatch=hatch,
+                    edgecolor=INK, linewidth=0.8)
+            for y, x0, share in zip(ys, start, shares, strict=True):
+                if share * width >= figure:  # the figure fits inside its part of the bar
+                    ax.text(x0 + share / 2, y, texts.pct(v, share), ha="center", va="center",
+                            fontsize=12, weight="bold", bbox=HALO)
+            start = [a + b for a, b in zip(start, shares, strict=True)]
+        for y, text in zip(ys, beside, strict=True):
+            ax.text(1.02, y, text, ha="left", va="center", fontsize=13, weight="bold",
+                    clip_on=False)
+        _bars_axis(ax, names, len(names), "")
+        ax.set_xlim(0, 1)
+        ax.xaxis.set_major_locator(FixedLocator([0, 0.25, 0.5, 0.75, 1.0]))
+        _percent_axis(v, ax.xaxis.set_major_formatter)
+        return _png(fig)

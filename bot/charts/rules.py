@@ -2,7 +2,9 @@
 
 Attendance counts come from bot.attendance.rules, the same functions that fill the attendance
 export's "By country" and "By group" sheets; goal figures from bot.goals.rules, as /goals all
-and /review show them. The people given are already limited to the viewer's countries.
+and /review show them; feedback figures from bot.feedback.rules, as /feedback N and the
+feedback export's summary show them. The people and answers given are already limited to the
+viewer's countries.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.attendance.rules import Tally, roll, session_tallies
+from bot.feedback.rules import RATINGS, summarize
 from bot.goals.rules import Answers, ReviewBoard, group_progress, review_board, status_counts
 from bot.models import Group, Participant
 from bot.schedule import Schedule, Session
 from bot.storage.attendance import Record
+from bot.storage.feedback import FeedbackRow
 from bot.storage.goals import Goal, Status, Step
 
 Country = str | None  # None: people whose country is not one of the program's
@@ -154,3 +158,78 @@ def goal_numbers(countries: Sequence[str], goals: Sequence[Goal],
     board = review_board(countries, mine, answers, members,
                          [c for c in closed if c in countries])
     return GoalNumbers(list(countries), per_country, board)
+
+
+# session feedback ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionRatings:
+    session: Session
+    counts: dict[int, int]  # rating 1..5 -> answers
+
+    @property
+    def answers(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def mean(self) -> float:
+        return sum(r * n for r, n in self.counts.items()) / self.answers
+
+    def share(self, rating: int) -> float:
+        return self.counts[rating] / self.answers
+
+    @property
+    def top_share(self) -> float:
+        """The share of answers rating the session 4 or 5."""
+        return (self.counts[4] + self.counts[5]) / self.answers
+
+
+@dataclass(frozen=True)
+class FeedbackNumbers:
+    sessions: list[SessionRatings]  # with at least one answer, in schedule order
+
+    @property
+    def answers(self) -> int:
+        return sum(s.answers for s in self.sessions)
+
+    @property
+    def mean(self) -> float | None:
+        """Over every answer (a session with more answers weighs more)."""
+        if not self.answers:
+            return None
+        return sum(r * n for s in self.sessions for r, n in s.counts.items()) / self.answers
+
+    @property
+    def top_share(self) -> float | None:
+        """The share of every answer rating its session 4 or 5."""
+        if not self.answers:
+            return None
+        return sum(s.counts[4] + s.counts[5] for s in self.sessions) / self.answers
+
+    def best(self) -> SessionRatings:
+        """The highest mean; on a tie, the one with more answers, then the earlier one."""
+        return max(self.sessions, key=lambda s: (s.mean, s.answers))
+
+    def lowest(self) -> SessionRatings:
+        """The lowest mean; on a tie, the one with more answers, then the earlier one."""
+        return min(self.sessions, key=lambda s: (s.mean, -s.answers))
+
+    @property
+    def empty(self) -> bool:
+        return not self.sessions
+
+
+def feedback_numbers(schedule: Schedule, rows: Iterable[FeedbackRow]) -> FeedbackNumbers:
+    """Per session with answers: the count of each rating (as /feedback N counts them).
+    Answers to a session no longer in schedule.json are left out: there is nothing to name."""
+    by_session: dict[int, list[FeedbackRow]] = {}
+    for r in rows:
+        by_session.setdefault(r.session, []).append(r)
+    sessions = []
+    for session in schedule.sessions:
+        if mine := by_session.get(session.number):
+            counts = summarize(mine, []).distribution
+            if any(counts.values()):
+                sessions.append(SessionRatings(session, {k: counts[k] for k in RATINGS}))
+    return FeedbackNumbers(sessions)

@@ -9,17 +9,20 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 from html import escape, unescape
+from typing import Literal
 
 from babel.dates import format_skeleton
-from babel.numbers import format_percent
+from babel.numbers import format_decimal, format_percent
 
 from bot.attendance.rules import Tally
 from bot.charts.rules import (
     GROUPS,
     AttendanceNumbers,
     Country,
+    FeedbackNumbers,
     GoalNumbers,
     ProgramNumbers,
+    SessionRatings,
     total,
 )
 from bot.goals.texts import status_label
@@ -35,17 +38,22 @@ Table = tuple[list[str], list[list[str]]]
 
 def pct(v: Viewer, share: float | None) -> str:
     """72 % in the viewer's locale (whole percent); a dash when there is nothing to count."""
-    return "—" if share is None else format_percent(share, locale=v.lang)
+    return "—" if share is None else format_percent(share, locale=v.number_locale)
 
 
 def short_date(v: Viewer, when: datetime) -> str:
     """'Mar 24', '24 mars': the locale's own order, in the viewer's zone."""
-    return format_skeleton("MMMd", when.astimezone(v.tz), locale=v.lang)
+    return format_skeleton("MMMd", when.astimezone(v.tz), locale=v.locale)
+
+
+def mean(v: Viewer, value: float) -> str:
+    """A mean rating with one decimal, as /feedback writes it: 4.2, 4,2."""
+    return format_decimal(value, format="0.0", locale=v.number_locale)
 
 
 def numeric_date(v: Viewer, when: datetime) -> str:
     """'3/24', '24/03': a compact date for a chart's axis."""
-    return format_skeleton("Md", when.astimezone(v.tz), locale=v.lang)
+    return format_skeleton("Md", when.astimezone(v.tz), locale=v.locale)
 
 
 def place(v: Viewer, schedule: Schedule, code: Country) -> str:
@@ -91,6 +99,7 @@ def chart_titles(v: Viewer) -> dict[str, str]:
         "attendance": _("Attendance by country"),
         "program": _("The program so far"),
         "goals": _("Goals of the core groups"),
+        "feedback": _("Session feedback"),
     }
 
 
@@ -120,6 +129,7 @@ def nothing_to_draw(v: Viewer, key: str) -> str:
     _ = v.tr.gettext
     return {
         "goals": _("No core group has goals yet: there is nothing to draw."),
+        "feedback": _("Nobody has rated a session yet: there is nothing to draw."),
     }.get(key) or _("There is no attendance to draw yet: no session has started, or nobody "
                     "was expected.")
 
@@ -269,6 +279,59 @@ def goals_table(v: Viewer, schedule: Schedule, n: GoalNumbers) -> Table:
     return header, rows
 
 
+# session feedback --------------------------------------------------------------------------
+
+
+def feedback_caption(v: Viewer, schedule: Schedule, n: FeedbackNumbers) -> str:
+    _ = v.tr.gettext
+    lines = ["<b>" + escape(chart_titles(v)["feedback"]) + "</b>",
+             _("Ratings from 1 (poor) to 5 (excellent) by the people who checked in. The "
+               "comments are in /feedback."), ""]
+    lines.append(v.tr.ngettext(
+        "Overall: {mean} of 5 from {n} answer; {percent} rated 4 or 5.",
+        "Overall: {mean} of 5 from {n} answers; {percent} rated 4 or 5.",
+        n.answers).format(mean=mean(v, n.mean or 0.0), n=v.number(n.answers),
+                          percent=pct(v, n.top_share)))
+    if len(n.sessions) > 1:
+        best, low = n.best(), n.lowest()
+        lines.append(_rated(v, "latest", n.sessions[-1]))
+        if mean(v, best.mean) == mean(v, low.mean):  # as the reader sees them
+            lines.append(_("Every session has the same mean."))
+        else:
+            lines += [_rated(v, "highest", best), _rated(v, "lowest", low)]
+    return fit(lines)
+
+
+def _rated(v: Viewer, which: Literal["latest", "highest", "lowest"], s: SessionRatings
+           ) -> str:
+    ngettext, n = v.tr.ngettext, s.answers
+    match which:
+        case "latest":
+            template = ngettext("Latest: {session}, {mean} of 5 from {n} answer.",
+                                "Latest: {session}, {mean} of 5 from {n} answers.", n)
+        case "highest":
+            template = ngettext("Highest rated: {session}, {mean} of 5 from {n} answer.",
+                                "Highest rated: {session}, {mean} of 5 from {n} answers.", n)
+        case "lowest":
+            template = ngettext("Lowest rated: {session}, {mean} of 5 from {n} answer.",
+                                "Lowest rated: {session}, {mean} of 5 from {n} answers.", n)
+    return template.format(session=escape(session_label(v, s.session)), mean=mean(v, s.mean),
+                           n=v.number(n))
+
+
+def feedback_table(v: Viewer, schedule: Schedule, n: FeedbackNumbers) -> Table:
+    _ = v.tr.gettext
+    rows = [[str(s.session.number), short_date(v, s.session.start), v.number(s.answers),
+             mean(v, s.mean), pct(v, s.top_share)] for s in n.sessions]
+    return [_("Session"), _("Date"), _("Answers"), _("Mean"), _("Rated 4 or 5")], rows
+
+
+def feedback_beside(v: Viewer, s: SessionRatings) -> str:
+    """Drawn beside a session's bar: '4.2 · 12 answers'."""
+    return v.tr.ngettext("{mean} · {n} answer", "{mean} · {n} answers", s.answers).format(
+        mean=mean(v, s.mean), n=v.number(s.answers))
+
+
 # labels drawn on the charts (plain text) -----------------------------------------------------
 
 
@@ -295,3 +358,11 @@ def goals_labels(v: Viewer) -> dict[str, str]:
             "statuses": _("Goals by status"), "review": _("Closing review: achieved"),
             "not_closed": _("not closed yet"), "no_steps": _("no steps yet"),
             **{s: status_label(v, s) for s in STATUSES}}
+
+
+def feedback_labels(v: Viewer) -> dict[str, str]:
+    _ = v.tr.gettext
+    return {"title": chart_titles(v)["feedback"],
+            "subtitle": _("Share of the answers per rating, from 1 (poor) to 5 (excellent). "
+                          "Beside each bar: the mean and the number of answers."),
+            "axis": _("Session and date")}

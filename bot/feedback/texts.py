@@ -42,7 +42,7 @@ def rated(v: Viewer, session: Session, rating: int, had_comment: bool) -> str:
     ask = (_("Your earlier comment stays unless you send a new one. Or press Skip.")
            if had_comment else
            _("Anything to add? Send a short comment (up to {max} characters), or press Skip.")
-           .format(max=format_decimal(COMMENT_MAX, locale=v.lang)))
+           .format(max=v.number(COMMENT_MAX)))
     return "\n".join([
         _("Thank you! Session {n}: {stars} ({rating} of 5).").format(
             n=session.number, stars=stars(rating), rating=rating),
@@ -62,8 +62,8 @@ def comment_saved(v: Viewer) -> str:
 
 def comment_too_long(v: Viewer, length: int) -> str:
     return v.tr.gettext("Please keep it to {max} characters (this one has {length}), or "
-                        "press Skip.").format(max=format_decimal(COMMENT_MAX, locale=v.lang),
-                                              length=format_decimal(length, locale=v.lang))
+                        "press Skip.").format(max=v.number(COMMENT_MAX),
+                                              length=format_decimal(length, locale=v.number_locale))
 
 
 def comment_not_text(v: Viewer) -> str:
@@ -85,7 +85,7 @@ def refusal(v: Viewer, why: Answerable) -> str:
 
 
 def _decimal(v: Viewer, value: float) -> str:
-    return format_decimal(value, format="0.0", locale=v.lang)
+    return format_decimal(value, format="0.0", locale=v.number_locale)
 
 
 def _bar(count: int, total: int) -> str:
@@ -104,7 +104,7 @@ def summary(v: Viewer, schedule: Schedule, session: Session, s: Summary) -> list
         head.append(_("No answers yet."))
         return ["\n".join(head)]
     head.append(v.tr.ngettext("{n} answer · mean {mean} of 5", "{n} answers · mean {mean} of 5",
-                              s.count).format(n=format_decimal(s.count, locale=v.lang),
+                              s.count).format(n=format_decimal(s.count, locale=v.number_locale),
                                               mean=_decimal(v, s.mean)))
     head += [f"{r} ★ {_bar(s.distribution[r], s.count)} {s.distribution[r]}"
              for r in reversed(RATINGS)]

@@ -61,7 +61,7 @@ def _staff_descriptions(v: Viewer) -> dict[str, str]:
         "broadcasts": _("Announcements sent and scheduled"),
         "review": _("Closing review of the goals"),
         "coaching": _("Core groups' coaching hours"),
-        "stats": _("Charts of attendance and goals"),
+        "stats": _("Charts of attendance, goals and session feedback"),
         "materials": _("Attach slides, recordings and links to a session"),
         "feedback": _("How participants rated a session"),
         "questions": _("Questions to the organizers waiting for an answer"),
@@ -98,7 +98,8 @@ def _facilitator_section(v: Viewer) -> list[str]:
         _("/review: the closing review; you can open it before the last session"),
         _("/coaching: every core group's coaching; /coaching GH polls times for Ghana's, "
           "books one, moves or cancels it"),
-        _("/stats: charts of attendance and goals for your countries, as pictures"),
+        _("/stats: charts of attendance, goals and session feedback for your countries, as "
+          "pictures"),
         _("/materials 3: attach files and links to session 3 (its participants get them "
           "when it ends); list or remove them"),
         _("/feedback 3 (or /feedback 3 GH): how participants rated session 3, by country, with "

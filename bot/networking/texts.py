@@ -34,12 +34,12 @@ class Entry:
 
 
 def number(v: Viewer, n: int) -> str:
-    return format_decimal(n, locale=v.lang)
+    return format_decimal(n, locale=v.number_locale)
 
 
 def topics(v: Viewer, schedule: Schedule, keys: Iterable[str]) -> str:
     names = [t.label(v.lang) for k in keys if (t := schedule.networking.topic(k)) is not None]
-    return escape(format_list(names, locale=v.lang)) if names else "—"
+    return escape(format_list(names, locale=v.locale)) if names else "—"
 
 
 def language_names(v: Viewer, codes: Iterable[str]) -> str:
@@ -49,7 +49,7 @@ def language_names(v: Viewer, codes: Iterable[str]) -> str:
             names.append(Locale.parse(code).get_display_name(v.lang) or code)
         except (ValueError, TypeError):
             names.append(code)
-    return escape(format_list(names, locale=v.lang)) if names else "—"
+    return escape(format_list(names, locale=v.locale)) if names else "—"
 
 
 def country_label(v: Viewer, schedule: Schedule, code: str | None) -> str:

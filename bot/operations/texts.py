@@ -33,8 +33,8 @@ def _size(v: Viewer, size: int) -> str:
     _ = v.tr.gettext
     if size >= 1024 * 1024:
         return _("{size} MB").format(size=format_decimal(round(size / 1024 / 1024, 1),
-                                                        locale=v.lang))
-    return _("{size} kB").format(size=format_decimal(round(size / 1024), locale=v.lang))
+                                                        locale=v.number_locale))
+    return _("{size} kB").format(size=format_decimal(round(size / 1024), locale=v.number_locale))
 
 
 def _when(v: Viewer, when: datetime) -> str:
@@ -57,7 +57,7 @@ def status_text(v: Viewer, r: StatusReport) -> str:
         lines.append("⚠️ " + _("Storage problem: {problem}").format(
             problem=escape(r.storage_problem)))
     def count(key: str) -> str:
-        return format_decimal(r.people.get(key, 0), locale=v.lang)
+        return format_decimal(r.people.get(key, 0), locale=v.number_locale)
 
     people = [
         _("core group: {count}").format(count=count("core")),
@@ -73,14 +73,14 @@ def status_text(v: Viewer, r: StatusReport) -> str:
         if r.jobs_total > len(r.jobs):
             more = r.jobs_total - len(r.jobs)
             lines.append(v.tr.ngettext("and {count} more", "and {count} more", more).format(
-                count=format_decimal(more, locale=v.lang)))
+                count=format_decimal(more, locale=v.number_locale)))
     else:
         lines.append(_("None."))
     waiting = r.pending.get("deliveries", 0) + r.pending.get("broadcasts", 0)
     lines += ["", "<b>" + _("Pending deliveries") + "</b>"]
     lines.append(_("Reminders and notices: {reminders} · broadcasts: {broadcasts}").format(
-        reminders=format_decimal(r.pending.get("deliveries", 0), locale=v.lang),
-        broadcasts=format_decimal(r.pending.get("broadcasts", 0), locale=v.lang),
+        reminders=format_decimal(r.pending.get("deliveries", 0), locale=v.number_locale),
+        broadcasts=format_decimal(r.pending.get("broadcasts", 0), locale=v.number_locale),
     ) if waiting else _("None."))
     lines += ["", "<b>" + _("Last errors") + "</b>"]
     if r.errors:
@@ -98,7 +98,7 @@ def error_notice(v: Viewer, kind: str, update_kind: str, seen: int) -> str:
         kind=f"<code>{escape(kind)}</code>", what=f"<code>{escape(update_kind)}</code>")
     count = v.tr.ngettext("Seen {count} time since the start.",
                           "Seen {count} times since the start.", seen).format(
-        count=format_decimal(seen, locale=v.lang))
+        count=format_decimal(seen, locale=v.number_locale))
     tail = _("The log has the details. More errors of this kind within the hour are not "
              "reported here; /status lists the last ones.")
     return f"{head}\n{count}\n{tail}"
