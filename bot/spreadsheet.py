@@ -85,7 +85,9 @@ def write_xlsx(path: Path, tables: Sequence[Table]) -> None:
                     if value is None or value == "":
                         continue
                     if isinstance(value, str):
-                        sheet.write_string(number, column, _ILLEGAL.sub("", value))
+                        if not value.isprintable():  # the fast check first: 1M cells
+                            value = _ILLEGAL.sub("", value)
+                        sheet.write_string(number, column, value)
                     elif isinstance(value, datetime):
                         sheet.write_datetime(number, column, _utc(value))
                     else:

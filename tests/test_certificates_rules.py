@@ -12,7 +12,8 @@ from PIL import Image
 from pypdf import PdfReader
 
 from bot.certificates import rules, texts
-from bot.certificates.document import render, unprintable
+from bot.certificates.document import unprintable
+from bot.certificates.pdf import render
 from bot.i18n import I18n
 from bot.models import Participant
 from bot.schedule import Schedule, parse_schedule
@@ -203,7 +204,7 @@ def test_names_the_fonts_cannot_print_are_told() -> None:
 
 @pytest.mark.parametrize("lang", ["en", "es", "fr", "pt"])
 def test_the_title_fits_on_one_line_in_every_language(i18n: I18n, lang: str) -> None:
-    from bot.certificates.document import TITLE_WIDTH, _Certificate, _fit
+    from bot.certificates.pdf import TITLE_WIDTH, _Certificate, _fit
 
     pdf = _Certificate()
     pdf.add_page()

@@ -20,7 +20,6 @@ from telegram.ext import Application
 
 from bot import jobs
 from bot.certificates import rules, texts
-from bot.certificates.document import render
 from bot.certificates.keyboards import confirm_keyboard
 from bot.certificates.rules import Standing
 from bot.context import BotContext
@@ -44,6 +43,8 @@ def views(i18n: I18n, c: Certificate) -> list[Viewer]:
 
 def pdf(schedule: Schedule, i18n: I18n, c: Certificate) -> bytes:
     """The certificate's document, from what it recorded at issue (the same every time)."""
+    from bot.certificates.pdf import render  # fpdf2 loads with the first certificate
+
     return render(texts.document(views(i18n, c), schedule, c))
 
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any, Generic, TypeVar
 
-from bot.charts import draw, rules, texts
+from bot.charts import rules, texts
 from bot.membership import Member, may_act_on
 from bot.models import Participant
 from bot.schedule import Schedule
@@ -127,14 +127,27 @@ async def load_feedback(scope: Scope) -> rules.FeedbackNumbers:
     return await asyncio.to_thread(rules.feedback_numbers, scope.schedule, rows)
 
 
+def _drawn(name: str) -> Callable[[Viewer, Schedule, Any], bytes]:
+    """bot.charts.draw's function, imported when first drawn: matplotlib takes half a second
+    to import, which the bot's start-up need not pay."""
+
+    def draw_png(v: Viewer, schedule: Schedule, numbers: Any) -> bytes:
+        from bot.charts import draw
+
+        png: bytes = getattr(draw, name)(v, schedule, numbers)
+        return png
+
+    return draw_png
+
+
 CHARTS: list[Chart[Any]] = [
-    Chart("attendance", "📊", load_attendance, lambda n: n.empty, draw.attendance_png,
+    Chart("attendance", "📊", load_attendance, lambda n: n.empty, _drawn("attendance_png"),
           texts.attendance_caption, texts.attendance_table),
-    Chart("program", "📈", load_program, lambda n: n.empty, draw.program_png,
+    Chart("program", "📈", load_program, lambda n: n.empty, _drawn("program_png"),
           texts.program_caption, texts.program_table),
-    Chart("goals", "🎯", load_goals, lambda n: n.empty, draw.goals_png,
+    Chart("goals", "🎯", load_goals, lambda n: n.empty, _drawn("goals_png"),
           texts.goals_caption, texts.goals_table),
-    Chart("feedback", "⭐", load_feedback, lambda n: n.empty, draw.feedback_png,
+    Chart("feedback", "⭐", load_feedback, lambda n: n.empty, _drawn("feedback_png"),
           texts.feedback_caption, texts.feedback_table),
 ]
 BY_KEY = {c.key: c for c in CHARTS}
