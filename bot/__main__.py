@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.config import LANGUAGES, TOKEN_MISSING, Settings, SettingsError, load_settings
 from bot.i18n import CatalogError, I18n, catalog_problems
+from bot.redact import install as redact_token
 from bot.schedule import (
     Schedule,
     ScheduleError,
@@ -182,12 +183,26 @@ def _logging(settings: Settings) -> None:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
+def _check_database(database: Path | str) -> None:
+    """Open the database before anything else: StorageOpenError names DATABASE_PATH (or
+    DATABASE_URL) in one line, instead of a traceback after connecting to Telegram. (The
+    migrations run at start, as ever, and log there.)"""
+    from bot.storage.db import Database
+
+    async def probe() -> None:
+        await (await Database.open(database)).close()
+
+    asyncio.run(probe())
+
+
 def _run() -> int:
     from bot.app import setup_application
     from bot.runner import TokenRejected, run
 
     settings = load_settings()
     _logging(settings)
+    redact_token(settings.token or "")  # never in a log line or a printed traceback
+    _check_database(settings.database)
     app = setup_application(settings)
     try:
         return run(app, settings)
@@ -240,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
         return console.main(argv[1:])
     args = _parser().parse_args(argv)
     from bot.storage.copy import CopyError
-    from bot.storage.db import StorageUnavailable
+    from bot.storage.db import StorageOpenError
 
     try:
         if args.command == "check":
@@ -259,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in ("backup", "restore", "verify", "migrate-data"):
             return _copy(args.command, args)
         return _run()
-    except (SettingsError, ScheduleError, CatalogError, CopyError, StorageUnavailable) as exc:
+    except (SettingsError, ScheduleError, CatalogError, CopyError, StorageOpenError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -24,6 +24,7 @@ from bot.materials.jobs import build_jobs as materials_jobs
 from bot.networking.jobs import build_jobs as networking_jobs
 from bot.operations.jobs import build_jobs as backup_jobs
 from bot.people.jobs import build_jobs as people_jobs
+from bot.redact import install as redact_token
 from bot.reminders.jobs import build_jobs as reminder_jobs
 from bot.schedule import Schedule, load_schedule
 from bot.sender import Sender
@@ -62,6 +63,7 @@ def setup_application(
 ) -> Application:
     from handlers import register
 
+    redact_token(settings.token or "")  # never in a log line
     svc = Services(
         settings=settings,
         schedule=schedule or load_schedule(settings.schedule_path),

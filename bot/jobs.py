@@ -104,3 +104,30 @@ async def fire_due(app: Application, clock: Clock) -> list[str]:
     while _running:  # runs APScheduler started on its own (catch-up at start)
         await asyncio.gather(*list(_running), return_exceptions=True)
     return names
+
+
+def snapshot(app: Application) -> list[Any]:
+    """The scheduler's jobs as they are (APScheduler jobs), to put back with restore()."""
+    assert app.job_queue is not None
+    return list(app.job_queue.scheduler.get_jobs())
+
+
+def restore(app: Application, saved: list[Any]) -> None:
+    """Put the scheduler's jobs back exactly as they were in `saved` (after a failed rebuild:
+    the jobs it made go, the ones it cancelled come back)."""
+    assert app.job_queue is not None
+    scheduler = app.job_queue.scheduler
+    keep = {job.id for job in saved}
+    for job in scheduler.get_jobs():
+        if job.id not in keep:
+            job.remove()
+    for job in saved:
+        scheduler.add_job(
+            job.func, trigger=job.trigger, args=job.args, kwargs=job.kwargs, id=job.id,
+            name=job.name, misfire_grace_time=job.misfire_grace_time, coalesce=job.coalesce,
+            max_instances=job.max_instances, next_run_time=job.next_run_time,
+            replace_existing=True,
+        )
+        ptb_job = job.args[1] if len(job.args) > 1 else None
+        if ptb_job is not None and hasattr(ptb_job, "_removed"):
+            ptb_job._removed = False  # schedule_removal() marked it; it is back

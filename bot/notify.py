@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 
 from telegram.ext import Application
 
+from bot.faults import persist
 from bot.membership import covers
 from bot.models import Participant
 from bot.services import get_services
@@ -37,7 +38,9 @@ async def deliver(app: Application, people: Iterable[Participant], render: Rende
         if outcome.status == "sent":
             reached += 1
         elif outcome.status == "blocked":
-            await svc.repo.participants.update(user_id, svc.clock.now(), active=0)
+            await persist(lambda: svc.repo.participants.update(user_id, svc.clock.now(),
+                                                               active=0),
+                          keep_trying=svc.sender.alive, what=f"{user_id} inactive")
 
     await svc.sender.fan_out(list(targets), one)
     return reached

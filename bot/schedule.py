@@ -24,6 +24,12 @@ from bot.config import LANGUAGES
 
 Audience = Literal["core", "all"]
 
+# Bounds that keep every time the bot derives from the file representable: a file that passes
+# validation can always be planned (reminders, nudges), so /reload never half-applies.
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # sessions start within this window
+DAY_MINUTES = 24 * 60
+MAX_OFFSET_MINUTES = 30 * DAY_MINUTES  # a reminder at most 30 days before
+
 
 class ScheduleError(Exception):
     """One line: file, field path, problem."""
@@ -140,26 +146,30 @@ class Country(_Model):
 
 class Reminders(_Model):
     offsets_minutes: list[int] = Field(default_factory=lambda: [1440, 60, 0])
-    grace_minutes: int = Field(default=30, ge=0)
+    grace_minutes: int = Field(default=30, ge=0, le=DAY_MINUTES)
 
     @field_validator("offsets_minutes")
     @classmethod
     def _offsets(cls, value: list[int]) -> list[int]:
         if any(v < 0 for v in value):
             raise ValueError("offsets must be 0 or more minutes before the start")
+        if any(v > MAX_OFFSET_MINUTES for v in value):
+            raise ValueError(f"offsets must be at most {MAX_OFFSET_MINUTES} minutes (30 days)")
         if len(set(value)) != len(value):
             raise ValueError("offsets must not repeat")
         return sorted(value, reverse=True)
 
 
 class Checkin(_Model):
-    opens_minutes_before: int = Field(default=15, ge=0)
-    late_after_minutes: int = Field(default=15, ge=0)
+    opens_minutes_before: int = Field(default=15, ge=0, le=DAY_MINUTES)
+    late_after_minutes: int = Field(default=15, ge=0, le=DAY_MINUTES)
     certificate_threshold_percent: int = Field(default=80, ge=0, le=100)
 
 
 class GoalsConfig(_Model):
     nudge_days_before: int = Field(default=3, ge=0, le=60)
+    # A nudge the bot could not send on time (it was down) goes out at most this late.
+    nudge_grace_hours: int = Field(default=12, ge=0, le=72)
 
 
 class Signatory(_Model):
@@ -301,6 +311,8 @@ class Session(_Model):
     def _aware_utc(cls, value: datetime) -> datetime:
         if value.tzinfo is None:
             raise ValueError("needs a UTC offset, e.g. 2021-01-20T14:00:00Z")
+        if not FIRST_YEAR <= value.year < LAST_YEAR:  # checked first: no overflow below
+            raise ValueError(f"must be between {FIRST_YEAR} and {LAST_YEAR}")
         return value.astimezone(UTC)
 
     @field_validator("duration_minutes")
@@ -308,6 +320,8 @@ class Session(_Model):
     def _positive(cls, value: int) -> int:
         if value <= 0:
             raise ValueError("end before start: the duration must be more than 0 minutes")
+        if value > DAY_MINUTES:
+            raise ValueError(f"a session lasts at most 24 hours ({DAY_MINUTES} minutes)")
         return value
 
     @field_validator("title")
@@ -468,6 +482,8 @@ def _path(loc: tuple[int | str, ...]) -> str:
 def parse_schedule(data: object, source: str = "schedule.json") -> Schedule:
     try:
         return Schedule.model_validate(data)
+    except RecursionError:
+        raise ScheduleError(f"{source}: nested too deeply") from None
     except ValidationError as exc:
         err = exc.errors()[0]
         msg = err["msg"].removeprefix("Value error, ")
@@ -480,10 +496,14 @@ def load_schedule(path: Path | str) -> Schedule:
         raw = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ScheduleError(f"{path}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise ScheduleError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise ScheduleError(f"{path}: line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise ScheduleError(f"{path}: nested too deeply") from None
     schedule = parse_schedule(data, str(path))
     logo = schedule.certificates.logo_path(path)
     if logo is not None and not logo.is_file():

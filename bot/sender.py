@@ -18,12 +18,18 @@ Claim after the limiter: send(call, claim=...) hands the claim ("mark this recip
 sending") to the limiter, which runs it once, when it releases the first try and right before
 the request. So a crash can only leave the requests truly in flight uncertain, never the
 ones still queued.
+
+Storage faults (bot/faults.py): a claim the database cannot write raises StorageUnavailable
+out of send() with nothing sent. fan_out() then puts that recipient back, pauses every worker
+with backoff and tries again once the pause is over, so the work stays pending instead of
+draining through failures; deliver() writes outcomes with bot.faults.persist().
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal, Protocol
@@ -31,6 +37,7 @@ from typing import Literal, Protocol
 import httpx
 from telegram.error import (
     BadRequest,
+    ChatMigrated,
     Forbidden,
     NetworkError,
     RetryAfter,
@@ -38,6 +45,7 @@ from telegram.error import (
     TimedOut,
 )
 
+from bot.faults import Backoff, StorageUnavailable
 from bot.outbound import NotClaimed, Outbound, Priority
 
 log = logging.getLogger(__name__)
@@ -64,6 +72,7 @@ class Outcome:
     message_id: int | None = None
     error: str | None = None
     attempts: int = 1
+    migrated_to: int | None = None  # the group became this supergroup: send there instead
 
 
 def _surely_not_delivered(exc: TimedOut) -> bool:
@@ -93,6 +102,11 @@ class Sender:
         # Seconds to wait for one answer once the request left (None: the HTTP client's read
         # timeout decides). Time queued in the limiter does not count.
         self.timeout = timeout
+        self.storage_backoff = (0.2, 5.0)  # first and longest pause while storage fails
+
+    def alive(self) -> bool:
+        """Not stopping: work waiting for storage (bot/faults.py persist) keeps trying."""
+        return not self.stopping()
 
     async def send(self, call: Call, claim: Claim | None = None, *,
                    priority: Priority = "bulk") -> Outcome:  # fmt: skip
@@ -127,6 +141,9 @@ class Sender:
                 return Outcome("failed", error=str(exc), attempts=tries)
             except Forbidden as exc:
                 return Outcome("blocked", error=exc.message, attempts=tries)
+            except ChatMigrated as exc:  # 400 with migrate_to_chat_id: nothing was delivered
+                return Outcome("failed", error=exc.message, attempts=tries,
+                               migrated_to=exc.new_chat_id)
             except BadRequest as exc:
                 return Outcome("failed", error=exc.message, attempts=tries)
             except TimedOut as exc:
@@ -135,7 +152,7 @@ class Sender:
                 error = str(exc)
             except NetworkError as exc:  # 5xx and connection errors
                 error = exc.message
-            except TelegramError as exc:  # ChatMigrated, InvalidToken, ...: not retryable
+            except TelegramError as exc:  # InvalidToken, ...: not retryable
                 return Outcome("failed", error=exc.message, attempts=tries)
             except Exception as exc:  # not a Telegram answer
                 if not tries:
@@ -155,27 +172,108 @@ class Sender:
         self,
         items: list[int],
         deliver: Callable[[int], Awaitable[None]],
-    ) -> None:
+        *,
+        keep_trying: Callable[[], bool] | None = None,
+        on_wait: Callable[[bool], None] | None = None,
+    ) -> list[int]:
         """Run deliver(item) for every item, a bounded number at a time.
 
         deliver() does its own sending through send() and records the outcome; an
         exception in one never stops the others. Once stopping() is true no new item is
-        taken (a graceful stop leaves the rest for the next start).
+        taken (a graceful stop leaves the rest for the next start). StorageUnavailable out of
+        deliver() means nothing was sent for that item (its claim could not be written): the
+        item goes back in the queue and every worker pauses with backoff, on_wait(True) is
+        called, and on_wait(False) once an item went through again. Waiting ends when
+        keep_trying() (default: always) says stop, or the bot stops; returns the items left.
         """
-        queue: asyncio.Queue[int] = asyncio.Queue()
-        for item in items:
-            queue.put_nowait(item)
+        queue: deque[int] = deque(items)
+        pause = _Pause(Backoff(*self.storage_backoff), on_wait)
+
+        def going() -> bool:
+            return self.alive() and (keep_trying is None or keep_trying())
 
         async def worker() -> None:
-            while not self.stopping():
-                try:
-                    item = queue.get_nowait()
-                except asyncio.QueueEmpty:
+            while (turn := await pause.turn(going)) is not None:
+                if not queue or self.stopping():
+                    pause.passed(turn)  # nothing left to probe with, or stopping
                     return
+                item = queue.popleft()
                 try:
                     await deliver(item)
+                except StorageUnavailable as exc:
+                    queue.appendleft(item)
+                    pause.failed(exc)
+                    continue
                 except Exception:
                     log.exception("delivery to %s failed", item)
+                pause.passed(turn)
 
         workers = min(self.concurrency, len(items))
         await asyncio.gather(*(worker() for _ in range(workers)))
+        if queue and pause.waiting:
+            log.error("%d deliveries left pending: storage unavailable (%s)", len(queue),
+                      pause.last)
+        return list(queue)
+
+
+class _Pause:
+    """One fan-out's shared pause while storage fails. After each pause a single worker
+    probes with one item; the others wait for its result, so a failing database is not
+    hammered by every worker at once (each try may wait for a lock)."""
+
+    def __init__(self, backoff: Backoff, on_wait: Callable[[bool], None] | None) -> None:
+        self.backoff = backoff
+        self.on_wait = on_wait
+        self.until = 0.0
+        self.waiting = False
+        self.probing = False
+        self.last = ""
+        self._changed = asyncio.Event()
+
+    def _wake(self) -> None:
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    async def turn(self, going: Callable[[], bool]) -> bool | None:
+        """Wait until this worker may take an item: False (go on), True (go, as the one
+        probing whether storage is back), None (stop)."""
+        loop = asyncio.get_running_loop()
+        while True:
+            if (left := self.until - loop.time()) > 0:
+                await asyncio.sleep(left)
+                continue
+            if not self.waiting:
+                return False
+            if not going():
+                self._wake()
+                return None
+            if not self.probing:
+                self.probing = True
+                return True
+            await self._changed.wait()
+
+    def failed(self, exc: StorageUnavailable) -> None:
+        self.last = str(exc)
+        self.probing = False
+        loop = asyncio.get_running_loop()
+        if loop.time() >= self.until:
+            self.until = loop.time() + self.backoff.next()
+        if not self.waiting:
+            self.waiting = True
+            log.warning("fan-out paused: storage unavailable (%s); retrying with backoff", exc)
+            if self.on_wait is not None:
+                self.on_wait(True)
+        self._wake()
+
+    def passed(self, probe: bool) -> None:
+        """An item went through (or at least not for want of storage)."""
+        if not probe:
+            return  # begun before the pause: says nothing about storage now
+        self.probing = False
+        if self.waiting:
+            self.waiting = False
+            self.backoff.reset()
+            log.info("fan-out resumed: storage is writable again")
+            if self.on_wait is not None:
+                self.on_wait(False)
+        self._wake()

@@ -16,6 +16,7 @@ from typing import Any
 
 from telegram.ext import Application
 
+from bot import jobs
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import I18n, normalize_language
@@ -123,6 +124,20 @@ class Services:
         countries = (await self.repo.people.facilitator_countries(person.user_id)
                      if role == "facilitator" else set())
         return member(person, role, countries)
+
+    async def install(self, schedule: Schedule) -> None:
+        """Swap in a new schedule and rebuild every job from it, all or nothing: on any
+        failure the old schedule and the scheduler's jobs as they were stay, and the error
+        is raised (/reload never half-applies)."""
+        old, saved = self.schedule, jobs.snapshot(self.app)
+        self.schedule = schedule
+        try:
+            for build in self.job_builders:
+                await build(self.app)
+        except BaseException:
+            self.schedule = old
+            jobs.restore(self.app, saved)
+            raise
 
     # background work
 

@@ -191,3 +191,10 @@ def program_wide_refusal(v: Viewer) -> str:
     return v.tr.gettext(
         "Sorry, only organizers and facilitators for every country can do that: it affects "
         "the whole program.")
+
+
+def private_chat_note(v: Viewer) -> tuple[str, str]:
+    """(text, button label) for a personal command sent in a group chat."""
+    _ = v.tr.gettext
+    return (_("This is personal, so I only answer it in our private chat. Open it with the "
+              "button and send the command there."), _("Open the private chat"))

@@ -28,11 +28,13 @@ from handlers import (
     questions,
     reminders,
     sessions,
+    shield,
     status,
 )
 
 
 def register(app: Application) -> None:
+    shield.register(app)
     gate.register(app)
     input.register(app)
     onboarding.register(app)

@@ -7,19 +7,21 @@ from collections.abc import Callable, Coroutine
 from enum import IntEnum
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
 
 from bot.context import BotContext
 from bot.models import Role
 from bot.roles import allows
+from bot.viewer import private_chat_note
 
 
 class Group(IntEnum):
     """Handler groups, in the order ptb runs them (lowest first). Within one group only the
     first matching handler runs; ApplicationHandlerStop keeps later groups from seeing it."""
 
+    SHIELD = -5  # edits and empty button data, before anything else (handlers/shield.py)
     GATE = -4  # REGISTRATION=closed: no invitation, only /start (handlers/gate.py)
     RELAY = -3  # replies to broadcasts and to relayed messages (handlers/broadcasts/relay.py)
     FORWARD = -2  # an organizer's forwarded message: whose is it? (handlers/people/roles.py)
@@ -68,6 +70,17 @@ def restricted(minimum: Role) -> Callable[[Callback], Callback]:
     return decorate
 
 
+def personal(handler: Callback) -> Callback:
+    """A command whose answer is about a person: it runs in the private chat only (in a group,
+    private_only() answers with the note and the button instead)."""
+
+    @functools.wraps(handler)
+    async def checked(update: Update, context: BotContext) -> None:
+        if await private_only(update, context):
+            await handler(update, context)
+
+    checked.personal = True  # type: ignore[attr-defined]
+    return checked
 
 
 async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
@@ -100,14 +113,19 @@ async def alert(update: Update, text: str) -> None:
 
 
 async def private_only(update: Update, context: BotContext) -> bool:
-    """Personal answers go to the private chat only: anywhere else, say so and do nothing."""
+    """Personal answers go to the private chat only: anywhere else the person gets a short note
+    and a button that opens the private chat (nothing about them is posted), and False."""
     chat = update.effective_chat
     if chat is None or chat.type == ChatType.PRIVATE:
         return True
     w = await context.who()
-    if update.effective_message is not None:
+    text, label = private_chat_note(w.view)
+    button = InlineKeyboardButton(label, url=f"https://t.me/{context.bot.username}")
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=True)
+    elif update.effective_message is not None:
         await update.effective_message.reply_text(
-            w.view.tr.gettext("Please use this command in a private chat with me."))
+            text, reply_markup=InlineKeyboardMarkup([[button]]))
     return False
 
 

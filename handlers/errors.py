@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from telegram import Update
-from telegram.error import RetryAfter
+from telegram.error import RetryAfter, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import BotContext
+from bot.faults import StorageUnavailable
 from bot.i18n import normalize_language
 from bot.notify import notify
 from bot.operations.texts import error_notice
 from handlers.common import not_understood, stale_button
 
 log = logging.getLogger(__name__)
+
+
+async def not_text(update: Update, context: BotContext) -> None:
+    """Stickers, locations, contacts, files... that no feature was waiting for."""
+    w = await context.who()
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(w.view.tr.gettext(
+            "Sorry, I can only read text messages and buttons here. /help lists what I can "
+            "do."))
 
 
 def update_kind(update: object, context: BotContext) -> str:
@@ -53,7 +64,11 @@ async def on_error(update: object, context: BotContext) -> None:
         # reply it gave up; an apology would meet the same flood control.
         return
     kind, where = type(context.error).__name__, update_kind(update, context)
-    log.error("error while handling %s", where, exc_info=context.error)
+    storage = isinstance(context.error, StorageUnavailable)
+    if storage:  # expected while the disk is full or the database locked: no traceback
+        log.warning("could not save while handling %s: %s", where, context.error)
+    else:
+        log.error("error while handling %s", where, exc_info=context.error)
     await tell_organizers(context, kind, where)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
@@ -68,13 +83,17 @@ async def on_error(update: object, context: BotContext) -> None:
     except Exception:  # the database may be what failed
         pass
     _ = svc.i18n.get(lang).gettext
+    text = (
+        _("Sorry, I could not save that just now (a temporary problem on my side). Please "
+          "try again in a minute.")
+        if storage
+        else _("Sorry, something went wrong on my side. Please try again in a moment.")
+    )
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer()
-        await context.bot.send_message(
-            update.effective_chat.id,
-            _("Sorry, something went wrong on my side. Please try again in a moment."),
-        )
+            with contextlib.suppress(TelegramError):  # it may have been answered already
+                await update.callback_query.answer()
+        await context.bot.send_message(update.effective_chat.id, text)
     except Exception:
         log.exception("could not tell the user about the error")
 
@@ -82,5 +101,7 @@ async def on_error(update: object, context: BotContext) -> None:
 def register(app: Application) -> None:
     app.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, not_understood))
     app.add_handler(MessageHandler(filters.TEXT & filters.ChatType.PRIVATE, not_understood))
+    app.add_handler(MessageHandler(
+        filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL, not_text))
     app.add_handler(CallbackQueryHandler(stale_button))
     app.add_error_handler(on_error)

@@ -9,7 +9,7 @@ from bot.context import BotContext
 from handlers.attendance.staff import send_attendance_export
 from handlers.certificates.staff import send_certificates_export
 from handlers.coaching.staff import send_coaching_export
-from handlers.common import restricted
+from handlers.common import personal, restricted
 from handlers.feedback import send_feedback_export
 from handlers.goals.actions import send_goals_export
 from handlers.networking.staff import send_networking_export
@@ -19,6 +19,7 @@ SENDERS = {"attendance": send_attendance_export, "goals": send_goals_export,
            "certificates": send_certificates_export, "networking": send_networking_export}
 
 
+@personal
 @restricted("organizer")
 async def export_command(update: Update, context: BotContext) -> None:
     args = [a.lower() for a in context.args or []] or ["attendance"]

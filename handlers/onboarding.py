@@ -35,7 +35,7 @@ from bot.storage.pending import Pending
 from bot.viewer import country_name
 from handlers import input
 from handlers.certificates import verify
-from handlers.common import show
+from handlers.common import personal, show
 from handlers.people import profile, registration
 
 ZONE = "zone"  # pending input: a typed IANA zone name; data {"mode": "ob" | "st"}
@@ -49,6 +49,7 @@ def _zones(w: Who, mode: str, code: str) -> tuple[str, object]:
                           w.svc.schedule.sessions[0].start))
 
 
+@personal
 async def start(update: Update, context: BotContext) -> None:
     if verify.is_link(context.args):  # a certificate's QR code: checked, nobody registered
         await verify.reply(update, context, (context.args or [""])[0])
@@ -69,6 +70,7 @@ async def start(update: Update, context: BotContext) -> None:
     )
 
 
+@personal
 async def settings(update: Update, context: BotContext) -> None:
     w = await context.who()
     assert update.effective_message is not None

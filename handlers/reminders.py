@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from html import escape
 
 from telegram import ChatMember, ChatMemberUpdated, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
-from telegram.ext import Application, CallbackQueryHandler, ChatMemberHandler, CommandHandler
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.context import BotContext, Who
 from bot.reminders.keyboards import ToggleAll, ToggleReminder, reminders_keyboard
@@ -14,7 +22,9 @@ from bot.reminders.texts import no_group_note, reminders_text
 from bot.schedule import ScheduleError, load_schedule
 from bot.storage.reminders import ALL_OFF
 from bot.viewer import country_name
-from handlers.common import restricted
+from handlers.common import personal, restricted
+
+log = logging.getLogger(__name__)
 
 
 async def _screen(w: Who) -> tuple[str, InlineKeyboardMarkup]:
@@ -27,6 +37,7 @@ async def _screen(w: Who) -> tuple[str, InlineKeyboardMarkup]:
     return text, reminders_keyboard(w.view, offsets, off, all_off)
 
 
+@personal
 async def reminders_command(update: Update, context: BotContext) -> None:
     w = await context.who()
     text, keyboard = await _screen(w)
@@ -75,6 +86,14 @@ async def on_my_chat_member(update: Update, context: BotContext) -> None:
             _("Hello! An organizer can link this chat to a country so that session reminders "
               "are posted here: /link PE core (country code, then core or wider)."),
         )
+
+
+async def on_migrate(update: Update, context: BotContext) -> None:
+    """A linked group became a supergroup (a new chat id): its link follows it."""
+    message = update.effective_message
+    if message is not None and message.migrate_to_chat_id is not None:
+        await context.svc.repo.reminders.move_group(message.chat_id, message.migrate_to_chat_id)
+        log.info("group %s became supergroup %s", message.chat_id, message.migrate_to_chat_id)
 
 
 def _parse_link_args(w: Who, args: list[str]) -> tuple[str, str] | None:
@@ -147,9 +166,15 @@ async def reload(update: Update, context: BotContext) -> None:
             _("The schedule was not reloaded: {error}").format(error=escape(str(exc)))
         )
         return
-    w.svc.schedule = schedule
-    for build in w.svc.job_builders:
-        await build(context.application)
+    try:
+        await w.svc.install(schedule)
+    except Exception as exc:  # the old schedule and its jobs stay (Services.install)
+        log.exception("reload: the new schedule's jobs could not be built")
+        await update.effective_message.reply_text(
+            _("The schedule was not reloaded: {error}").format(
+                error=escape(f"its jobs could not be built ({type(exc).__name__}: {exc})"))
+        )
+        return
     await w.svc.repo.participants.audit(w.user_id, "reload", w.svc.clock.now())
     await update.effective_message.reply_text(
         w.view.tr.ngettext("Schedule reloaded: {count} session. Reminders were rebuilt.",
@@ -166,3 +191,4 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("unlink", unlink))
     app.add_handler(CommandHandler("reload", reload))
     app.add_handler(ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate))

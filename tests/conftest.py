@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,9 +23,40 @@ from tests.helpers import (
     ROOT,
     SCHEMAS,
     TEST_DATABASE_URL,
+    TOKEN,
     BotRunner,
     fresh_database,
 )
+
+
+class TokenScan(logging.Handler):
+    """Every log line of the suite's runs, formatted as a handler would print it."""
+
+    def __init__(self, secrets: set[str]) -> None:
+        super().__init__(logging.DEBUG)
+        self.secrets = secrets
+        self.leaks: list[str] = []
+        self.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        line = self.format(record)
+        if any(secret in line for secret in self.secrets):
+            self.leaks.append(line[:500])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_token_in_any_log_line() -> Iterator[TokenScan]:
+    """The bot token never reaches a log line (bot/redact.py): scanned at INFO, the level the
+    bot logs at in production, for the whole run."""
+    scan = TokenScan({TOKEN, TOKEN.partition(":")[2]})
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(scan)
+    root.setLevel(logging.INFO)
+    yield scan
+    root.removeHandler(scan)
+    root.setLevel(level)
+    assert not scan.leaks, f"the bot token is in {len(scan.leaks)} log lines: {scan.leaks[:3]}"
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,8 @@ from bot.storage.db import Database
 
 ROOT = Path(__file__).resolve().parent.parent
 ORGANIZER_ID = 900
+# The emulator's token (bot/emulator/server.py): no log line of the suite may hold it.
+TOKEN = "123456:TEST-TOKEN"
 
 BotRunner = Callable[..., AbstractAsyncContextManager[Services]]
 

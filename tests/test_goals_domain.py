@@ -187,7 +187,7 @@ def test_nudge_plan_default_and_configured(schedule: Schedule) -> None:
     plans = {p.job_name: p for p in nudge_plan(schedule)}
     kickoff = plans["goals:kickoff:0"]
     assert kickoff.due == datetime(2021, 1, 20, 16, tzinfo=UTC)  # kickoff end
-    assert kickoff.deadline == datetime(2021, 2, 3, 14, tzinfo=UTC)
+    assert kickoff.deadline == datetime(2021, 1, 21, 4, tzinfo=UTC)  # 12 hours of grace
     checkin = plans["goals:checkin:3"]
     assert checkin.due == datetime(2021, 3, 21, 14, tzinfo=UTC)  # 3 days before 24 March
     assert sorted(p.session for p in plans.values() if p.kind == "checkin") == list(

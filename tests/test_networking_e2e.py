@@ -250,8 +250,10 @@ async def test_nothing_personal_is_answered_in_a_group_chat(
     for user, command in ((rosa, "/matches"), (rosa, "/network"), (rosa, "/ask"),
                           (organizer, "/breakouts 9 2"), (organizer, "/questions")):
         (answer,) = await user.send_in_group(group, command)
-        assert answer.text in ("Use este comando en un chat privado conmigo, por favor.",
-                               "Please use this command in a private chat with me.")
+        assert answer.text.startswith(("Esto es personal: solo lo respondo en nuestro chat "
+                                       "privado.", "This is personal, so I only answer it in "
+                                       "our private chat."))
+        assert answer.button_texts() in (["Abrir el chat privado"], ["Open the private chat"])
     assert all("Ghana" not in m.text for m in emulator.messages_to(group))
 
 

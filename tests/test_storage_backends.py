@@ -14,7 +14,7 @@ import pytest
 
 from bot.config import load_settings
 from bot.storage import Repository
-from bot.storage.db import Database, StorageUnavailable
+from bot.storage.db import Database, StorageOpenError
 from bot.storage.migrations import MIGRATIONS
 from bot.storage.postgres import ddl, placeholders, safe_url
 from bot.storage.reminders import DeliveryKey
@@ -140,7 +140,7 @@ async def test_transactions_are_all_or_nothing_and_serialized(tmp_path: Path) ->
 
 @needs_postgres
 async def test_an_unreachable_postgresql_is_one_line_naming_database_url() -> None:
-    with pytest.raises(StorageUnavailable, match=r"^DATABASE_URL: cannot connect to "
+    with pytest.raises(StorageOpenError, match=r"^DATABASE_URL: cannot connect to "
                                                  r"127\.0\.0\.1:9/nothing: ") as raised:
         await Database.open("postgresql://bot:pw@127.0.0.1:9/nothing")
     assert "pw" not in str(raised.value)

@@ -50,7 +50,7 @@ class Tables:
 
 
 def text(value: str | None) -> str:
-    """User text as a cell (bot/sheets.py keeps it from running as a formula)."""
+    """User text as a cell (bot/spreadsheet.py keeps it from running as a formula)."""
     return value or ""
 
 

@@ -15,6 +15,7 @@ from typing import Literal, TypeVar
 
 from bot.membership import Member, before_joining, in_program, may_check_in, member, program
 from bot.models import Participant
+from bot.parsing import parse_code
 from bot.schedule import Checkin, Schedule, Session
 from bot.storage.attendance import AttendanceStore, Record
 
@@ -73,7 +74,9 @@ def latest_started(schedule: Schedule, now: datetime) -> Session | None:
 
 
 def normalize_code(text: str) -> str:
-    return "".join(text.split()).upper()
+    """As typed (full-width digits, zero-width spaces, any case) -> ASCII upper case; text
+    that cannot be a code comes back as it was, and never matches (bot.parsing)."""
+    return parse_code(text) or text
 
 
 def valid_code(code: str) -> bool:
@@ -85,7 +88,10 @@ def generate_code() -> str:
 
 
 def code_matches(expected: str, given: str) -> bool:
-    return hmac.compare_digest(normalize_code(expected), normalize_code(given))
+    wanted, typed = parse_code(expected), parse_code(given)
+    if wanted is None or typed is None:
+        return False
+    return hmac.compare_digest(wanted.encode(), typed.encode())
 
 
 def locked_until(failures: list[datetime], now: datetime) -> datetime | None:

@@ -29,6 +29,7 @@ from bot import jobs
 from bot.broadcasts.rules import pick_version
 from bot.broadcasts.texts import final_text, progress_text, when_text
 from bot.context import BotContext
+from bot.faults import StorageUnavailable, persist
 from bot.services import Services, get_services
 from bot.viewer import Viewer
 
@@ -103,6 +104,10 @@ async def _run(app: Application, broadcast_id: int) -> None:
     svc = get_services(app)
     store = svc.repo.broadcasts
     name = task_name(broadcast_id)
+
+    def alive() -> bool:
+        return not svc.halted(name)
+
     broadcast = await store.get(broadcast_id)
     versions = await store.versions(broadcast_id)
     if broadcast is None or not versions:
@@ -115,7 +120,8 @@ async def _run(app: Application, broadcast_id: int) -> None:
     text = progress_text(view, broadcast_id, await store.report(broadcast_id))
     new_ref = await _status(app, ref, broadcast.author_id, text)
     if ref is None and new_ref[1]:
-        await store.set_status_message(broadcast_id, *new_ref)
+        await persist(lambda: store.set_status_message(broadcast_id, *new_ref),
+                      keep_trying=alive, what=f"broadcast {broadcast_id}'s status message")
     ref = new_ref if new_ref[1] else None
     recipients = await store.pending(broadcast_id)
     languages = {r.user_id: r.language for r in recipients}
@@ -137,17 +143,21 @@ async def _run(app: Application, broadcast_id: int) -> None:
         )
         if outcome.status == "skipped":
             return  # stopping, cancelled, or taken by another run: still pending or cancelled
-        now = svc.clock.now()
-        await store.record(
-            broadcast_id, user_id, outcome.status, now, attempts=outcome.attempts,
+        # Sent (or refused): the outcome must stick, or the row would stay "sending".
+        await persist(lambda: store.record(
+            broadcast_id, user_id, outcome.status, svc.clock.now(), attempts=outcome.attempts,
             message_id=outcome.message_id, error=outcome.error,
-        )  # fmt: skip
+        ), keep_trying=svc.sender.alive, what=f"broadcast {broadcast_id} to {user_id}")
         if outcome.status == "blocked":
-            await svc.repo.participants.update(user_id, now, active=0)
+            await persist(lambda: svc.repo.participants.update(user_id, svc.clock.now(),
+                                                               active=0),
+                          keep_trying=svc.sender.alive, what=f"{user_id} inactive")
 
-    progress = asyncio.create_task(_progress(app, broadcast_id, view, ref))
+    waiting = Waiting()
+    progress = asyncio.create_task(_progress(app, broadcast_id, view, ref, waiting))
     try:
-        await svc.sender.fan_out([r.user_id for r in recipients], deliver)
+        await svc.sender.fan_out([r.user_id for r in recipients], deliver,
+                                 keep_trying=alive, on_wait=waiting.set)
     finally:
         progress.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -156,7 +166,8 @@ async def _run(app: Application, broadcast_id: int) -> None:
         log.info("broadcast %s paused for shutdown; it resumes at the next start",
                  broadcast_id)  # fmt: skip
         return
-    await store.finish(broadcast_id, svc.clock.now())
+    await persist(lambda: store.finish(broadcast_id, svc.clock.now()), keep_trying=alive,
+                  what=f"the end of broadcast {broadcast_id}")
     svc.resume(name)
     final = await store.get(broadcast_id)
     assert final is not None
@@ -164,25 +175,48 @@ async def _run(app: Application, broadcast_id: int) -> None:
     await _status(app, ref, broadcast.author_id, text)
 
 
+class Waiting:
+    """Whether the fan-out is waiting for storage (shown on the status message)."""
+
+    def __init__(self) -> None:
+        self.now = False
+        self.changed = asyncio.Event()
+
+    def set(self, waiting: bool) -> None:
+        self.now = waiting
+        self.changed.set()
+
+
 async def _progress(app: Application, broadcast_id: int, view: Viewer,
-                    ref: tuple[int, int] | None) -> None:
+                    ref: tuple[int, int] | None, waiting: Waiting) -> None:
     if ref is None:
         return
     svc = get_services(app)
     store = svc.repo.broadcasts
     shown = ""
     while True:
-        await asyncio.sleep(svc.status_interval)
-        text = progress_text(view, broadcast_id, await store.report(broadcast_id))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(waiting.changed.wait(), svc.status_interval)
+        waiting.changed.clear()
+        try:
+            report = await store.report(broadcast_id)
+        except StorageUnavailable:
+            continue
+        text = progress_text(view, broadcast_id, report, waiting=waiting.now)
         if text != shown:
             await _status(app, ref, 0, text)
             shown = text
 
 
 async def fire(context: BotContext) -> None:
-    """Job: a scheduled broadcast is due, or an interrupted one resumes."""
+    """Job: a scheduled broadcast is due, or an interrupted one resumes (retried while
+    storage is unavailable, until it would count as missed)."""
     assert context.job is not None and isinstance(context.job.data, dict)
-    await begin(context.application, context.job.data["broadcast_id"])
+    svc, app = context.svc, context.application
+    due, broadcast_id = jobs.due_at(context), context.job.data["broadcast_id"]
+    await persist(lambda: begin(app, broadcast_id),
+                  keep_trying=lambda: svc.sender.alive() and svc.clock.now() < due + MISSED_AFTER,
+                  what=f"the start of broadcast {broadcast_id}")
 
 
 async def build_jobs(app: Application) -> None:

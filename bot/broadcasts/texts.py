@@ -173,16 +173,20 @@ def scheduled_text(v: Viewer, broadcast_id: int, when: datetime) -> str:
 
 
 # --- delivery and /broadcasts ------------------------------------------------------------
-def progress_text(v: Viewer, broadcast_id: int, report: Report) -> str:
+def progress_text(v: Viewer, broadcast_id: int, report: Report, *,
+                  waiting: bool = False) -> str:
     _ = v.tr.gettext
-    return "\n".join(
-        [
-            "📣 <b>" + _("Broadcast #{id}").format(id=broadcast_id) + "</b>",
-            _("Sending… {done} / {total}").format(
-                done=number(v, report.done), total=number(v, report.total)
-            ),
-        ]
-    )
+    lines = [
+        "📣 <b>" + _("Broadcast #{id}").format(id=broadcast_id) + "</b>",
+        _("Sending… {done} / {total}").format(
+            done=number(v, report.done), total=number(v, report.total)
+        ),
+    ]
+    if waiting:
+        lines.append("⏳ " + _("Waiting: the bot cannot save to its database right now. "
+                              "Sending resumes by itself as soon as it can; nobody gets the "
+                              "message twice."))
+    return "\n".join(lines)
 
 
 def report_lines(v: Viewer, report: Report) -> list[str]:

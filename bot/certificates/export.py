@@ -1,6 +1,6 @@
 """The certificates register: one row per certificate issued (CSV, or XLSX).
 
-In English, the organizers' working language; times in UTC. Files through bot/sheets.py.
+In English, the organizers' working language; times in UTC. Files through bot/spreadsheet.py.
 """
 
 from __future__ import annotations

@@ -132,6 +132,9 @@ class BotMethods(AccountMethods):
         chat_id = p.get("chat_id")
         if chat_id is None or chat_id == "":
             raise bad_request("chat_id is empty")
+        if chat_id in self.migrated:  # ptb turns this answer into ChatMigrated
+            raise ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat",
+                           {"migrate_to_chat_id": self.migrated[chat_id]})
         chat = self.chats.get(chat_id) if isinstance(chat_id, int) else None
         if chat is None:
             raise bad_request("chat not found")

@@ -98,6 +98,9 @@ class StoredFile:
                     "mime_type": self.mime_type, "file_name": self.name}
         if kind == "audio":
             return {**ids, "duration": 5, "mime_type": self.mime_type, "file_name": self.name}
+        if kind == "sticker":
+            return {**ids, "width": 512, "height": 512, "is_animated": False, "is_video": False,
+                    "type": "regular", "emoji": "👍"}
         return self.document_json()
 
 

@@ -388,6 +388,20 @@ class BotAPIEmulator(BotMethods):
         }
         await self.settle(self.queue_update("my_chat_member", payload), timeout)
 
+    async def migrate_group(self, chat_id: int, new_chat_id: int, by_user_id: int, *,
+                            timeout: float = 5.0) -> None:
+        """The group becomes a supergroup with a new id, as Telegram does it: the old id
+        answers 400 with migrate_to_chat_id from now on, and both service messages arrive."""
+        old = self.chats[chat_id]
+        self.add_chat(new_chat_id, "supergroup", old.info.get("title", "Test group"))
+        self.migrated[chat_id] = new_chat_id
+        user = self.user(by_user_id).json
+        for chat, key, value in ((old, "migrate_to_chat_id", new_chat_id),
+                                 (self.chats[new_chat_id], "migrate_from_chat_id", chat_id)):
+            payload = {"message_id": chat.new_message_id(), "from": user, "chat": chat.info,
+                       "date": now(), key: value}
+            await self.settle(self.queue_update("message", payload), timeout)
+
     def _member(self, status: str) -> JsonDict:
         member: JsonDict = {"status": status, "user": self.bot_user}
         if status == "kicked":

@@ -61,6 +61,7 @@ class EmulatorState:
         self.allowed_updates: list[str] = []
         self.webhook: Webhook | None = None
         self.blocked: set[int] = set()
+        self.migrated: dict[int, int] = {}  # group id -> the supergroup it became
         self.my_commands: dict[tuple[str, str], list[JsonDict]] = {}
         self.my_texts: dict[tuple[str, str], str] = {}  # (description kind, language)
         self.files: dict[str, StoredFile] = {}

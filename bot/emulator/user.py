@@ -191,6 +191,36 @@ class FakeUser:
                 message["caption_entities"] = entities
         return await self._deliver("message", message, expect, timeout)
 
+    async def send_sticker(self, **kw: Any) -> list[BotMessage]:
+        return await self.send_media("sticker", b"RIFF fake webp", filename="sticker.webp", **kw)
+
+    async def send_location(self, latitude: float = 5.6, longitude: float = -0.19, *,
+                            expect: int = 1, timeout: float = 5.0) -> list[BotMessage]:
+        message = self._new_message()
+        message["location"] = {"latitude": latitude, "longitude": longitude}
+        return await self._deliver("message", message, expect, timeout)
+
+    async def send_contact(self, phone_number: str = "+233200000000", first_name: str = "Ama",
+                           *, expect: int = 1, timeout: float = 5.0) -> list[BotMessage]:
+        message = self._new_message()
+        message["contact"] = {"phone_number": phone_number, "first_name": first_name}
+        return await self._deliver("message", message, expect, timeout)
+
+    async def edit(self, message_id: int, text: str, *, expect: int = 0,
+                   timeout: float = 5.0) -> list[BotMessage]:
+        """Edit one of my earlier text messages (Telegram sends an edited_message update)."""
+        original = self.sent.get(message_id)
+        if original is None:
+            raise AssertionError(f"user {self.id} sent no message {message_id}")
+        edited = {**original, "text": text, "edit_date": now()}
+        edited.pop("entities", None)
+        entities = command_entities(text)
+        if entities:
+            edited["entities"] = entities
+        self.sent[message_id] = edited
+        self._chat().user_messages[message_id] = edited
+        return await self._deliver("edited_message", edited, expect, timeout)
+
     async def press(
         self,
         button_text: str,

@@ -24,6 +24,7 @@ from bot.goals.rules import (
 )
 from bot.schedule import Schedule
 from bot.storage import Repository
+from bot.storage.personal_data import FORMER
 
 Cell = str | int | float | None
 Table = tuple[str, list[str], list[list[Cell]]]
@@ -60,7 +61,8 @@ async def goal_tables(repo: Repository, schedule: Schedule) -> list[Table]:
     for g in goals:
         for n, s in enumerate(steps.get(g.id, []), start=1):
             step_rows.append([
-                s.id, g.id, g.country, n, s.text, s.responsible or "",
+                s.id, g.id, g.country, n, s.text,
+                s.responsible or ("former participant" if s.responsible_id == FORMER else ""),
                 s.responsible_id if s.responsible_id is not None else "",
                 s.due_date.isoformat() if s.due_date else "", "yes" if s.done else "no",
                 s.done_at.isoformat() if s.done_at else "",

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardMarkup
 from telegram.ext import Application
 
 from bot import jobs
 from bot.context import BotContext
+from bot.faults import persist
 from bot.goals import rules
 from bot.goals import texts as gv
 from bot.goals.keyboards import kickoff_keyboard, open_list_keyboard, rate_keyboard
@@ -28,6 +30,8 @@ from bot.viewer import Viewer
 
 log = logging.getLogger(__name__)
 
+RECENT = timedelta(days=7)  # missed nudges older than this are not worth a log line
+
 Render = Callable[[Viewer, Participant], tuple[str, InlineKeyboardMarkup | None]]
 
 
@@ -38,6 +42,9 @@ async def build_goal_jobs(app: Application) -> None:
     now = svc.clock.now()
     for plan in nudge_plan(svc.schedule):
         if plan.deadline < now:
+            if now - plan.deadline < RECENT:  # missed while the bot was down: say so
+                log.info("dropped missed goal nudge %s (due %s, grace ended %s)",
+                         plan.job_name, plan.due, plan.deadline)
             continue
         jobs.schedule_at(
             app, svc.clock, name=plan.job_name, due=plan.due, callback=run_nudge,
@@ -47,8 +54,9 @@ async def build_goal_jobs(app: Application) -> None:
 
 
 async def send_once(app: Application, kind: str, session: int, people: list[Participant],
-                    render: Render) -> int:
-    """Send render(person) to each person not yet sent this (kind, session); returns sent."""
+                    render: Render, deadline: datetime | None = None) -> int:
+    """Send render(person) to each person not yet sent this (kind, session); returns sent.
+    While storage is unavailable, claims are retried until `deadline`."""
     svc = get_services(app)
     store = svc.repo.goals
     already = await store.nudged(kind, session)
@@ -66,13 +74,19 @@ async def send_once(app: Application, kind: str, session: int, people: list[Part
         )
         if outcome.status == "skipped":
             return  # another run took it
-        await store.nudge_outcome(kind, session, user_id, outcome.status)
+        await persist(lambda: store.nudge_outcome(kind, session, user_id, outcome.status),
+                      keep_trying=svc.sender.alive, what=f"nudge {kind}:{session} to {user_id}")
         if outcome.status == "sent":
             sent += 1
         elif outcome.status == "blocked":
-            await svc.repo.participants.update(user_id, svc.clock.now(), active=0)
+            await persist(lambda: svc.repo.participants.update(user_id, svc.clock.now(),
+                                                               active=0),
+                          keep_trying=svc.sender.alive, what=f"{user_id} inactive")
 
-    await svc.sender.fan_out(list(todo), deliver)
+    def in_time() -> bool:  # claims not written by the deadline: dropped (the fan-out logs it)
+        return deadline is None or svc.clock.now() <= deadline
+
+    await svc.sender.fan_out(list(todo), deliver, keep_trying=in_time)
     return sent
 
 
@@ -88,7 +102,8 @@ async def run_nudge(context: BotContext) -> None:
     svc = context.svc
     now = svc.clock.now()
     if now > data["deadline"]:
-        log.info("goal nudge %s %s is past its deadline; skipped", data["kind"], data["session"])
+        log.info("dropped goal nudge %s %s: due %s, now %s is past its grace period",
+                 data["kind"], data["session"], data["due"], now)
         return
     kind, number = data["kind"], data["session"]
     codes = {c.code for c in svc.schedule.countries}
@@ -118,7 +133,8 @@ async def run_nudge(context: BotContext) -> None:
                 date=v.date(session.start, "medium"))
             return text, open_list_keyboard(v, _country(person))
 
-    sent = await send_once(context.application, kind, number, members, render)
+    sent = await send_once(context.application, kind, number, members, render,
+                           data["deadline"])
     log.info("goal nudge %s for session %s: %d sent", kind, number, sent)
 
 

@@ -294,19 +294,27 @@ class NudgePlan:
 
 def nudge_plan(schedule: Schedule) -> list[NudgePlan]:
     """After the kickoff (session 0) ends; N days before each later session the core group
-    attends; and the review invitation at the closing session's start."""
+    attends; and the review invitation at the closing session's start.
+
+    Like reminders, a kickoff or session nudge that could not go out on time (the bot was
+    down) goes out at most `nudge_grace_hours` late, never days late beside the 24-hour
+    reminder. The review invitation keeps its week: it announces a review that stays open.
+    """
     sessions = list(schedule.sessions)  # the core group attends every session
     if not sessions:
         return []
     kickoff = schedule.session(0) or sessions[0]
     later = [s for s in sessions if s.start > kickoff.start]
     days = timedelta(days=schedule.goals.nudge_days_before)
+    grace = timedelta(hours=schedule.goals.nudge_grace_hours)
     plans = [
         NudgePlan("kickoff", kickoff.number, kickoff.end,
-                  later[0].start if later else kickoff.end + timedelta(days=7))
+                  min(later[0].start if later else kickoff.end + timedelta(days=7),
+                      kickoff.end + grace))
     ]
     for s in later:
-        plans.append(NudgePlan("checkin", s.number, s.start - days, s.start))
+        plans.append(NudgePlan("checkin", s.number, s.start - days,
+                               min(s.start, s.start - days + grace)))
     closing = closing_session(schedule)
     plans.append(NudgePlan("review", closing.number, closing.start,
                            closing.end + timedelta(days=7)))

@@ -177,6 +177,8 @@ def _goal_lines(v: Viewer, schedule: Schedule, goal: Goal, steps: list[Step],
         extra = []
         if step.responsible:
             extra.append("👤 " + cut(step.responsible, 0.5))
+        elif step.responsible_id == FORMER:  # picked from the group, then /forget
+            extra.append("👤 " + _("former participant"))
         if step.due_date:
             extra.append(_("due {date}").format(date=day(v, step.due_date)))
         mark = "✅" if step.done else "⬜"

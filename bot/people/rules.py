@@ -15,6 +15,7 @@ from babel import Locale
 
 from bot.config import LANGUAGES
 from bot.models import Group, Participant
+from bot.parsing import parse_int
 from bot.schedule import Country, Schedule
 
 ANY = "any"  # an invitation to the wider group from any country
@@ -88,8 +89,9 @@ def parse_invite_args(args: list[str], schedule: Schedule) -> InviteArgs:
     group: Group = "core" if word == "core" else "wider"
     rest = list(args[1:])
     numbers: list[int] = []
-    while rest and rest[-1].isdigit():
-        numbers.insert(0, int(rest.pop()))
+    while rest and (number := parse_int(rest[-1], max_digits=6)) is not None:
+        rest.pop()
+        numbers.insert(0, number)
     if len(numbers) > 2 or any(n < 1 for n in numbers):
         return InviteArgs(group=group, error="numbers")
     uses = numbers[0] if numbers else None

@@ -3,6 +3,9 @@
 One job per (session, offset) fans out to everyone in the audience at the moment it fires.
 Every message has a row in `deliveries` (unique key) written before it is sent, so a restart
 neither repeats nor loses one (see bot/sender.py for what happens to a send cut off mid-way).
+While storage is unavailable (bot/faults.py) the rows and claims are retried with backoff as
+long as the reminder is within its grace period; what could not be written by then is dropped
+and logged, like a reminder missed while the bot was down.
 The 1-hour and "starting now" reminders carry a Join button; "session moved" is sent as the
 updated calendar event (.ics, same UID, higher SEQUENCE) with the notice as its caption.
 """
@@ -12,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
@@ -21,6 +24,7 @@ from telegram.ext import Application
 from bot.attendance.keyboards import checkin_button
 from bot.calendar import ics
 from bot.context import BotContext
+from bot.faults import NotRecorded, persist
 from bot.jobs import cancel, due_at, schedule_at
 from bot.membership import session_for_group
 from bot.reminders import rules
@@ -68,10 +72,22 @@ Attach = Callable[[Viewer, Target], tuple[str, bytes]]
 
 
 async def deliver(app: Application, key: DeliveryKey, recipients: dict[int, Target],
-                  render: Render, attach: Attach | None = None) -> None:
+                  render: Render, attach: Attach | None = None,
+                  deadline: datetime | None = None) -> None:
+    """Send to every recipient once; while storage fails, keep trying until `deadline`."""
     svc = get_services(app)
     store = svc.repo.reminders
-    await store.add_pending(key, recipients, svc.clock.now())
+
+    def in_time() -> bool:
+        return svc.sender.alive() and (deadline is None or svc.clock.now() <= deadline)
+
+    try:
+        await persist(lambda: store.add_pending(key, recipients, svc.clock.now()),
+                      keep_trying=in_time, what=f"the recipients of {key}")
+    except NotRecorded:
+        log.error("dropped %s for %d recipients: storage unavailable past its grace period",
+                  key, len(recipients))
+        return
     pending = await store.pending(key)
 
     async def one(chat_id: int) -> None:
@@ -93,13 +109,32 @@ async def deliver(app: Application, key: DeliveryKey, recipients: dict[int, Targ
         )
         if outcome.status == "skipped":
             return  # another fan-out took it
-        await store.finish(
-            key, chat_id, outcome.status, svc.clock.now(), outcome.message_id, outcome.error
-        )
-        if outcome.status == "blocked" and target.private:
-            await svc.repo.participants.update(chat_id, svc.clock.now(), active=0)
+        await persist(lambda: store.finish(key, chat_id, outcome.status, svc.clock.now(),
+                                           outcome.message_id, outcome.error),
+                      keep_trying=svc.sender.alive, what=f"the outcome of {key} to {chat_id}")
+        if outcome.migrated_to is not None and not target.private:
+            await _moved_group(app, key, target, outcome.migrated_to, recipients)
+            await one(outcome.migrated_to)  # once, to the supergroup
+        elif outcome.status == "blocked" and target.private:
+            await persist(lambda: svc.repo.participants.update(chat_id, svc.clock.now(),
+                                                               active=0),
+                          keep_trying=svc.sender.alive, what=f"{chat_id} inactive")
 
-    await svc.sender.fan_out(pending, one)
+    left = await svc.sender.fan_out(pending, one, keep_trying=in_time)
+    if left:
+        log.error("dropped %s for %d recipients: storage unavailable past its grace period",
+                  key, len(left))
+
+
+async def _moved_group(app: Application, key: DeliveryKey, target: Target, new_id: int,
+                       recipients: dict[int, Target]) -> None:
+    """A group became a supergroup: its link follows it, and the message is queued there."""
+    svc = get_services(app)
+    store = svc.repo.reminders
+    await store.move_group(target.chat_id, new_id)
+    log.info("group %s became supergroup %s; link moved", target.chat_id, new_id)
+    recipients[new_id] = replace(target, chat_id=new_id)
+    await store.add_pending(key, [new_id], svc.clock.now())
 
 
 def _lock(app: Application, name: str) -> asyncio.Lock:
@@ -119,6 +154,7 @@ async def reminder_job(context: BotContext) -> None:
         log.info("dropped reminder %s: due %s, now %s", context.job.name, due, now)
         return
     key = DeliveryKey("reminder", number, session.start, offset)
+    deadline = min(due + rules.grace(svc.schedule), session.end)
     async with _lock(context.application, context.job.name or ""):
         recipients = await targets(svc, session, offset)
 
@@ -135,7 +171,7 @@ async def reminder_job(context: BotContext) -> None:
                                  link_button=bool(link))
             return text, InlineKeyboardMarkup([row]) if row else None
 
-        await deliver(context.application, key, recipients, render)
+        await deliver(context.application, key, recipients, render, deadline=deadline)
 
 
 async def moved_job(context: BotContext) -> None:
@@ -158,7 +194,8 @@ async def moved_job(context: BotContext) -> None:
             event = session_event(view, svc.schedule, session, sequence, with_link=True)
             return file_name(svc.schedule, session), ics([event], svc.clock.now())
 
-        await deliver(context.application, key, recipients, render, attach)
+        await deliver(context.application, key, recipients, render, attach,
+                      session.start)
         await svc.repo.reminders.set_known_start(session.number, session.start)
 
 

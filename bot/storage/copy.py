@@ -9,12 +9,11 @@ are SQLite files whatever the backend: SQLite's online backup API for SQLite, a 
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.storage.db import Database, SqliteDatabase
+from bot.storage.db import Database, SqliteDatabase, StorageOpenError
 from bot.storage.repository import Repository
 
 BOOKKEEPING = {"schema_version"}  # written by migrate(), not copied
@@ -138,8 +137,8 @@ async def verify(backup_file: Path) -> tuple[int, Copied]:
         raise CopyError(f"{backup_file}: no such file")
     try:
         db = await SqliteDatabase.open(backup_file)
-    except sqlite3.DatabaseError as exc:
-        raise CopyError(f"{backup_file}: not a backup ({exc})") from None
+    except StorageOpenError as exc:  # e.g. "file is not a database"
+        raise CopyError(f"{backup_file}: not a backup ({exc.__cause__ or exc})") from None
     try:
         problem = await db.fetchval("PRAGMA integrity_check")
         if problem != "ok":

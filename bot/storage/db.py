@@ -17,12 +17,22 @@ SQL is written once for every backend: `?` placeholders, `INSERT ... ON CONFLICT
 (never `INSERT OR IGNORE`), `IS [NOT] DISTINCT FROM` (never `IS NOT column`), no boolean
 arithmetic (CASE), times as ISO-8601 UTC text. Schema statements (migrations) may use SQLite's
 types; the PostgreSQL backend translates them in one place (postgres.py `ddl()`).
+
+Faults: a statement the storage cannot take right now (disk full, I/O error, locked by another
+writer past the busy timeout, the file deleted or replaced under the bot, the server gone)
+raises bot.faults.StorageUnavailable, with nothing written; callers wait it out (bot/faults.py).
+SQLite: after one, writes wait only `probe_timeout_ms` for a lock (not the full busy timeout)
+until one succeeds again, so a lock held elsewhere does not make every queued write wait 5 s
+in turn: people get an answer. A database that cannot be opened at all is StorageOpenError:
+one line naming DATABASE_PATH (or DATABASE_URL).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -32,7 +42,32 @@ from typing import Any, Literal, Protocol
 
 import aiosqlite
 
+from bot.faults import StorageUnavailable
+
 log = logging.getLogger(__name__)
+
+# SQLite result codes (primary) that mean "the storage, not the statement": worth waiting out.
+FAULTS = {
+    5: "locked by another writer",  # SQLITE_BUSY
+    6: "table locked",  # SQLITE_LOCKED
+    7: "out of memory",  # SQLITE_NOMEM
+    8: "read-only",  # SQLITE_READONLY
+    10: "disk I/O error",  # SQLITE_IOERR (also a file size limit)
+    11: "database file damaged",  # SQLITE_CORRUPT
+    13: "disk full",  # SQLITE_FULL
+    14: "cannot open the file",  # SQLITE_CANTOPEN
+    15: "lock protocol error",  # SQLITE_PROTOCOL
+    26: "not a database file",  # SQLITE_NOTADB
+}
+
+
+def fault(exc: BaseException) -> str | None:
+    """What went wrong with the storage, or None when the statement itself is at fault."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if not isinstance(exc, sqlite3.Error) or code is None:
+        return None
+    return FAULTS.get(code & 0xFF)
+
 
 Params = Sequence[Any]
 
@@ -47,8 +82,11 @@ class Row(Protocol):
     def __iter__(self) -> Iterator[Any]: ...
 
 
-class StorageUnavailable(Exception):
-    """The database cannot be opened; one line naming the setting and the reason."""
+class StorageOpenError(Exception):
+    """The database cannot be opened or set up; one line naming the setting and the reason."""
+
+
+__all__ = ["Database", "SqliteDatabase", "StorageOpenError", "StorageUnavailable"]
 
 
 def is_postgres_url(target: object) -> bool:
@@ -187,24 +225,44 @@ class SqliteDatabase(Database):
 
     backend = "sqlite"
 
+    busy_timeout_ms = 5000  # how long a write waits for another writer's lock
+    probe_timeout_ms = 200  # the same while the storage is failing (see the module doc)
+
     def __init__(self, conn: aiosqlite.Connection, path: Path | None = None) -> None:
         self._conn = conn
         self.path = path
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task[Any] | None = None  # the task inside transaction()
         self._queue: list[_Write] = []  # writes waiting for the next group commit
+        self._busy_applied = self.busy_timeout_ms
+        self.failing: str | None = None  # the last storage fault, until a write succeeds
+        # The file as opened: deleted or replaced under the bot, writes would go nowhere.
+        self._identity = _identity(path) if path is not None else None
 
     @classmethod
     async def open(cls, target: Path | str) -> SqliteDatabase:
         path = Path(target)
-        if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            if str(path) != ":memory:":
+                path.parent.mkdir(parents=True, exist_ok=True)
+                # Fail here, once, on a file that cannot be opened or is not SQLite: a failed
+                # aiosqlite.connect leaves its thread to report to a loop that may be closed.
+                probe = sqlite3.connect(path)
+                try:
+                    probe.execute("PRAGMA schema_version")
+                finally:
+                    probe.close()
+            conn = await aiosqlite.connect(path, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise StorageOpenError(open_error("DATABASE_PATH", path, exc)) from exc
         try:
             conn.row_factory = aiosqlite.Row
             await conn.execute("PRAGMA journal_mode=WAL")
             await conn.execute("PRAGMA foreign_keys=ON")
-            await conn.execute("PRAGMA busy_timeout=5000")
+            await conn.execute(f"PRAGMA busy_timeout={cls.busy_timeout_ms}")
+        except sqlite3.Error as exc:
+            await conn.close()
+            raise StorageOpenError(open_error("DATABASE_PATH", path, exc)) from exc
         except BaseException:
             await conn.close()
             raise
@@ -214,11 +272,76 @@ class SqliteDatabase(Database):
         # aiosqlite >= 0.22 hangs the process at exit on an unclosed connection.
         await self._conn.close()
 
+    async def health(self) -> str | None:
+        """None when the storage looks fine; else what is wrong, in one line (for /healthz
+        and /status): the file deleted or replaced, the last write failed, or a read fails."""
+        moved = self._file_problem()
+        if moved is not None:
+            return moved
+        if self.failing:
+            return f"the last write failed: {self.failing}"
+        return await super().health()
+
+    def _file_problem(self) -> str | None:
+        """The file the bot opened is no longer at its path (one stat call)."""
+        if self._identity is None or self.path is None:
+            return None
+        now = _identity(self.path)
+        if now is None:
+            return f"the database file {self.path} was deleted"
+        if now != self._identity:
+            return f"the database file {self.path} was replaced"
+        return None
+
+    # faults
+
+    @asynccontextmanager
+    async def _faults(self, *, writing: bool, check_file: bool = True) -> AsyncIterator[None]:
+        """Storage faults become StorageUnavailable; a write's success ends a failing spell."""
+        if writing and check_file:
+            self._check_file()
+        try:
+            yield
+        except sqlite3.Error as exc:
+            what = fault(exc)
+            if what is None:
+                raise
+            if writing:
+                self._failed(f"{what} ({exc})")
+            raise StorageUnavailable(f"{what} ({exc})") from exc
+        if writing and self.failing is not None:
+            log.warning("storage is writable again (after: %s)", self.failing)
+            self.failing = None
+
+    def _check_file(self) -> None:
+        if (moved := self._file_problem()) is not None:
+            self._failed(moved)  # writing on would go to an unlinked file, then be lost
+            raise StorageUnavailable(moved)
+
+    def _failed(self, what: str) -> None:
+        if self.failing is None:
+            log.error("storage fault: %s", what)
+        self.failing = what
+
+    async def _busy_timeout(self) -> None:
+        """Wait the full busy timeout normally; only a short probe while failing."""
+        wanted = self.probe_timeout_ms if self.failing else self.busy_timeout_ms
+        if wanted != self._busy_applied:
+            await self._conn.execute(f"PRAGMA busy_timeout={int(wanted)}")
+            self._busy_applied = wanted
+
+    async def _rollback(self) -> None:
+        # SQLite may have rolled back already (disk full, I/O error): then there is nothing to do.
+        if self._conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                await self._conn.execute("ROLLBACK")
+
     # reads
 
     async def fetch(self, sql: str, params: Params = ()) -> list[Row]:
         # One trip to the connection's thread (execute, fetch and close there), not three.
-        return list(await self._conn.execute_fetchall(sql, params))
+        async with self._faults(writing=False):
+            return list(await self._conn.execute_fetchall(sql, params))
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         """The first row (for queries that select one row: by key, or an aggregate)."""
@@ -231,10 +354,11 @@ class SqliteDatabase(Database):
         return self._owner is not None and self._owner is asyncio.current_task()
 
     async def _run(self, item: _Write) -> Any:
-        """One statement, on the connection's thread, in one trip."""
-        if item.kind == "rows":
-            return list(await self._conn.execute_fetchall(item.sql, item.params))
-        cur = await self._conn.execute(item.sql, item.params)
+        """One statement, on the connection's thread, in one trip (inside a transaction)."""
+        async with self._faults(writing=True):
+            if item.kind == "rows":
+                return list(await self._conn.execute_fetchall(item.sql, item.params))
+            cur = await self._conn.execute(item.sql, item.params)
         # The finished statement's cursor holds nothing: left to the garbage collector
         # rather than closed with a second trip.
         return cur.rowcount if item.kind == "count" else int(cur.lastrowid or 0)
@@ -246,6 +370,7 @@ class SqliteDatabase(Database):
         is committed; a statement that fails (a constraint) fails alone."""
         if self._joins():
             return await self._run(_Write(sql, params, kind, None))
+        self._check_file()
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
         item = _Write(sql, params, kind, future)
@@ -257,14 +382,19 @@ class SqliteDatabase(Database):
             raise
         if future.done():  # an earlier holder committed it with its own
             self._lock.release()
-            return future.result()
+            return await self._outcome(future)
         batch, self._queue = self._queue, []
         # Shielded, lock released when done: cancelling this caller never cuts a commit
         # short for the others in the batch.
         commit = loop.create_task(self._commit(batch))
         commit.add_done_callback(lambda _task: self._lock.release())
         await asyncio.shield(commit)
-        return future.result()
+        return await self._outcome(future)
+
+    async def _outcome(self, future: asyncio.Future[Any]) -> Any:
+        """A queued write's result; a storage fault as StorageUnavailable (nothing written)."""
+        async with self._faults(writing=True, check_file=False):
+            return future.result()
 
     async def _commit(self, batch: list[_Write]) -> None:
         """Run the batch on the connection's thread in one trip: alone in autocommit, else
@@ -275,6 +405,7 @@ class SqliteDatabase(Database):
         raw = self._conn._conn
         work = [(item.sql, item.params, item.kind) for item in batch]
         try:
+            await self._busy_timeout()
             results = await self._conn._execute(_apply, raw, work)
         except Exception as exc:  # BEGIN or COMMIT failed: nothing of the batch was kept
             for item in batch:
@@ -297,10 +428,11 @@ class SqliteDatabase(Database):
 
     async def write_many(self, sql: str, rows: Iterable[Params]) -> None:
         """One statement for many rows, in one commit (inside a transaction when one is open)."""
-        if self._joins():
-            await self._conn.executemany(sql, rows)
+        if not self._joins():
+            async with self.transaction():
+                await self.write_many(sql, rows)
             return
-        async with self.transaction():
+        async with self._faults(writing=True):
             await self._conn.executemany(sql, rows)
 
     async def insert(self, sql: str, params: Params = ()) -> int:
@@ -316,16 +448,19 @@ class SqliteDatabase(Database):
         async with self._lock:
             self._owner = asyncio.current_task()
             try:
-                await self._conn.execute("BEGIN IMMEDIATE")
+                async with self._faults(writing=True):
+                    await self._busy_timeout()
+                    await self._conn.execute("BEGIN IMMEDIATE")
                 try:
                     yield self
                 except BaseException:
-                    await self._conn.execute("ROLLBACK")
+                    await self._rollback()
                     raise
                 try:
-                    await self._conn.execute("COMMIT")
+                    async with self._faults(writing=True):
+                        await self._conn.execute("COMMIT")
                 except BaseException:
-                    await self._conn.execute("ROLLBACK")
+                    await self._rollback()
                     raise
             finally:
                 self._owner = None
@@ -333,7 +468,8 @@ class SqliteDatabase(Database):
     async def script(self, statements: Iterable[str]) -> None:
         """Schema statements (migrations), in the current transaction."""
         for statement in statements:
-            await self._conn.execute(statement)
+            async with self._faults(writing=True):
+                await self._conn.execute(statement)
 
     # operators and tools
 
@@ -378,3 +514,24 @@ def backup_file(source: Path, target: Path) -> None:
     finally:
         src.close()
     partial.replace(target)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the file, or None when it is not there."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
+def open_error(setting: str, where: object, exc: BaseException) -> str:
+    """One line for StorageOpenError: the setting, where, and why."""
+    cause = exc.__cause__ if isinstance(exc, StorageUnavailable) and exc.__cause__ else exc
+    if isinstance(cause, OSError):
+        reason = cause.strerror or str(cause)
+        if cause.filename and str(cause.filename) != str(where):
+            reason += f" ({cause.filename})"
+    else:
+        reason = str(cause)
+    return f"{setting}: cannot use {where}: {reason}"

@@ -93,11 +93,22 @@ def _goal(row: Row) -> Goal:
     )
 
 
+# A responsible person picked from the group is stored as a reference (responsible_id) and
+# named from their profile when read, so /forget takes the name away everywhere; only a name
+# typed by hand (someone outside the bot) is kept as text.
+_STEPS = (
+    "SELECT s.*, COALESCE(s.responsible, NULLIF(p.display_name, ''), "
+    "NULLIF(TRIM(COALESCE(p.first_name, '') || ' ' || COALESCE(p.last_name, '')), '')) "
+    "AS responsible_name FROM goal_steps s LEFT JOIN participants p "
+    "ON p.user_id = s.responsible_id"
+)
+
+
 def _step(row: Row) -> Step:
     created = dt(row["created_at"])
     return Step(
         id=row["id"], goal_id=row["goal_id"], text=row["text"],
-        responsible=row["responsible"], responsible_id=row["responsible_id"],
+        responsible=row["responsible_name"], responsible_id=row["responsible_id"],
         due_date=day(row["due_date"]), done=bool(row["done"]), done_at=dt_or_none(row["done_at"]),
         created_at=created,
     )
@@ -175,6 +186,10 @@ class GoalStore(Store):
     async def add_step(self, goal_id: int, text: str, responsible: str | None,
                        responsible_id: int | None, due_date: date | None, actor: int,
                        now: datetime) -> int:
+        """responsible: a typed name; responsible_id: a member picked (then no name is kept:
+        it is read from their profile)."""
+        if responsible_id is not None:
+            responsible = None
         async with self.db.transaction() as db:
             step_id = await db.insert(
                 "INSERT INTO goal_steps (goal_id, text, responsible, responsible_id, due_date, "
@@ -188,13 +203,13 @@ class GoalStore(Store):
     async def steps(self, goal_ids: list[int] | None = None) -> dict[int, list[Step]]:
         """Steps by goal id, in the order they were added (None: every goal)."""
         if goal_ids is None:
-            rows = await self.db.fetch("SELECT * FROM goal_steps ORDER BY goal_id, id")
+            rows = await self.db.fetch(f"{_STEPS} ORDER BY s.goal_id, s.id")
         elif not goal_ids:
             return {}
         else:
             marks = ",".join("?" * len(goal_ids))
             rows = await self.db.fetch(
-                f"SELECT * FROM goal_steps WHERE goal_id IN ({marks}) ORDER BY goal_id, id",
+                f"{_STEPS} WHERE s.goal_id IN ({marks}) ORDER BY s.goal_id, s.id",
                 tuple(goal_ids),
             )
         out: dict[int, list[Step]] = {}
@@ -219,7 +234,7 @@ class GoalStore(Store):
             await db.write("UPDATE goals SET updated_at = ? WHERE id = ?", (ts(now), goal_id))
             await self._log(db, goal_id, actor, "step_done" if done else "step_undone", now,
                             row["text"])
-            fresh = await db.fetchone("SELECT * FROM goal_steps WHERE id = ?", (step_id,))
+            fresh = await db.fetchone(f"{_STEPS} WHERE s.id = ?", (step_id,))
         assert fresh is not None
         return _step(fresh)
 

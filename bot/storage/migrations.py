@@ -594,4 +594,9 @@ MIGRATIONS: list[list[str]] = [
         "DROP TABLE relay_links",
         "ALTER TABLE relay_links_new RENAME TO relay_links",
     ],
+    # 15: privacy (issue 13): a step's responsible picked from the group is a reference only
+    #     (named from their profile when shown), so /forget removes the name with the person
+    [
+        "UPDATE goal_steps SET responsible = NULL WHERE responsible_id IS NOT NULL",
+    ],
 ]

@@ -8,6 +8,9 @@ listed here (or in NOT_PERSONAL there).
 - "anonymize": the rows stay with the column set to `replacement` (e.g. attendance kept as
   anonymous counts with user_id NULL, goal authorship as "former participant" with NULL, the
   audit trail with actor 0).
+- Free text about the person (a facilitator's reason for correcting their attendance, the
+  detail of an audit entry about them) is matched through the row's person column (`match`)
+  and anonymized before that column is.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ class PersonalData:
     column: str
     forget: Literal["delete", "anonymize"]
     replacement: int | str | None = None
+    # Free text: the rows whose `match` column is the person (that column is listed too).
+    match: str | None = None
 
 
 PERSONAL_DATA: list[PersonalData] = [
@@ -41,18 +46,23 @@ PERSONAL_DATA: list[PersonalData] = [
     PersonalData("invitations", "created_by", "anonymize", FORMER),
     PersonalData("audit_log", "actor_id", "anonymize", FORMER),
     PersonalData("audit_log", "target", "anonymize", "forgotten"),
+    PersonalData("audit_log", "detail", "anonymize", None, match="target"),  # typed reasons
     PersonalData("reminder_optouts", "user_id", "delete"),
     PersonalData("deliveries", "chat_id", "delete"),
     PersonalData("group_chats", "linked_by", "anonymize", FORMER),
     PersonalData("attendance", "user_id", "anonymize", PSEUDONYM),
     PersonalData("attendance_corrections", "user_id", "anonymize", PSEUDONYM),
     PersonalData("attendance_corrections", "corrected_by", "anonymize", FORMER),
+    PersonalData("attendance_corrections", "reason", "anonymize", "forgotten", match="user_id"),
     PersonalData("attendance_requests", "user_id", "delete"),
     PersonalData("checkin_codes", "set_by", "anonymize", FORMER),
     PersonalData("checkin_code_failures", "user_id", "delete"),
     PersonalData("goals", "created_by", "anonymize", FORMER),
     PersonalData("goal_steps", "created_by", "anonymize", FORMER),
-    PersonalData("goal_steps", "responsible_id", "anonymize", None),
+    # Shown as "former participant"; a name stored with the reference (before migration 15)
+    # goes with it.
+    PersonalData("goal_steps", "responsible", "anonymize", None, match="responsible_id"),
+    PersonalData("goal_steps", "responsible_id", "anonymize", FORMER),
     PersonalData("goal_history", "actor_id", "anonymize", FORMER),
     PersonalData("goal_reviews", "rated_by", "anonymize", FORMER),
     PersonalData("goal_review_opened", "opened_by", "anonymize", FORMER),
@@ -81,6 +91,8 @@ PERSONAL_DATA: list[PersonalData] = [
     PersonalData("certificate_prompts", "user_id", "delete"),
     # The certificate stays verifiable (by code) if the person agreed at /forget, otherwise
     # it is revoked and its name removed first (bot/storage/certificates.py forget_revoke).
+    # A staff member's reason for revoking can name the holder (issue 13).
+    PersonalData("certificates", "revoke_reason", "anonymize", "forgotten", match="user_id"),
     PersonalData("certificates", "user_id", "anonymize", None),
     PersonalData("certificates", "issued_by", "anonymize", FORMER),
     PersonalData("certificates", "revoked_by", "anonymize", FORMER),
@@ -100,9 +112,11 @@ PERSONAL_DATA: list[PersonalData] = [
 
 
 def _by_table() -> dict[str, list[str]]:
+    """The columns that point at a person, per table (free text is found through them)."""
     tables: dict[str, list[str]] = {}
     for entry in PERSONAL_DATA:
-        tables.setdefault(entry.table, []).append(entry.column)
+        if entry.match is None:
+            tables.setdefault(entry.table, []).append(entry.column)
     return tables
 
 
@@ -123,14 +137,19 @@ async def export_personal_data(db: Database, user_id: int, now: datetime) -> dic
 async def forget(db: Database, user_id: int) -> None:
     """Delete or anonymize every row about the person, all or nothing."""
     pseudonym = -secrets.randbelow(2**53) - 1
+    # Free text first: it is found through the person columns anonymized below.
+    ordered = sorted(PERSONAL_DATA, key=lambda e: e.match is None)
     async with db.transaction():
-        for entry in PERSONAL_DATA:
+        for entry in ordered:
             if entry.forget == "delete":
                 await db.write(
                     f"DELETE FROM {entry.table} WHERE {entry.column} = ?", (user_id,)
                 )
             else:
+                # Free text is replaced where there is some (an empty reason stays empty).
+                where = (f"{entry.match} = ? AND {entry.column} IS NOT NULL" if entry.match
+                         else f"{entry.column} = ?")
                 await db.write(
-                    f"UPDATE {entry.table} SET {entry.column} = ? WHERE {entry.column} = ?",
+                    f"UPDATE {entry.table} SET {entry.column} = ? WHERE {where}",
                     (pseudonym if entry.replacement == PSEUDONYM else entry.replacement, user_id),
                 )

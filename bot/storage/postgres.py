@@ -29,10 +29,15 @@ from urllib.parse import urlsplit
 
 import asyncpg
 
-from bot.storage.db import Database, Params, Row, StorageUnavailable
+from bot.faults import StorageUnavailable
+from bot.storage.db import Database, Params, Row, StorageOpenError
 
 # Tables listed in creation order by SQLite's implicit rowid somewhere in a store.
 ROWID_TABLES = {"invitations"}
+# "The server or its storage", not "this statement": worth waiting out (bot/faults.py).
+FAULTS = (OSError, TimeoutError, asyncpg.PostgresConnectionError,
+          asyncpg.InsufficientResourcesError, asyncpg.OperatorInterventionError,
+          asyncpg.LockNotAvailableError, asyncpg.ReadOnlySQLTransactionError)
 ADVISORY_KEY = 0x55E_B07  # any constant shared by every process of this bot
 POOL_SIZE = 10
 
@@ -104,7 +109,7 @@ class PostgresDatabase(Database):
         try:
             pool = await asyncpg.create_pool(url, min_size=1, max_size=POOL_SIZE, init=_setup)
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-            raise StorageUnavailable(
+            raise StorageOpenError(
                 f"DATABASE_URL: cannot connect to {safe_url(url)}: {exc}") from None
         return cls(pool, url)
 
@@ -118,11 +123,14 @@ class PostgresDatabase(Database):
     @asynccontextmanager
     async def _connection(self) -> AsyncIterator[asyncpg.Connection]:
         held = self._held()
-        if held is not None:
-            yield held
-            return
-        async with self._pool.acquire() as conn:
-            yield conn
+        try:
+            if held is not None:
+                yield held
+                return
+            async with self._pool.acquire() as conn:
+                yield conn
+        except FAULTS as exc:
+            raise StorageUnavailable(f"{type(exc).__name__}: {exc}") from exc
 
     # reads
 
@@ -165,13 +173,16 @@ class PostgresDatabase(Database):
             return
         task = asyncio.current_task()
         assert task is not None
-        async with self._lock, self._pool.acquire() as conn, conn.transaction():
-            await conn.execute("SELECT pg_advisory_xact_lock($1)", ADVISORY_KEY)
-            self._tx[task] = conn
-            try:
-                yield self
-            finally:
-                del self._tx[task]
+        try:
+            async with self._lock, self._pool.acquire() as conn, conn.transaction():
+                await conn.execute("SELECT pg_advisory_xact_lock($1)", ADVISORY_KEY)
+                self._tx[task] = conn
+                try:
+                    yield self
+                finally:
+                    del self._tx[task]
+        except FAULTS as exc:
+            raise StorageUnavailable(f"{type(exc).__name__}: {exc}") from exc
 
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator[Database]:

@@ -155,6 +155,16 @@ class ReminderStore(Store):
             (chat_id, title, country, group, by, ts(now)),
         )
 
+    async def move_group(self, old: int, new: int) -> None:
+        """A group became a supergroup (Telegram gives it a new id): its link follows it."""
+        async with self.db.transaction() as db:
+            await db.write(
+                "DELETE FROM group_chats WHERE chat_id = ?"
+                " AND EXISTS (SELECT 1 FROM group_chats WHERE chat_id = ?)",
+                (old, new),
+            )
+            await db.write("UPDATE group_chats SET chat_id = ? WHERE chat_id = ?", (new, old))
+
     async def unlink_group(self, chat_id: int) -> bool:
         return await self.db.write(
             "DELETE FROM group_chats WHERE chat_id = ?", (chat_id,)

@@ -7,13 +7,15 @@ Database (bot/storage/db.py), the one locked write path.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from pathlib import Path
 
+from bot.faults import StorageUnavailable
 from bot.storage.attendance import AttendanceStore
 from bot.storage.broadcasts import BroadcastStore
 from bot.storage.certificates import CertificateStore
 from bot.storage.coaching import CoachingStore
-from bot.storage.db import Database
+from bot.storage.db import Database, StorageOpenError, is_postgres_url, open_error
 from bot.storage.feedback import FeedbackStore
 from bot.storage.goals import GoalStore
 from bot.storage.invitations import InvitationStore
@@ -54,10 +56,15 @@ class Repository:
     @classmethod
     async def open(cls, target: Path | str) -> Repository:
         """A SQLite file path, or a `postgresql://` URL (bot/storage/postgres.py)."""
-        db = await Database.open(target)
+        db = await Database.open(target)  # StorageOpenError: one line naming the setting
         try:
             repo = cls(db)
             await repo.migrate()
+        except (OSError, sqlite3.Error, StorageUnavailable) as exc:  # e.g. a read-only folder
+            await db.close()
+            where = "a PostgreSQL database" if is_postgres_url(target) else target
+            setting = "DATABASE_URL" if is_postgres_url(target) else "DATABASE_PATH"
+            raise StorageOpenError(open_error(setting, where, exc)) from exc
         except BaseException:
             await db.close()
             raise
@@ -84,7 +91,8 @@ class Repository:
             log.info("database migrated to schema version %d", version)
 
     async def health(self) -> str | None:
-        """None when storage answers; otherwise the problem, for /healthz and /status."""
+        """None when storage answers; otherwise the problem, for /healthz and /status (SQLite:
+        also a database file deleted or replaced under the bot, or a failing write)."""
         return await self.db.health()
 
     async def schema_version(self) -> int:

@@ -17,6 +17,7 @@ from bot.membership import program
 from bot.notify import notify, staff
 from bot.storage.pending import Pending
 from handlers import input
+from handlers.common import personal
 
 CODE, CORRECTION = "checkin_code", "correction"
 REQUEST_MAX = 500  # characters kept from a correction request
@@ -36,6 +37,7 @@ async def _run_checkin(update: Update, context: BotContext, w: Who, *, method: s
     return result
 
 
+@personal
 async def checkin_command(update: Update, context: BotContext) -> None:
     w = await context.who()
     code = " ".join(context.args or []) or None
@@ -95,6 +97,7 @@ async def on_correction(update: Update, context: BotContext, pending: Pending) -
     )
 
 
+@personal
 async def me(update: Update, context: BotContext) -> None:
     w = await context.who()
     assert update.effective_message is not None

@@ -18,7 +18,7 @@ from bot.membership import may_act_on, session_for_group
 from bot.notify import notify
 from bot.parsing import parse_int
 from bot.viewer import program_wide_refusal, scope_refusal
-from handlers.common import restricted
+from handlers.common import personal, restricted
 
 # Accepted status words in /correct, in the four languages.
 STATUS_WORDS = {
@@ -44,6 +44,7 @@ async def _numbers_hint(update: Update, w: Who, example: str) -> None:
     )
 
 
+@personal
 @restricted("facilitator")
 async def attendance_command(update: Update, context: BotContext) -> None:
     w = await context.who()
@@ -135,6 +136,7 @@ async def code_command(update: Update, context: BotContext) -> None:
     )
 
 
+@personal
 @restricted("facilitator")
 async def correct_command(update: Update, context: BotContext) -> None:
     w = await context.who()

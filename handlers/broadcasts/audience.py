@@ -12,7 +12,7 @@ from bot.config import LANGUAGES
 from bot.context import BotContext, Who
 from bot.storage.broadcast_records import AttendanceKind, Broadcast
 from handlers.broadcasts.drafts import counted, draft_for, stop_waiting, wait_for
-from handlers.common import restricted, stale_button
+from handlers.common import personal, restricted, stale_button
 
 
 async def _screen(w: Who, draft: Broadcast) -> tuple[str, InlineKeyboardMarkup]:
@@ -22,6 +22,7 @@ async def _screen(w: Who, draft: Broadcast) -> tuple[str, InlineKeyboardMarkup]:
                                   w.member.scope)
 
 
+@personal
 @restricted("facilitator")
 async def start_broadcast(update: Update, context: BotContext) -> None:
     w = await context.who()

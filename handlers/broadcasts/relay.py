@@ -18,6 +18,7 @@ question's id instead of a broadcast's, and an answer marks the question answere
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 
 from telegram import Message, ReplyParameters, Update
@@ -31,6 +32,7 @@ from telegram.ext import (
 from bot import notify
 from bot.broadcasts.texts import relay_header
 from bot.context import BotContext
+from bot.faults import persist
 from bot.membership import covers
 from bot.questions.texts import question_header
 from bot.services import Services
@@ -54,7 +56,6 @@ async def relay_to_staff(svc: Services, message_id: int, user_id: int,
                          question_id: int | None = None) -> int:  # fmt: skip
     """Copy a participant's message (message_id in their private chat), a reply to a broadcast
     or their question (question_id), to the staff (bulk sends); returns how many got it."""
-    store = svc.repo.broadcasts
     bot = svc.app.bot
     person = await svc.repo.participants.get(user_id)
     reached = 0
@@ -83,12 +84,18 @@ async def relay_to_staff(svc: Services, message_id: int, user_id: int,
         now = svc.clock.now()
         for sent in (header.message_id, copy.message_id):
             if sent is not None:
-                link = RelayLink(staff_id, sent, user_id, broadcast_id, message_id, question_id)
-                await store.add_link(link, now)
+                await _keep_link(svc, RelayLink(staff_id, sent, user_id, broadcast_id,
+                                                message_id, question_id), now)
         reached += copy.status == "sent"
 
     await svc.sender.fan_out(staff, deliver)
     return reached
+
+
+async def _keep_link(svc: Services, link: RelayLink, now: datetime) -> None:
+    """Without the link the facilitator's answer finds nobody: retried while storage fails."""
+    await persist(lambda: svc.repo.broadcasts.add_link(link, now),
+                  keep_trying=svc.sender.alive, what=f"relay link {link}")
 
 
 async def relay_in_background(svc: Services, message_id: int, user_id: int,

@@ -19,7 +19,7 @@ from bot.goals import texts as gv
 from bot.goals.keyboards import AddGoal, EditGoal, FormButton, form_keyboard, is_country_code
 from bot.goals.rules import DESCRIPTION_MAX, GOALS_MAX, TITLE_MAX, Goal, parse_date
 from bot.storage.pending import Pending
-from handlers.common import reply
+from handlers.common import personal, reply
 from handlers.goals.forms import (
     CONFIRM,
     FormPress,
@@ -63,6 +63,7 @@ async def _start(update: Update, context: BotContext, w: Who, country: str,
         form_keyboard(w.view, "keep"))
 
 
+@personal
 async def start_add(update: Update, context: BotContext) -> None:
     """/addgoal [CC], or the "Add a goal" button."""
     w = await context.who()

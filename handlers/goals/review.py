@@ -38,7 +38,7 @@ from bot.goals.rules import (
 )
 from bot.membership import may_act_on
 from bot.viewer import country_name, program_wide_refusal
-from handlers.common import alert, restricted, show
+from handlers.common import alert, personal, restricted, show
 from handlers.goals.screens import (
     audit,
     edit_refusal,
@@ -80,6 +80,7 @@ async def _results_text(w: Who) -> str:
     return gv.results_text(w.view, w.svc.schedule, board)
 
 
+@personal
 async def review_command(update: Update, context: BotContext) -> None:
     w = await context.who()
     is_open = await _review_open(w)

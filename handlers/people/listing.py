@@ -15,7 +15,7 @@ from bot.people import texts
 from bot.people.keyboards import PeopleList, people_filter_keyboard
 from bot.people.rules import PeopleFilter, pages, parse_people_args, select
 from bot.viewer import scope_refusal
-from handlers.common import not_understood, restricted
+from handlers.common import not_understood, personal, restricted
 
 
 def _scope(w: Who) -> set[str] | None:
@@ -37,6 +37,7 @@ async def _send_list(update: Update, w: Who, f: PeopleFilter) -> None:
         await chat.send_message(page)
 
 
+@personal
 @restricted("facilitator")
 async def people_command(update: Update, context: BotContext) -> None:
     w = await context.who()

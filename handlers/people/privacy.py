@@ -15,8 +15,10 @@ from bot.context import BotContext
 from bot.help import menus
 from bot.people.keyboards import Forget, forget_keyboard
 from bot.storage.personal_data import FORMER, export_personal_data, forget
+from handlers.common import personal
 
 
+@personal
 async def mydata_command(update: Update, context: BotContext) -> None:
     w = await context.who()
     _ = w.view.tr.gettext
@@ -30,6 +32,7 @@ async def mydata_command(update: Update, context: BotContext) -> None:
     )
 
 
+@personal
 async def forget_command(update: Update, context: BotContext) -> None:
     w = await context.who()
     _ = w.view.tr.gettext
@@ -47,6 +50,7 @@ async def forget_command(update: Update, context: BotContext) -> None:
         text, reply_markup=forget_keyboard(w.view, certificate=holds))
 
 
+@personal
 async def on_forget_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None

@@ -24,7 +24,7 @@ from bot.people.keyboards import (
 from bot.people.rules import CLEAR, MAX_NAME, MAX_ORGANIZATION, SECTORS, clean_text
 from bot.storage.pending import Pending
 from handlers import input
-from handlers.common import show
+from handlers.common import personal, show
 
 PROFILE = "profile"
 
@@ -46,6 +46,7 @@ def _summary(w: Who) -> tuple[str, object]:
     return texts.profile_text(w.view, w.svc.schedule, w.person), profile_keyboard(w.view)
 
 
+@personal
 async def profile_command(update: Update, context: BotContext) -> None:
     w = await context.who()
     text, keyboard = _summary(w)

@@ -33,7 +33,7 @@ from bot.people import texts
 from bot.people.rules import find_country
 from bot.services import get_services
 from bot.viewer import country_name, flag
-from handlers.common import Group, restricted
+from handlers.common import Group, personal, restricted
 
 KINDS = {"facilitator": "facilitator", "cofacilitator": "cofacilitator",
          "co-facilitator": "cofacilitator"}
@@ -165,11 +165,13 @@ async def _reply(update: Update, context: BotContext, grant: bool) -> None:
     await message.reply_text(text)
 
 
+@personal
 @restricted("organizer")
 async def grant(update: Update, context: BotContext) -> None:
     await _reply(update, context, grant=True)
 
 
+@personal
 @restricted("organizer")
 async def revoke(update: Update, context: BotContext) -> None:
     await _reply(update, context, grant=False)
