@@ -41,6 +41,7 @@ from bench.common import (  # noqa: E402
 )
 from bot.emulator import BotAPIEmulator  # noqa: E402
 from bot.i18n import I18n  # noqa: E402
+from bot.membership import session_for_group  # noqa: E402
 from bot.schedule import load_schedule  # noqa: E402
 from bot.sessions.texts import next_text  # noqa: E402
 from bot.viewer import Viewer  # noqa: E402
@@ -69,9 +70,10 @@ async def run(people: int = 200, rounds: int = 10) -> list[Row]:
         schedule_path = shifted_schedule(folder, 3, datetime.now(UTC) + timedelta(days=2))
         ids = list(range(100_000, 100_000 + people))
         schedule = load_schedule(schedule_path)
-        session = schedule.next_session(datetime.now(UTC), "wider")
+        wider = [s for s in schedule.sessions if session_for_group(s, "wider")]
+        session = schedule.next_session(datetime.now(UTC), wider)
         view = Viewer(I18n().get("en"), "en", "Africa/Accra")
-        text = next_text(view, schedule, session, datetime.now(UTC))
+        text = next_text(view, schedule, session, datetime.now(UTC), join=True)
         for kind in ("bare", "bot"):
             await seed_people(folder / f"{kind}.sqlite3",
                               [(u, COUNTRIES[u % 6], "wider") for u in ids])
