@@ -2,31 +2,64 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+from tempfile import TemporaryDirectory
+
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
+from bot.attendance.export import write_attendance
+from bot.coaching.export import write_coaching
 from bot.context import BotContext
-from handlers.attendance.staff import send_attendance_export
-from handlers.certificates.staff import send_certificates_export
-from handlers.coaching.staff import send_coaching_export
+from bot.exports import EXPORTERS, FORMATS
+from bot.services import Services
 from handlers.common import personal, restricted
-from handlers.feedback import send_feedback_export
-from handlers.goals.actions import send_goals_export
-from handlers.networking.staff import send_networking_export
 
-SENDERS = {"attendance": send_attendance_export, "goals": send_goals_export,
-           "feedback": send_feedback_export, "coaching": send_coaching_export,
-           "certificates": send_certificates_export, "networking": send_networking_export}
+Write = Callable[[str, Path], Awaitable[None]]  # (format, path)
+
+
+def writers(svc: Services, now: datetime) -> dict[str, Write]:
+    """The kinds /export offers, each as of now (the attendance leaves the organizers out)."""
+    repo, schedule = svc.repo, svc.schedule
+    kinds: dict[str, Write] = {
+        kind: partial(EXPORTERS[kind], repo, schedule)
+        for kind in ("goals", "feedback", "certificates", "networking")
+    }
+    kinds["attendance"] = partial(write_attendance, repo, schedule, now=now,
+                                  exclude=svc.settings.organizer_ids)
+    kinds["coaching"] = partial(write_coaching, repo, schedule, now=now)
+    return kinds
+
+
+async def send_export(update: Update, context: BotContext, kind: str) -> None:
+    """Both files of one kind, written first, then sent; the export is audited."""
+    w = await context.who()
+    message = update.effective_message
+    assert message is not None
+    svc, now = w.svc, w.svc.clock.now()
+    write = writers(svc, now)[kind]
+    with TemporaryDirectory() as folder:
+        files = []
+        for fmt in FORMATS:
+            path = Path(folder) / f"{kind}.{fmt}"
+            await write(fmt, path)
+            files.append((path.name, path.read_bytes()))
+    await svc.repo.participants.audit(w.user_id, "export", now, target=kind)
+    for name, content in files:
+        await message.reply_document(document=content, filename=name)
 
 
 @personal
 @restricted("organizer")
 async def export_command(update: Update, context: BotContext) -> None:
     args = [a.lower() for a in context.args or []] or ["attendance"]
-    if len(args) == 1 and args[0] in SENDERS:
-        await SENDERS[args[0]](update, context)
-        return
     w = await context.who()
+    if len(args) == 1 and args[0] in writers(w.svc, w.svc.clock.now()):
+        await send_export(update, context, args[0])
+        return
     _ = w.view.tr.gettext
     assert update.effective_message is not None
     await update.effective_message.reply_text(

@@ -4,16 +4,12 @@ within their countries; /export feedback for organizers."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext, Who
 from bot.feedback import rules
 from bot.feedback import texts as ft
-from bot.feedback.export import write_feedback
 from bot.feedback.keyboards import AskFeedback, Rate, SkipComment, rating_keyboard, skip_keyboard
 from bot.membership import may_act_on
 from bot.parsing import parse_int
@@ -149,23 +145,6 @@ async def feedback_command(update: Update, context: BotContext) -> None:
     figures = rules.summarize(rows, codes)
     for text in ft.summary(w.view, w.svc.schedule, session, figures):
         await message.reply_text(text)
-
-
-@restricted("organizer")
-async def send_feedback_export(update: Update, context: BotContext) -> None:
-    w = await context.who()
-    message = update.effective_message
-    assert message is not None
-    svc = w.svc
-    with tempfile.TemporaryDirectory() as folder:
-        files = []
-        for fmt in ("csv", "xlsx"):
-            path = Path(folder) / f"feedback.{fmt}"
-            await write_feedback(svc.repo, svc.schedule, fmt, path)
-            files.append((path.name, path.read_bytes()))
-    await svc.repo.participants.audit(w.user_id, "export", svc.clock.now(), target="feedback")
-    for name, content in files:
-        await message.reply_document(document=content, filename=name)
 
 
 def register(app: Application) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import lengths
 from bot.charts import catalog, draw, texts
 from bot.charts.rules import feedback_numbers
 from bot.config import LANGUAGES
@@ -100,7 +101,7 @@ def test_caption_fits_telegram_in_every_language(schedule: Schedule) -> None:
     assert len(n.sessions) == len(schedule.sessions) == 11
     for lang in LANGUAGES:
         caption = texts.feedback_caption(view(lang), schedule, n)
-        assert texts.visible(caption) <= texts.CAPTION_LIMIT, (lang, caption)
+        assert lengths.visible(caption) <= texts.CAPTION_LIMIT, (lang, caption)
         assert not caption.endswith("…"), (lang, caption)  # nothing had to be cut
     assert "from 108,295 answers" in texts.feedback_caption(view(), schedule, n)  # grouped
 

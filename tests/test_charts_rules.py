@@ -8,6 +8,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from bot import lengths
 from bot.attendance.export import write_attendance
 from bot.attendance.rules import Tally
 from bot.charts import catalog, texts
@@ -132,7 +133,7 @@ def test_captions_fit_telegram_in_every_language(schedule: Schedule) -> None:
                         texts.program_caption(v, schedule, program_numbers(
                             schedule, people, records, NOW)),
                         texts.goals_caption(v, schedule, g)):
-            assert texts.visible(caption) <= texts.CAPTION_LIMIT, (lang, caption)
+            assert lengths.visible(caption) <= texts.CAPTION_LIMIT, (lang, caption)
             assert not caption.endswith("…"), (lang, caption)  # nothing had to be cut
 
 

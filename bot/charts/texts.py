@@ -5,15 +5,15 @@ and the tables of the partners' report. No Telegram here.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import datetime
-from html import escape, unescape
+from html import escape
 from typing import Literal
 
 from babel.dates import format_skeleton
 from babel.numbers import format_decimal, format_percent
 
+from bot import lengths
 from bot.attendance.rules import Tally
 from bot.charts.rules import (
     GROUPS,
@@ -31,7 +31,7 @@ from bot.schedule import Schedule, Session
 from bot.storage.goals import STATUSES
 from bot.viewer import Viewer, country_name
 
-CAPTION_LIMIT = 1024  # Telegram's limit for a photo caption, counted after entity parsing
+CAPTION_LIMIT = lengths.CAPTION
 
 Table = tuple[list[str], list[list[str]]]
 
@@ -69,24 +69,8 @@ def group_name(v: Viewer, group: Group) -> str:
     return _("Core group") if group == "core" else _("Wider group")
 
 
-def visible(html_text: str) -> int:
-    """Length as Telegram counts it: after entity parsing (tags gone, entities decoded)."""
-    return len(unescape(re.sub(r"<[^>]*>", "", html_text)))
-
-
 def fit(lines: list[str], limit: int = CAPTION_LIMIT) -> str:
-    """Join lines; drop whole lines from the end, ending with "…", if the caption is too long."""
-    text = "\n".join(lines)
-    if visible(text) <= limit:
-        return text
-    kept: list[str] = []
-    size = 2
-    for line in lines:
-        size += visible(line) + 1
-        if size > limit:
-            break
-        kept.append(line)
-    return "\n".join([*kept, "…"])
+    return lengths.fit(lines, limit)
 
 
 # the menu ----------------------------------------------------------------------------------

@@ -5,13 +5,13 @@ Everything returned is Telegram HTML; goal texts are shown as written, escaped.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import date, datetime, time
-from html import escape, unescape
+from html import escape
 
 from babel.lists import format_list
 
+from bot import lengths
 from bot.goals.rules import (
     Answers,
     ReviewBoard,
@@ -26,6 +26,7 @@ from bot.goals.rules import (
     status_counts,
     step_progress,
 )
+from bot.lengths import visible
 from bot.schedule import Schedule
 from bot.storage.goals import (
     STATUSES,
@@ -94,24 +95,8 @@ def shorten(text: str, size: int) -> str:
     return text if len(text) <= size else text[: size - 1].rstrip() + "…"
 
 
-def visible(html_text: str) -> int:
-    """Length as Telegram counts it: after entity parsing (tags gone, entities decoded)."""
-    return len(unescape(re.sub(r"<[^>]*>", "", html_text)))
-
-
 def fit(lines: list[str], limit: int = LIMIT) -> str:
-    """Join lines; drop whole lines from the end if too long (a line never splits a tag)."""
-    text = "\n".join(lines)
-    if visible(text) <= limit:
-        return text
-    kept: list[str] = []
-    size = 2
-    for line in lines:
-        size += visible(line) + 1
-        if size > limit:
-            break
-        kept.append(line)
-    return "\n".join(kept + ["…"])
+    return lengths.fit(lines, limit)
 
 
 def country_title(v: Viewer, schedule: Schedule, code: str) -> str:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import tempfile
 from html import escape
-from pathlib import Path
 
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CommandHandler
 
 from bot.attendance import rules
-from bot.attendance.export import write_attendance
 from bot.attendance.texts import corrected_notice, session_roll, status_label
 from bot.context import BotContext, Who
 from bot.membership import may_act_on, session_for_group
@@ -196,26 +193,6 @@ async def correct_command(update: Update, context: BotContext) -> None:
         )
     )
     notify(context.application, [person], lambda v, _p: corrected_notice(v, number, status))
-
-
-@restricted("organizer")
-async def send_attendance_export(update: Update, context: BotContext) -> None:
-    w = await context.who()
-    message = update.effective_message
-    assert message is not None
-    svc = w.svc
-    now = svc.clock.now()
-    with tempfile.TemporaryDirectory() as folder:
-        files = []
-        for fmt in ("csv", "xlsx"):
-            path = Path(folder) / f"attendance.{fmt}"
-            await write_attendance(
-                svc.repo, svc.schedule, fmt, path, now=now, exclude=svc.settings.organizer_ids
-            )
-            files.append((path.name, path.read_bytes()))
-    await svc.repo.participants.audit(w.user_id, "export", now, target="attendance")
-    for name, content in files:
-        await message.reply_document(document=content, filename=name)
 
 
 def register(app: Application) -> None:

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
-from tempfile import TemporaryDirectory
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.certificates import jobs, rules, texts
-from bot.certificates.export import write_certificates
 from bot.certificates.keyboards import Manage, issue_keyboard, manage_keyboard
 from bot.context import BotContext, Who
 from bot.membership import may_act_on
@@ -147,21 +144,6 @@ async def on_reason(update: Update, context: BotContext, pending: Pending) -> No
     if holder is not None:
         notify(context.application, [holder],
                lambda v, _p: texts.revoked_notice(v, code, reason))
-
-
-@restricted("organizer")
-async def send_certificates_export(update: Update, context: BotContext) -> None:
-    """/export certificates: the register as CSV and XLSX."""
-    w = await context.who()
-    assert update.effective_message is not None
-    with TemporaryDirectory() as folder:
-        for fmt in ("csv", "xlsx"):
-            path = Path(folder) / f"certificates.{fmt}"
-            await write_certificates(w.svc.repo, w.svc.schedule, fmt, path)
-            await update.effective_message.reply_document(
-                document=path.read_bytes(), filename=path.name)
-    await w.svc.repo.participants.audit(w.user_id, "export", w.svc.clock.now(),
-                                        target="certificates")
 
 
 def register(app: Application) -> None:

@@ -7,15 +7,11 @@ Times are typed as the next message (pending input "coaching_times", data {"coun
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from telegram import Message, Update
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.coaching import rules, screens
 from bot.coaching import texts as ct
-from bot.coaching.export import write_coaching
 from bot.coaching.keyboards import GroupScreen, NewTimes, Overview, draft_keyboard
 from bot.context import BotContext, Who
 from bot.membership import may_act_on
@@ -162,23 +158,6 @@ async def on_times(update: Update, context: BotContext, pending: Pending) -> Non
     await message.reply_text(
         ct.preview_text(w.view, svc.schedule, data["country"], starts, len(people)),
         reply_markup=draft_keyboard(w.view, len(starts) == 1))
-
-
-async def send_coaching_export(update: Update, context: BotContext) -> None:
-    """/export coaching (organizers: handlers/exports.py checks the role)."""
-    w = await context.who()
-    message = update.effective_message
-    assert message is not None
-    svc, now = w.svc, w.svc.clock.now()
-    with tempfile.TemporaryDirectory() as folder:
-        files = []
-        for fmt in ("csv", "xlsx"):
-            path = Path(folder) / f"coaching.{fmt}"
-            await write_coaching(svc.repo, svc.schedule, fmt, path, now=now)
-            files.append((path.name, path.read_bytes()))
-    await svc.repo.participants.audit(w.user_id, "export", now, target="coaching")
-    for name, content in files:
-        await message.reply_document(document=content, filename=name)
 
 
 def register(app: Application) -> None:

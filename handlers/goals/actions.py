@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from pathlib import Path
-from tempfile import TemporaryDirectory
 
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
@@ -19,7 +17,6 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.callbacks import CallbackData
 from bot.context import BotContext, Who
 from bot.goals import texts as gv
-from bot.goals.export import write_goals
 from bot.goals.keyboards import (
     STALE_PREFIX,
     AllCountries,
@@ -200,19 +197,6 @@ async def on_stale(update: Update, context: BotContext) -> None:
 
 
 # /export goals ------------------------------------------------------------------------------
-
-
-@restricted("organizer")
-async def send_goals_export(update: Update, context: BotContext) -> None:
-    w = await context.who()
-    assert update.effective_message is not None
-    with TemporaryDirectory() as folder:
-        for fmt in ("csv", "xlsx"):
-            path = Path(folder) / f"goals.{fmt}"
-            await write_goals(w.svc.repo, w.svc.schedule, fmt, path)
-            await update.effective_message.reply_document(
-                document=path.read_bytes(), filename=path.name)
-    await w.svc.repo.participants.audit(w.user_id, "export", w.svc.clock.now(), target="goals")
 
 
 def register(app: Application) -> None:

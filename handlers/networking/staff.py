@@ -4,16 +4,12 @@ confirmation) and /export networking (anonymous counts)."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.attendance.rules import CHECKED_IN
 from bot.context import BotContext
 from bot.networking import texts as nt
-from bot.networking.export import write_networking
 from bot.networking.jobs import card_of, tell_rooms
 from bot.networking.keyboards import ConfirmRooms, rooms_keyboard
 from bot.networking.rules import Card, breakout_rooms, stats
@@ -109,23 +105,6 @@ async def on_confirm_rooms(update: Update, context: BotContext) -> None:
                                       target=f"session {plan.session}", detail=f"plan {plan.id}")
     await show(update, nt.rooms_confirmed(w.view, plan.session, len(plan.members)))
     svc.spawn(f"breakouts:{plan.id}", tell_rooms(context.application, plan.id, w.user_id))
-
-
-@restricted("organizer")
-async def send_networking_export(update: Update, context: BotContext) -> None:
-    w = await context.who()
-    message = update.effective_message
-    assert message is not None
-    svc = w.svc
-    with tempfile.TemporaryDirectory() as folder:
-        files = []
-        for fmt in ("csv", "xlsx"):
-            path = Path(folder) / f"networking.{fmt}"
-            await write_networking(svc.repo, svc.schedule, fmt, path)
-            files.append((path.name, path.read_bytes()))
-    await svc.repo.participants.audit(w.user_id, "export", svc.clock.now(), target="networking")
-    for name, content in files:
-        await message.reply_document(document=content, filename=name)
 
 
 def register(app: Application) -> None:
