@@ -19,24 +19,25 @@ import traceback
 from types import TracebackType
 
 REDACTED = "<redacted>"
-_secrets: set[str] = set()
+_secrets: tuple[str, ...] = ()  # longest first: the whole token before its secret part
 _installed = False
 
 
 def redact(text: str) -> str:
-    for secret in sorted(_secrets, key=len, reverse=True):
+    for secret in _secrets:
         text = text.replace(secret, REDACTED)
     return text
 
 
 def install(token: str) -> None:
     """Redact this token from now on (idempotent; several tokens may be installed)."""
-    global _installed
+    global _installed, _secrets
     if token:
-        _secrets.add(token)
+        found = {*_secrets, token}
         secret = token.partition(":")[2]
         if len(secret) >= 8:  # too short to be a real secret: would mangle ordinary text
-            _secrets.add(secret)
+            found.add(secret)
+        _secrets = tuple(sorted(found, key=len, reverse=True))
     if _installed:
         return
     _installed = True
@@ -73,6 +74,8 @@ def _clean(record: logging.LogRecord) -> None:
         text = logging.Formatter().formatException(record.exc_info)
         clean = redact(text)
         if clean != text:
-            record.exc_text = clean  # formatters use it instead of formatting again
+            # Formatters print exc_text when exc_info is gone; a JSON formatter would format
+            # exc_info again, token included.
+            record.exc_text, record.exc_info = clean, None
     if record.stack_info:
         record.stack_info = redact(record.stack_info)

@@ -56,3 +56,18 @@ async def test_a_rejected_token_is_not_printed_at_start(
     assert proc.returncode != 0
     assert "rejected" in output or "Unauthorized" in output, output[-2000:]
     assert REJECTED not in output and REJECTED.partition(":")[2] not in output
+
+
+def test_json_log_lines_hold_no_token(no_token_in_any_log_line: TokenScan) -> None:
+    """LOG_FORMAT=json formats the exception itself: it must see only the redacted text."""
+    from pythonjsonlogger.json import JsonFormatter
+
+    try:
+        raise RuntimeError(f"request to /bot{TOKEN}/getMe failed")
+    except RuntimeError:
+        record = logging.getLogger("bot.test").makeRecord(
+            "bot.test", logging.ERROR, __file__, 1, "failed: %s", (TOKEN,), sys.exc_info())
+    for formatter in (JsonFormatter(), logging.Formatter()):
+        line = formatter.format(record)
+        assert "<redacted>/getMe" in line, line
+        assert TOKEN.partition(":")[2] not in line, line
