@@ -296,8 +296,10 @@ class SqliteDatabase(Database):
     # faults
 
     @asynccontextmanager
-    async def _faults(self, *, writing: bool, check_file: bool = True) -> AsyncIterator[None]:
-        """Storage faults become StorageUnavailable; a write's success ends a failing spell."""
+    async def _faults(self, *, writing: bool, check_file: bool = False) -> AsyncIterator[None]:
+        """Storage faults become StorageUnavailable; a write's success ends a failing spell.
+        check_file: first make sure the file is still ours (once per transaction or batch, not
+        per statement: it is a stat call on the event loop's thread)."""
         if writing and check_file:
             self._check_file()
         try:
@@ -370,7 +372,6 @@ class SqliteDatabase(Database):
         is committed; a statement that fails (a constraint) fails alone."""
         if self._joins():
             return await self._run(_Write(sql, params, kind, None))
-        self._check_file()
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
         item = _Write(sql, params, kind, future)
@@ -393,7 +394,7 @@ class SqliteDatabase(Database):
 
     async def _outcome(self, future: asyncio.Future[Any]) -> Any:
         """A queued write's result; a storage fault as StorageUnavailable (nothing written)."""
-        async with self._faults(writing=True, check_file=False):
+        async with self._faults(writing=True):
             return future.result()
 
     async def _commit(self, batch: list[_Write]) -> None:
@@ -405,9 +406,10 @@ class SqliteDatabase(Database):
         raw = self._conn._conn
         work = [(item.sql, item.params, item.kind) for item in batch]
         try:
+            self._check_file()
             await self._busy_timeout()
             results = await self._conn._execute(_apply, raw, work)
-        except Exception as exc:  # BEGIN or COMMIT failed: nothing of the batch was kept
+        except Exception as exc:  # the file gone, or BEGIN or COMMIT failed: nothing was kept
             for item in batch:
                 _fail(item, exc)
             return
@@ -448,7 +450,7 @@ class SqliteDatabase(Database):
         async with self._lock:
             self._owner = asyncio.current_task()
             try:
-                async with self._faults(writing=True):
+                async with self._faults(writing=True, check_file=True):
                     await self._busy_timeout()
                     await self._conn.execute("BEGIN IMMEDIATE")
                 try:
