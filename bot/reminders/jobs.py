@@ -73,17 +73,18 @@ Attach = Callable[[Viewer, Target], tuple[str, bytes]]
 
 async def deliver(app: Application, key: DeliveryKey, recipients: dict[int, Target],
                   render: Render, attach: Attach | None = None,
-                  deadline: datetime | None = None) -> None:
-    """Send to every recipient once; while storage fails, keep trying until `deadline`."""
+                  in_time: Callable[[], bool] | None = None) -> None:
+    """Send to every recipient once; while storage fails, keep trying while in_time() (the
+    caller's rule for this message; default: as long as the bot runs)."""
     svc = get_services(app)
     store = svc.repo.reminders
 
-    def in_time() -> bool:
-        return svc.sender.alive() and (deadline is None or svc.clock.now() <= deadline)
+    def going() -> bool:
+        return svc.sender.alive() and (in_time is None or in_time())
 
     try:
         await persist(lambda: store.add_pending(key, recipients, svc.clock.now()),
-                      keep_trying=in_time, what=f"the recipients of {key}")
+                      keep_trying=going, what=f"the recipients of {key}")
     except NotRecorded:
         log.error("dropped %s for %d recipients: storage unavailable past its grace period",
                   key, len(recipients))
@@ -113,28 +114,32 @@ async def deliver(app: Application, key: DeliveryKey, recipients: dict[int, Targ
                                            outcome.message_id, outcome.error),
                       keep_trying=svc.sender.alive, what=f"the outcome of {key} to {chat_id}")
         if outcome.migrated_to is not None and not target.private:
-            await _moved_group(app, key, target, outcome.migrated_to, recipients)
+            await _moved_group(app, key, target, outcome.migrated_to, recipients, going)
             await one(outcome.migrated_to)  # once, to the supergroup
         elif outcome.status == "blocked" and target.private:
             await persist(lambda: svc.repo.participants.update(chat_id, svc.clock.now(),
                                                                active=0),
                           keep_trying=svc.sender.alive, what=f"{chat_id} inactive")
 
-    left = await svc.sender.fan_out(pending, one, keep_trying=in_time)
+    left = await svc.sender.fan_out(pending, one, keep_trying=going)
     if left:
         log.error("dropped %s for %d recipients: storage unavailable past its grace period",
                   key, len(left))
 
 
 async def _moved_group(app: Application, key: DeliveryKey, target: Target, new_id: int,
-                       recipients: dict[int, Target]) -> None:
-    """A group became a supergroup: its link follows it, and the message is queued there."""
+                       recipients: dict[int, Target], going: Callable[[], bool]) -> None:
+    """A group became a supergroup: its link follows it, and the message is queued there.
+    The old chat's outcome is written already, so these writes wait out a storage fault
+    rather than leave the supergroup without the message."""
     svc = get_services(app)
     store = svc.repo.reminders
-    await store.move_group(target.chat_id, new_id)
+    await persist(lambda: store.move_group(target.chat_id, new_id), keep_trying=going,
+                  what=f"the link of group {target.chat_id}")
     log.info("group %s became supergroup %s; link moved", target.chat_id, new_id)
     recipients[new_id] = replace(target, chat_id=new_id)
-    await store.add_pending(key, [new_id], svc.clock.now())
+    await persist(lambda: store.add_pending(key, [new_id], svc.clock.now()), keep_trying=going,
+                  what=f"{key} to supergroup {new_id}")
 
 
 def _lock(app: Application, name: str) -> asyncio.Lock:
@@ -154,7 +159,6 @@ async def reminder_job(context: BotContext) -> None:
         log.info("dropped reminder %s: due %s, now %s", context.job.name, due, now)
         return
     key = DeliveryKey("reminder", number, session.start, offset)
-    deadline = min(due + rules.grace(svc.schedule), session.end)
     async with _lock(context.application, context.job.name or ""):
         recipients = await targets(svc, session, offset)
 
@@ -171,7 +175,8 @@ async def reminder_job(context: BotContext) -> None:
                                  link_button=bool(link))
             return text, InlineKeyboardMarkup([row]) if row else None
 
-        await deliver(context.application, key, recipients, render, deadline=deadline)
+        await deliver(context.application, key, recipients, render, in_time=lambda: (
+            rules.still_sendable(session, due, svc.clock.now(), rules.grace(svc.schedule))))
 
 
 async def moved_job(context: BotContext) -> None:
@@ -195,7 +200,7 @@ async def moved_job(context: BotContext) -> None:
             return file_name(svc.schedule, session), ics([event], svc.clock.now())
 
         await deliver(context.application, key, recipients, render, attach,
-                      session.start)
+                      in_time=lambda: svc.clock.now() <= session.start)
         await svc.repo.reminders.set_known_start(session.number, session.start)
 
 
