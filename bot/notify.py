@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable
 
 from telegram.ext import Application
 
-from bot.faults import persist
 from bot.membership import covers
 from bot.models import Participant
 from bot.services import get_services
@@ -38,9 +37,7 @@ async def deliver(app: Application, people: Iterable[Participant], render: Rende
         if outcome.status == "sent":
             reached += 1
         elif outcome.status == "blocked":
-            await persist(lambda: svc.repo.participants.update(user_id, svc.clock.now(),
-                                                               active=0),
-                          keep_trying=svc.sender.alive, what=f"{user_id} inactive")
+            await svc.mark_blocked(user_id)
 
     await svc.sender.fan_out(list(targets), one)
     return reached

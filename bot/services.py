@@ -19,6 +19,7 @@ from telegram.ext import Application
 from bot import jobs
 from bot.clock import Clock
 from bot.config import Settings
+from bot.faults import persist
 from bot.i18n import I18n, normalize_language
 from bot.limiter import OutboundLimiter
 from bot.membership import Member, member
@@ -124,6 +125,13 @@ class Services:
         countries = (await self.repo.people.facilitator_countries(person.user_id)
                      if role == "facilitator" else set())
         return member(person, role, countries)
+
+    async def mark_blocked(self, user_id: int) -> None:
+        """Someone who blocked the bot (403) is inactive until they come back. The message's
+        outcome is known by then, so a storage fault is waited out, never taken for "not
+        sent" (which would put them back in the fan-out)."""
+        await persist(lambda: self.repo.participants.update(user_id, self.clock.now(), active=0),
+                      keep_trying=self.sender.alive, what=f"{user_id} inactive")
 
     async def install(self, schedule: Schedule) -> None:
         """Swap in a new schedule and rebuild every job from it, all or nothing: on any

@@ -149,9 +149,7 @@ async def _run(app: Application, broadcast_id: int) -> None:
             message_id=outcome.message_id, error=outcome.error,
         ), keep_trying=svc.sender.alive, what=f"broadcast {broadcast_id} to {user_id}")
         if outcome.status == "blocked":
-            await persist(lambda: svc.repo.participants.update(user_id, svc.clock.now(),
-                                                               active=0),
-                          keep_trying=svc.sender.alive, what=f"{user_id} inactive")
+            await svc.mark_blocked(user_id)
 
     waiting = Waiting()
     progress = asyncio.create_task(_progress(app, broadcast_id, view, ref, waiting))

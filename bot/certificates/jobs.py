@@ -148,7 +148,7 @@ async def _deliver_pending(app: Application, report_to: int | None) -> None:
         await store.delivered(code, outcome.status, now, file_id=file_id, error=outcome.error)
         outcomes[outcome.status] += 1
         if outcome.status == "blocked":
-            await svc.repo.participants.update(user_id, now, active=0)
+            await svc.mark_blocked(user_id)
 
     await svc.sender.fan_out(list(range(len(todo))), one)
     if not app.running:
@@ -194,7 +194,7 @@ async def _ask(app: Application, todo: dict[int, Standing]) -> None:
         now = svc.clock.now()
         await store.prompt_outcome(user_id, outcome.status, now)
         if outcome.status == "blocked":
-            await svc.repo.participants.update(user_id, now, active=0)
+            await svc.mark_blocked(user_id)
 
     await svc.sender.fan_out(list(todo), one)
 

@@ -79,9 +79,7 @@ async def send_once(app: Application, kind: str, session: int, people: list[Part
         if outcome.status == "sent":
             sent += 1
         elif outcome.status == "blocked":
-            await persist(lambda: svc.repo.participants.update(user_id, svc.clock.now(),
-                                                               active=0),
-                          keep_trying=svc.sender.alive, what=f"{user_id} inactive")
+            await svc.mark_blocked(user_id)
 
     def in_time() -> bool:  # claims not written by the deadline: dropped (the fan-out logs it)
         return deadline is None or svc.clock.now() <= deadline

@@ -136,7 +136,7 @@ async def nudge(app: Application, number: int) -> int:
         if outcome.status == "sent":
             sent += 1
         elif outcome.status == "blocked":
-            await svc.repo.participants.update(user_id, svc.clock.now(), active=0)
+            await svc.mark_blocked(user_id)
 
     await svc.sender.fan_out(list(todo), deliver)
     return sent
@@ -167,7 +167,7 @@ async def tell_rooms(app: Application, plan_id: int, notify_to: int) -> None:
             return
         await store.member_outcome(plan_id, user_id, outcome.status)
         if outcome.status == "blocked":
-            await svc.repo.participants.update(user_id, svc.clock.now(), active=0)
+            await svc.mark_blocked(user_id)
 
     await svc.sender.fan_out(todo, deliver)
     counts = await store.member_counts(plan_id)
@@ -185,7 +185,7 @@ async def _send(app: Application, person: Participant, text: str,
         lambda rl: app.bot.send_message(person.user_id, text, reply_markup=markup,
                                         rate_limit_args=rl))
     if outcome.status == "blocked":
-        await svc.repo.participants.update(person.user_id, svc.clock.now(), active=0)
+        await svc.mark_blocked(person.user_id)
     return outcome
 
 

@@ -117,9 +117,7 @@ async def deliver(app: Application, key: DeliveryKey, recipients: dict[int, Targ
             await _moved_group(app, key, target, outcome.migrated_to, recipients, going)
             await one(outcome.migrated_to)  # once, to the supergroup
         elif outcome.status == "blocked" and target.private:
-            await persist(lambda: svc.repo.participants.update(chat_id, svc.clock.now(),
-                                                               active=0),
-                          keep_trying=svc.sender.alive, what=f"{chat_id} inactive")
+            await svc.mark_blocked(chat_id)
 
     left = await svc.sender.fan_out(pending, one, keep_trying=going)
     if left:

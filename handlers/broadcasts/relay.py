@@ -131,7 +131,7 @@ async def answer_participant(svc: Services, message: Message, link: RelayLink) -
                          link.question_id)
         await svc.repo.broadcasts.add_link(back, now)
     if outcome.status == "blocked":
-        await svc.repo.participants.update(target, now, active=0)
+        await svc.mark_blocked(target)
     return outcome.status
 
 
