@@ -79,7 +79,6 @@ def personal(handler: Callback) -> Callback:
         if await private_only(update, context):
             await handler(update, context)
 
-    checked.personal = True  # type: ignore[attr-defined]
     return checked
 
 

@@ -22,15 +22,14 @@ from bot.storage.questions import Question
 from bot.viewer import scope_refusal
 from handlers import input
 from handlers.broadcasts.relay import relay_in_background, relay_to_staff, staff_for_relay
-from handlers.common import alert, private_only, reply, restricted, show
+from handlers.common import alert, personal, reply, restricted, show
 
 ASK = "ask"
 MEDIA = ("photo", "video", "animation", "voice", "audio", "video_note", "sticker", "document")
 
 
+@personal  # the question is awaited in the private chat
 async def ask_command(update: Update, context: BotContext) -> None:
-    if not await private_only(update, context):  # the question is awaited there
-        return
     w = await context.who()
     await input.ask(update, context, ASK)
     await reply(update, texts.ask_prompt(w.view))
@@ -77,9 +76,9 @@ async def _list(update: Update, w: Who, *, new: bool = False) -> None:
 
 
 @restricted("facilitator")
+@personal
 async def questions_command(update: Update, context: BotContext) -> None:
-    if await private_only(update, context):
-        await _list(update, await context.who(), new=True)
+    await _list(update, await context.who(), new=True)
 
 
 @restricted("facilitator")

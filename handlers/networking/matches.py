@@ -28,7 +28,7 @@ from bot.networking.rules import MAX_OPEN_REQUESTS, clean_note, may_network
 from bot.storage.networking import Profile, Request
 from bot.storage.pending import Pending
 from handlers import input
-from handlers.common import alert, private_only, show, stale_button
+from handlers.common import alert, personal, show, stale_button
 
 REQUEST = "network_request"
 
@@ -58,9 +58,9 @@ async def show_matches(update: Update, w: Who) -> None:
                matches_keyboard(w.view, entries), new=True)
 
 
+@personal
 async def matches_command(update: Update, context: BotContext) -> None:
-    if await private_only(update, context):
-        await show_matches(update, await context.who())
+    await show_matches(update, await context.who())
 
 
 async def _target(w: Who, profile_id: int) -> tuple[Participant, Profile] | None:

@@ -27,7 +27,7 @@ from bot.networking.rules import clean_note, may_network, toggle
 from bot.people.rules import CLEAR
 from bot.storage.pending import Pending
 from handlers import input
-from handlers.common import alert, private_only, show, stale_button
+from handlers.common import alert, personal, show, stale_button
 from handlers.networking import matches
 
 NOTE = "network_note"
@@ -40,9 +40,8 @@ async def screen(update: Update, w: Who, *, new: bool = False, prefix: str = "")
     await show(update, text, profile_keyboard(w.view, profile), new=new)
 
 
+@personal
 async def network_command(update: Update, context: BotContext) -> None:
-    if not await private_only(update, context):
-        return
     w = await context.who()
     if not may_network(w.member):
         await show(update, nt.not_for_you(w.view), new=True)

@@ -16,15 +16,14 @@ from bot.networking.rules import Card, breakout_rooms, stats
 from bot.parsing import parse_int
 from bot.people.rules import pages
 from bot.viewer import program_wide_refusal
-from handlers.common import alert, private_only, restricted, show, stale_button
+from handlers.common import alert, personal, restricted, show, stale_button
 
 MAX_ROOMS = 100
 
 
 @restricted("facilitator")
+@personal
 async def networking_command(update: Update, context: BotContext) -> None:
-    if not await private_only(update, context):
-        return
     w = await context.who()
     store = w.svc.repo.networking
     people = await w.svc.repo.participants.everyone()
@@ -35,9 +34,8 @@ async def networking_command(update: Update, context: BotContext) -> None:
 
 
 @restricted("facilitator")
+@personal  # it lists people by name
 async def breakouts_command(update: Update, context: BotContext) -> None:
-    if not await private_only(update, context):  # it lists people by name
-        return
     w = await context.who()
     svc = w.svc
     message = update.effective_message
