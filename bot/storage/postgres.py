@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -94,6 +94,15 @@ def _count(status: str) -> int:
     return int(last) if last.isdigit() else 0
 
 
+@contextmanager
+def _faults() -> Iterator[None]:
+    """The server's faults (connection lost, server gone, disk full...) as StorageUnavailable:
+    nothing was written; callers wait it out (bot/faults.py)."""
+    try:
+        yield
+    except FAULTS as exc:
+        raise StorageUnavailable(f"{type(exc).__name__}: {exc}") from exc
+
 class PostgresDatabase(Database):
     backend = "postgresql"
 
@@ -123,14 +132,12 @@ class PostgresDatabase(Database):
     @asynccontextmanager
     async def _connection(self) -> AsyncIterator[asyncpg.Connection]:
         held = self._held()
-        try:
+        with _faults():
             if held is not None:
                 yield held
                 return
             async with self._pool.acquire() as conn:
                 yield conn
-        except FAULTS as exc:
-            raise StorageUnavailable(f"{type(exc).__name__}: {exc}") from exc
 
     # reads
 
@@ -173,7 +180,7 @@ class PostgresDatabase(Database):
             return
         task = asyncio.current_task()
         assert task is not None
-        try:
+        with _faults():
             async with self._lock, self._pool.acquire() as conn, conn.transaction():
                 await conn.execute("SELECT pg_advisory_xact_lock($1)", ADVISORY_KEY)
                 self._tx[task] = conn
@@ -181,8 +188,6 @@ class PostgresDatabase(Database):
                     yield self
                 finally:
                     del self._tx[task]
-        except FAULTS as exc:
-            raise StorageUnavailable(f"{type(exc).__name__}: {exc}") from exc
 
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator[Database]:
