@@ -333,7 +333,7 @@ async def storage_locked(svc: Services, settings: Settings) -> AsyncIterator[Non
     import asyncpg
 
     assert settings.database_url is not None
-    other = await asyncpg.connect(settings.database_url)
+    other = await asyncpg.connect(settings.database_url.get_secret_value())
     try:
         tables = [r[0] for r in await svc.repo.db.fetch(
             "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")]
