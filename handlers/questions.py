@@ -111,10 +111,9 @@ async def on_question_button(update: Update, context: BotContext) -> None:
             question_id=question.id))
         return
     now = svc.clock.now()
-    await svc.repo.questions.answered(question.id, w.user_id, now)
-    await svc.repo.participants.audit(w.user_id, "question_answered", now,
-                                      target=str(question.user_id),
-                                      detail=f"question {question.id}")
+    async with svc.repo.audited(w.user_id, "question_answered", now,
+                                target=str(question.user_id), detail=f"question {question.id}"):
+        await svc.repo.questions.answered(question.id, w.user_id, now)
     await query.answer(texts.marked_answered(w.view, question.id))
     await _list(update, w)
 

@@ -93,9 +93,9 @@ async def issue(app: Application, actor: int) -> int:
                                    app.bot.username, str(logo) if logo else None)
              for s in ready]
     now = svc.clock.now()
-    created = await svc.repo.certificates.create(items, actor, now)
-    await svc.repo.participants.audit(actor, "certificates_issue", now,
-                                      detail=f"{created} certificates")
+    async with svc.repo.audited(actor, "certificates_issue", now) as entry:
+        created = await svc.repo.certificates.create(items, actor, now)
+        entry.detail = f"{created} certificates"
     if created:  # a second tap issues nothing, and sends no second report
         deliver(app)
     return created

@@ -129,12 +129,12 @@ async def _answer(update: Update, context: BotContext, link: RelayLink) -> None:
     person = await w.svc.repo.participants.get(link.participant_id)
     name = person.name if person else str(link.participant_id)
     now = w.svc.clock.now()
-    if link.question_id is not None and status == "sent":
-        await w.svc.repo.questions.answered(link.question_id, w.user_id, now)
     thread = (f"question {link.question_id}" if link.question_id is not None
               else f"broadcast {link.broadcast_id}")
-    await w.svc.repo.participants.audit(w.user_id, "relay_answer", now,
-                           target=str(link.participant_id), detail=thread)  # fmt: skip
+    async with w.svc.repo.audited(w.user_id, "relay_answer", now,
+                                  target=str(link.participant_id), detail=thread):
+        if link.question_id is not None and status == "sent":
+            await w.svc.repo.questions.answered(link.question_id, w.user_id, now)
     if status == "sent":
         text = _("✓ Your answer was sent to {name}.")
     elif status == "blocked":
