@@ -20,7 +20,7 @@ from bot.viewer import Viewer
 Render = Callable[[Viewer, Participant], str]
 
 _ids = itertools.count(1)
-NOTICE = kind("notice", recorded=False, what="short notices to staff or one person")
+NOTICE = kind("notice", what="short notices to staff or one person")
 
 
 async def deliver(app: Application, people: Iterable[Participant], render: Render) -> int:

@@ -40,7 +40,8 @@ log = logging.getLogger(__name__)
 # A scheduled broadcast the bot could not send within this long (it was down) is not sent
 # late: an announcement hours late can mislead. It is reported as missed instead.
 MISSED_AFTER = timedelta(hours=1)
-BROADCAST = kind("broadcast", recorded=True, what="a facilitator's broadcast (copies)")
+BROADCAST = kind("broadcast", what="a facilitator's broadcast (copies)",
+                 settle=lambda repo, now: repo.broadcasts.in_flight_to_unknown(now))
 
 
 def task_name(broadcast_id: int) -> str:
@@ -223,10 +224,6 @@ async def build_jobs(app: Application) -> None:
     for broadcast in await store.with_status("sending"):
         if svc.running(task_name(broadcast.id)):
             continue
-        interrupted = await store.in_flight_to_unknown(broadcast.id, now)
-        if interrupted:
-            log.warning("broadcast %s: %d sends were interrupted; outcome unknown, not resent",
-                        broadcast.id, interrupted)  # fmt: skip
         # A job due now runs once the Application is running, so stop() will wait for it.
         _schedule(app, broadcast.id, "resume", now)
     for broadcast in await store.with_status("scheduled"):

@@ -36,9 +36,10 @@ log = logging.getLogger(__name__)
 
 DELIVER = "certificates:deliver"
 ASK = "certificates:ask"
-ISSUE = kind("certificate", recorded=True, what="certificates: each holder's PDF")
-ASK_NAME = kind("certificate_name", recorded=True,
-                what="certificates: please confirm the name to print")
+ISSUE = kind("certificate", what="certificates: each holder's PDF",
+             settle=lambda repo, now: repo.certificates.in_flight_to_unknown(now))
+ASK_NAME = kind("certificate_name", what="certificates: please confirm the name to print",
+                settle=lambda repo, now: repo.certificates.prompts_in_flight_to_unknown(now))
 
 
 def views(i18n: I18n, c: Certificate) -> list[Viewer]:
@@ -207,17 +208,13 @@ async def _resume(context: BotContext) -> None:
 
 
 async def build_jobs(app: Application) -> None:
-    """At every start: sends cut off by a crash become 'unknown'; the pending ones resume."""
+    """At every start: the pending ones resume (what a stop cut off mid-send is 'unknown'
+    already: bot.delivery.kinds.settle_interrupted)."""
     svc = get_services(app)
-    if svc.running(DELIVER):  # /reload while sending: nothing was interrupted
+    if svc.running(DELIVER):  # /reload while sending: it is under way
         return
     now = svc.clock.now()
-    store = svc.repo.certificates
-    interrupted = await store.in_flight_to_unknown(now)
-    if interrupted:
-        log.warning("%d certificate sends were interrupted; outcome unknown, not resent",
-                    interrupted)
-    if await store.pending():
+    if await svc.repo.certificates.pending():
         # A job due now runs once the Application is running, so stop() waits for it.
         jobs.schedule_at(app, svc.clock, name="certificates:resume", due=now,
                          callback=_resume, grace=timedelta(days=1))

@@ -11,8 +11,9 @@ was down.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from telegram import InlineKeyboardMarkup
 from telegram.ext import Application
@@ -25,10 +26,17 @@ from bot.models import Participant
 from bot.schedule import Session
 from bot.sender import Outcome
 from bot.services import FALLBACK_ZONE, Services, get_services
+from bot.storage import Repository
 from bot.storage.reminders import DeliveryKey
 from bot.viewer import Viewer
 
 log = logging.getLogger(__name__)
+
+
+
+def _settle(repo: Repository, now: datetime) -> Awaitable[int]:
+    return repo.reminders.settle_interrupted(now)
+
 
 # The kinds of keyed delivery; DeliveryKey.kind is one of these names.
 for _name, _what in [
@@ -44,7 +52,7 @@ for _name, _what in [
     ("coaching_cancelled", "coaching: the hour cancelled"),
     ("coaching", "coaching: reminders before the hour"),
 ]:
-    kind(_name, recorded=True, what=_what)
+    kind(_name, what=_what, settle=_settle)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from bot.services import Services
 from bot.storage.broadcast_records import RelayLink
 from bot.viewer import Viewer
 
-RELAY = kind("relay", recorded=False,
+RELAY = kind("relay",
              what="a participant's reply or question, copied to the staff under a header")
 
 Header = Callable[[Viewer], str]

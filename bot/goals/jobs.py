@@ -31,8 +31,8 @@ from bot.storage.goals import GoalStore
 from bot.viewer import Viewer
 
 log = logging.getLogger(__name__)
-NUDGE = kind("goal_nudge", recorded=True,
-             what="goals: the kickoff and pre-session nudges, review announcements")
+NUDGE = kind("goal_nudge", what="goals: the kickoff and pre-session nudges, review announcements",
+             settle=lambda repo, now: repo.goals.nudges_in_flight_to_unknown(now))
 
 RECENT = timedelta(days=7)  # missed nudges older than this are not worth a log line
 

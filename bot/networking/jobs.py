@@ -28,10 +28,12 @@ from bot.services import Services, get_services
 from bot.storage.networking import Profile, Request
 
 log = logging.getLogger(__name__)
-NUDGE = kind("network_nudge", recorded=True,
-             what="networking: suggestions or an invitation before a networking session")
-ROOMS = kind("breakout_rooms", recorded=True, what="networking: each member's breakout room")
-INTRODUCTION = kind("introduction", recorded=False,
+NUDGE = kind("network_nudge",
+             what="networking: suggestions or an invitation before a networking session",
+             settle=lambda repo, now: repo.networking.nudges_in_flight_to_unknown(now))
+ROOMS = kind("breakout_rooms", what="networking: each member's breakout room",
+             settle=lambda repo, now: repo.networking.members_in_flight_to_unknown(now))
+INTRODUCTION = kind("introduction",
                     what="networking: a request to meet, and the introductions once accepted")
 
 JOB_PREFIX = "networking:"

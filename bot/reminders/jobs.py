@@ -99,9 +99,6 @@ async def build_jobs(app: Application) -> None:
     """Rebuild every reminder job from schedule.json and the database (start, /reload)."""
     svc = get_services(app)
     store, schedule, now = svc.repo.reminders, svc.schedule, svc.clock.now()
-    interrupted = await store.settle_interrupted(now)
-    if interrupted:
-        log.warning("%d sends were cut off by a stop; not repeated", interrupted)
     cancel(app, "reminder:")
     late = rules.grace(schedule)
     for planned in rules.plan(schedule, now):

@@ -173,6 +173,12 @@ class CertificateStore(Store):
             (status, ts(now), error, file_id, code),
         )
 
+    async def prompts_in_flight_to_unknown(self, now: datetime) -> int:
+        """At start: "please confirm your name" messages cut off mid-send."""
+        return await self.db.write(
+            "UPDATE certificate_prompts SET status = 'unknown', updated_at = ? "
+            "WHERE status = 'sending'", (ts(now),))
+
     async def in_flight_to_unknown(self, now: datetime) -> int:
         """At start: sends cut off by a crash may have arrived; never sent again."""
         return await self.db.write(
