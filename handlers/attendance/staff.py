@@ -93,9 +93,9 @@ async def code_command(update: Update, context: BotContext) -> None:
     actor = w.user_id
     word = args[1] if len(args) == 2 else ""
     if word.lower() == "off":
-        await store.clear_code(number)
-        await w.svc.repo.participants.audit(actor, "checkin_code", now, target=f"session {number}",
-                               detail="off")
+        async with w.svc.repo.audited(actor, "checkin_code", now, target=f"session {number}",
+                                      detail="off"):
+            await store.clear_code(number)
         await message.reply_text(
             _("Session {n} no longer needs a code to check in.").format(n=number)
         )
@@ -114,9 +114,9 @@ async def code_command(update: Update, context: BotContext) -> None:
         action = "shown"
     assert code is not None
     if action != "shown":
-        await store.set_code(number, code, actor, now)
-        await w.svc.repo.participants.audit(actor, "checkin_code", now, target=f"session {number}",
-                               detail=action)
+        async with w.svc.repo.audited(actor, "checkin_code", now, target=f"session {number}",
+                                      detail=action):
+            await store.set_code(number, code, actor, now)
     await message.reply_text(
         "\n".join(
             [
@@ -177,11 +177,10 @@ async def correct_command(update: Update, context: BotContext) -> None:
               "opens.").format(n=number)
         )
         return
-    old = await store.correct(person.user_id, number, status, reason, w.user_id, now)
-    await svc.repo.participants.audit(
-        w.user_id, "attendance_correction", now, target=str(person.user_id),
-        detail=f"session {number}: {old or 'none'} -> {status}: {reason}",
-    )
+    async with svc.repo.audited(w.user_id, "attendance_correction", now,
+                                target=str(person.user_id)) as entry:
+        old = await store.correct(person.user_id, number, status, reason, w.user_id, now)
+        entry.detail = f"session {number}: {old or 'none'} -> {status}: {reason}"
     was = status_label(w.view, old) if old else _("not checked in")
     await message.reply_text(
         _("Session {n}: {name} is now marked {status} (was: {was}). Reason: {reason}").format(
