@@ -28,6 +28,7 @@ from bot.storage.pending import PendingStore
 from bot.storage.people import PeopleStore
 from bot.storage.questions import QuestionStore
 from bot.storage.reminders import ReminderStore
+from bot.storage.roster import RosterStore
 from bot.storage.sessions import SessionStore
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ class Repository:
         self.feedback = FeedbackStore(db)
         self.networking = NetworkStore(db)
         self.questions = QuestionStore(db)
+        self.roster = RosterStore(db)
 
     @classmethod
     async def open(cls, target: Path | str) -> Repository:
