@@ -71,7 +71,7 @@ async def _import(update: Update, context: BotContext, days: int, qr: bool) -> N
     username = context.bot.username
     caption = texts.links_caption(w.view, len(result.rows), now)
     with TemporaryDirectory() as folder:
-        for path in write_links(Path(folder), result.rows, username):
+        for path in write_links(Path(folder) / "links.csv", result.rows, username):
             await message.reply_document(document=path.read_bytes(), filename=path.name,
                                          caption=caption)
     if qr:

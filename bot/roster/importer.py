@@ -56,13 +56,11 @@ def links_table(rows: list[Imported], bot_username: str) -> Table:
         for r in rows])
 
 
-def write_links(folder: Path, rows: list[Imported], bot_username: str) -> list[Path]:
-    """links.csv and links.xlsx in folder, through the export writer."""
-    paths = []
-    for fmt in ("csv", "xlsx"):
-        path = folder / f"links.{fmt}"
-        write(fmt, path, [links_table(rows, bot_username)])
-        paths.append(path)
+def write_links(csv_path: Path, rows: list[Imported], bot_username: str) -> list[Path]:
+    """The CSV, and an XLSX of the same name beside it, through the export writer."""
+    paths = [csv_path, csv_path.with_suffix(".xlsx")]
+    for path in paths:
+        write(path.suffix.lstrip("."), path, [links_table(rows, bot_username)])
     return paths
 
 

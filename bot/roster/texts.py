@@ -38,8 +38,7 @@ def _problem(v: Viewer, p: Problem) -> str:
         "unreadable": _("I cannot read this file. Send a CSV (UTF-8) or an XLSX file."),
         "too_big": _("This file is too big for a roster."),
         "no_rows": _("The file has no rows under the header."),
-        "too_many_rows": _("The file has {count} rows; a roster has at most {limit}.").format(
-            count=v.number(int(p.value or 0)), limit=v.number(MAX_ROWS)),
+        "too_many_rows": _("The file has {count} rows; a roster has at most {limit}."),
         "missing_column": _("this column is missing from the header row"),
         "empty": _("empty, but required"),
         "too_long": _("too long or not printable"),
@@ -53,6 +52,8 @@ def _problem(v: Viewer, p: Problem) -> str:
         "duplicate": _("the same person as row {row}").format(row=p.other_row),
     }
     text = texts[p.kind]
+    if p.kind == "too_many_rows":
+        text = text.format(count=v.number(int(p.value)), limit=v.number(MAX_ROWS))
     if p.row == 0:
         return text
     if p.value and p.kind not in ("empty", "missing_column", "duplicate"):
@@ -118,8 +119,7 @@ def qr_caption(v: Viewer, rows: int) -> str:
 
 
 def greeting(v: Viewer, name: str) -> str:
-    return v.tr.gettext("Welcome, {name}! Your personal invitation is ready.").format(
-        name=escape(name))
+    return v.tr.gettext("Hello, {name}!").format(name=escape(name))
 
 
 def printed_name(v: Viewer, name: str) -> str:
