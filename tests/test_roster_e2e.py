@@ -115,10 +115,12 @@ async def test_roster_refused_then_imported_idempotent_and_joined(
     again, _cells = links_from(files)
     assert {r["name"]: r["link"] for r in again} == links
     rows[1][4] = "Cooperativa Nueva"  # person 2 (CO, wider, es)
+    rows[9][2] = "core"  # person 10 (BR) moves to the core group before joining
     summary, *files = await import_file(organizer, as_csv(rows), 3)
-    assert summary.text.splitlines()[1] == "49 unchanged · 1 updated (same link)"
+    assert summary.text.splitlines()[1] == "48 unchanged · 2 updated (same links)"
     again, _cells = links_from(files)
-    assert [r["status"] for r in again].count("updated") == 1
+    assert [r["name"] for r in again if r["status"] == "updated"] == [
+        "Persona Número 2", "Persona Número 10"]
     assert {r["name"]: r["link"] for r in again} == links
     invitations = await bot.repo.db.fetch("SELECT max_uses, uses FROM invitations")
     assert len(invitations) == 50 and {tuple(r) for r in invitations} == {(1, 0)}
@@ -139,6 +141,8 @@ async def test_roster_refused_then_imported_idempotent_and_joined(
             person.organization, person.sector, person.role) == (
         "Persona Número 2", "es", "CO", "America/Bogota", "wider", "Cooperativa Nueva",
         "public", "participant")
+    (profile,) = await ana.send("/profile")
+    assert "Nombre: Persona Número 2" in profile.text
     # The link was single-use: someone else cannot use it.
     (refused,) = await emulator.user(499, "en").send(f"/start {code}")
     assert "used as many times as it allows" in refused.text
@@ -156,9 +160,15 @@ async def test_roster_refused_then_imported_idempotent_and_joined(
 
     # Person 10 (BR) is asked only the time zone.
     code = links["Persona Número 10"].rsplit("=", 1)[1]
-    (zones,) = await emulator.user(410, "en").send(f"/start {code}")
-    assert "Brasil: há vários fusos horários. Qual é o seu?" in zones.text
-    assert "Manaus" in " ".join(zones.button_texts())
+    bia = emulator.user(410, "en")
+    (zones,) = await bia.send(f"/start {code}")
+    assert zones.text.startswith("Olá, Persona Número 10!")
+    assert "Você está entrando no grupo central (🇧🇷 Brasil)." in zones.text
+    assert zones.text.endswith("Brasil: há vários fusos horários. Qual é o seu?")
+    (sector,) = await bia.press("Manaus")  # the organization is known: only the sector
+    assert sector.text == "Em que setor você trabalha?"
+    person = await bot.repo.participants.get(410)
+    assert person is not None and (person.group, person.zone) == ("core", "America/Manaus")
 
     # Re-import: those who joined are reported, nobody is invited twice.
     summary, *files = await import_file(organizer, as_csv(rows), 3)
