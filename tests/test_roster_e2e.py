@@ -116,11 +116,12 @@ async def test_roster_refused_then_imported_idempotent_and_joined(
     assert {r["name"]: r["link"] for r in again} == links
     rows[1][4] = "Cooperativa Nueva"  # person 2 (CO, wider, es)
     rows[9][2] = "core"  # person 10 (BR) moves to the core group before joining
+    rows[14][6] = "person15@example.org"  # person 15 had no e-mail: still the same person
     summary, *files = await import_file(organizer, as_csv(rows), 3)
-    assert summary.text.splitlines()[1] == "48 unchanged · 2 updated (same links)"
+    assert summary.text.splitlines()[1] == "47 unchanged · 3 updated (same links)"
     again, _cells = links_from(files)
     assert [r["name"] for r in again if r["status"] == "updated"] == [
-        "Persona Número 2", "Persona Número 10"]
+        "Persona Número 2", "Persona Número 10", "Persona Número 15"]
     assert {r["name"]: r["link"] for r in again} == links
     invitations = await bot.repo.db.fetch("SELECT max_uses, uses FROM invitations")
     assert len(invitations) == 50 and {tuple(r) for r in invitations} == {(1, 0)}

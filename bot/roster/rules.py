@@ -169,7 +169,8 @@ def _row(number: int, cells: dict[str, str], schedule: Schedule,
         bad("role", "cofacilitator_core")
     if len(problems) > before or name is None or country is None or group is None:
         return None
-    return RosterEntry(key=key_of(name, country.code, email), name=name, country=country.code,
+    return RosterEntry(key=key_of(name, country.code, email),
+                       name_key=key_of(name, country.code, None), name=name, country=country.code,
                        group=group, language=language, organization=organization,
                        sector=sector, email=email.lower() if email else None, role=role)
 

@@ -1,12 +1,13 @@
 """The roster: one row per person an organizer imported, each with a personal, single-use
 invitation (a row of `invitations` with max_uses 1). Importing is all or nothing, and again
-is idempotent: a row is found by its key (e-mail, else name and country).
+is idempotent: a row is found by its key (e-mail, else name and country); a row given an
+e-mail it did not have is still found, by name and country.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
@@ -22,7 +23,8 @@ Outcome = Literal["new", "unchanged", "updated", "joined"]
 class RosterEntry:
     """What one roster line says about a person (the data compared on a re-import)."""
 
-    key: str
+    key: str = field(compare=False)  # 'email:<e-mail>' or the name key
+    name_key: str = field(compare=False)  # 'name:<folded name>|<country>'
     name: str
     country: str
     group: Group
@@ -51,9 +53,10 @@ class Joined:
 
 def _entry(row: Row) -> RosterEntry:
     return RosterEntry(
-        key=row["entry_key"], name=row["name"], country=row["country"], group=row["grp"],
-        language=row["language"], organization=row["organization"], sector=row["sector"],
-        email=row["email"], role=row["role"],
+        key=row["entry_key"], name_key=row["name_key"], name=row["name"],
+        country=row["country"], group=row["grp"], language=row["language"],
+        organization=row["organization"], sector=row["sector"], email=row["email"],
+        role=row["role"],
     )
 
 
@@ -75,19 +78,21 @@ class RosterStore(Store):
         out: list[Imported] = []
         async with self.db.transaction() as db:
             for e in entries:
-                row = await db.fetchone(
-                    "SELECT r.*, i.expires_at AS inv_expires, i.revoked_at AS inv_revoked "
-                    "FROM roster r JOIN invitations i ON i.code = r.code WHERE r.entry_key = ?",
-                    (e.key,))
+                found = ("SELECT r.*, i.expires_at AS inv_expires, i.revoked_at AS inv_revoked "
+                         "FROM roster r JOIN invitations i ON i.code = r.code WHERE ")
+                row = await db.fetchone(found + "r.entry_key = ?", (e.key,))
+                if row is None and e.email is not None:  # the e-mail is new for that row
+                    row = await db.fetchone(found + "r.email IS NULL AND r.name_key = ?",
+                                            (e.name_key,))
                 if row is None:
                     code = new_code()
                     await _new_invitation(db, code, e, expires_at, by, now)
                     await db.write(
-                        "INSERT INTO roster (entry_key, code, name, country, grp, language, "
-                        "organization, sector, email, role, created_by, created_at, updated_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (e.key, code, e.name, e.country, e.group, e.language, e.organization,
-                         e.sector, e.email, e.role, by, ts(now), ts(now)))
+                        "INSERT INTO roster (entry_key, name_key, code, name, country, grp, "
+                        "language, organization, sector, email, role, created_by, created_at, "
+                        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (e.key, e.name_key, code, e.name, e.country, e.group, e.language,
+                         e.organization, e.sector, e.email, e.role, by, ts(now), ts(now)))
                     out.append(Imported(e, code, expires_at, "new"))
                     continue
                 code, until = row["code"], dt(row["inv_expires"])
@@ -104,11 +109,11 @@ class RosterStore(Store):
                     (e.group, e.country, ts(until), code))
                 if changed:
                     await db.write(
-                        "UPDATE roster SET code = ?, name = ?, country = ?, grp = ?, "
-                        "language = ?, organization = ?, sector = ?, email = ?, role = ?, "
-                        "updated_at = ? WHERE entry_key = ?",
-                        (code, e.name, e.country, e.group, e.language, e.organization,
-                         e.sector, e.email, e.role, ts(now), e.key))
+                        "UPDATE roster SET entry_key = ?, name_key = ?, code = ?, name = ?, "
+                        "country = ?, grp = ?, language = ?, organization = ?, sector = ?, "
+                        "email = ?, role = ?, updated_at = ? WHERE entry_key = ?",
+                        (e.key, e.name_key, code, e.name, e.country, e.group, e.language,
+                         e.organization, e.sector, e.email, e.role, ts(now), row["entry_key"]))
                 out.append(Imported(e, code, until, "updated" if changed else "unchanged"))
         return out
 

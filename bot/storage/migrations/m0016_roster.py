@@ -4,7 +4,8 @@ single-use invitation code)"""
 STATEMENTS: list[str] = [
     """
     CREATE TABLE roster (
-        entry_key     TEXT PRIMARY KEY,   -- 'email:<e-mail>' or 'name:<folded name>|<country>'
+        entry_key     TEXT PRIMARY KEY,   -- 'email:<e-mail>', else the name_key
+        name_key      TEXT NOT NULL,      -- 'name:<folded name>|<country>'
         code          TEXT NOT NULL UNIQUE REFERENCES invitations (code),
         name          TEXT NOT NULL,      -- printed on the certificate
         country       TEXT NOT NULL,
@@ -22,4 +23,5 @@ STATEMENTS: list[str] = [
     )
     """,
     "CREATE INDEX roster_user ON roster (user_id)",
+    "CREATE INDEX roster_name ON roster (name_key)",
 ]
