@@ -190,7 +190,7 @@ async def test_roster_xlsx_with_qr_codes(bot: Services, emulator: BotAPIEmulator
     await organizer.send("/roster 10 qr")
     summary, *files = await organizer.send_document("roster.xlsx", path.read_bytes(), expect=4,
                                                     timeout=10)
-    assert summary.text.startswith("Nómina importada: 3 personas.")
+    assert summary.text.startswith("Lista importada: 3 personas.")
     (qr,) = [m for m in files if m.document and m.document[0] == "links-qr.zip"]
     assert qr.text == "Códigos QR de los enlaces personales: 3 imágenes (PNG)."
     names = zipfile.ZipFile(io.BytesIO(qr.document[1])).namelist()  # type: ignore[index]
