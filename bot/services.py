@@ -186,6 +186,10 @@ class Services:
     def resume(self, name: str) -> None:
         self._halted.discard(name)
 
+    def busy(self) -> bool:
+        """Background work still running (a fan-out, a notice)."""
+        return any(not t.done() for t in self._tasks.values())
+
     async def join(self) -> None:
         """Wait until all background work has finished (tests, benchmarks, shutdown)."""
         while tasks := [t for t in self._tasks.values() if not t.done()]:

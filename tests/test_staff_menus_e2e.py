@@ -13,11 +13,11 @@ PARTICIPANT = {"next", "schedule", "session", "checkin", "me", "goals", "network
 FACILITATOR = {"people", "attendance", "code", "correct", "broadcast", "broadcasts", "review",
                "coaching", "stats", "materials", "feedback", "certificates", "questions",
                "networking", "breakouts"}
-ORGANIZER = {"invite", "invites", "grant", "revoke", "export", "reload", "status"}
+ORGANIZER = {"invite", "invites", "roster", "grant", "revoke", "export", "reload", "status"}
 TOOLS = ("/people, /attendance, /code, /correct, /broadcast, /broadcasts, /review, /coaching, "
          "/stats, /materials, /feedback, /certificates, /questions, /networking, /breakouts")
-ORGANIZER_HELP = ("/invite", "/invites", "/grant", "/revoke", "/export", "/reload", "/status",
-                  "/link", "/unlink", "Organizer tools")
+ORGANIZER_HELP = ("/invite", "/invites", "/roster", "/grant", "/revoke", "/export", "/reload",
+                  "/status", "/link", "/unlink", "Organizer tools")
 
 
 def chat_menu(emulator: BotAPIEmulator, user_id: int) -> dict[str, str]:

@@ -19,7 +19,8 @@ from bot.viewer import Viewer, country_name, flag
 FACILITATOR_COMMANDS = ("people", "attendance", "code", "correct", "broadcast", "broadcasts",
                         "review", "coaching", "stats", "materials", "feedback", "certificates",
                         "questions", "networking", "breakouts")
-ORGANIZER_COMMANDS = ("invite", "invites", "grant", "revoke", "export", "reload", "status")
+ORGANIZER_COMMANDS = ("invite", "invites", "roster", "grant", "revoke", "export", "reload",
+                      "status")
 
 
 def staff_commands(role: Role) -> tuple[str, ...]:
@@ -69,6 +70,7 @@ def _staff_descriptions(v: Viewer) -> dict[str, str]:
         "breakouts": _("Mixed breakout rooms from those checked in"),
         "invite": _("Create an invitation link"),
         "invites": _("Invitation links: list and withdraw"),
+        "roster": _("Import a roster: a personal link for each person"),
         "grant": _("Give facilitator rights"),
         "revoke": _("Take facilitator rights back"),
         "export": _("Attendance or goals as files"),
@@ -119,6 +121,8 @@ def _organizer_section(v: Viewer) -> list[str]:
     return [
         _("/invite: an invitation link for a core or wider group"),
         _("/invites: the active invitation links; withdraw one"),
+        _("/roster: import a roster (CSV or XLSX) and get a personal invitation link for each "
+          "person, ready for a mail merge"),
         _("/grant facilitator PERSON [COUNTRY ...] or /grant cofacilitator PERSON: give "
           "facilitator rights"),
         _("/revoke facilitator PERSON: take them back"),

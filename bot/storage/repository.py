@@ -31,6 +31,7 @@ from bot.storage.pending import PendingStore
 from bot.storage.people import PeopleStore
 from bot.storage.questions import QuestionStore
 from bot.storage.reminders import ReminderStore
+from bot.storage.roster import RosterStore
 from bot.storage.sessions import SessionStore
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ class Repository:
         self.feedback = FeedbackStore(db)
         self.networking = NetworkStore(db)
         self.questions = QuestionStore(db)
+        self.roster = RosterStore(db)
 
     def audited(self, actor_id: int, action: str, now: datetime, target: str | None = None,
                 detail: str | None = None) -> AbstractAsyncContextManager[AuditEntry]:
