@@ -17,6 +17,7 @@ from typing import Any
 from bot import spreadsheet
 from bot.attendance.rules import Tally, roll, session_tallies
 from bot.clock import SystemClock
+from bot.membership import participants
 from bot.models import Participant
 from bot.people.rules import SECTORS
 from bot.schedule import Schedule
@@ -72,7 +73,7 @@ async def build_tables(
     store = repo.attendance
     people = await repo.participants.everyone()
     roster = sorted(
-        (p for p in await store.roster() if p.user_id not in exclude),
+        participants(await store.roster(), exclude),
         key=lambda p: _sort_key(schedule, p),
     )
     records = await store.all_records()
@@ -179,7 +180,8 @@ async def write_attendance(
     exclude: Collection[int] | None = None,
 ) -> None:
     """now: sessions not ended by then show no status yet (default: the real time, for the
-    shell). exclude: organizers' ids (default: ORGANIZER_IDS from the settings)."""
+    shell). exclude: organizers' ids (default: ORGANIZER_IDS from the settings); who is
+    counted is bot.membership.participants."""
     if exclude is None:
         exclude = _organizer_ids()
     tables = await build_tables(repo, schedule, now or SystemClock().now(), exclude)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
@@ -12,7 +14,7 @@ from bot.storage.db import Row
 FIELDS = {
     "language", "country", "zone", "grp", "first_name", "last_name", "username",
     "role", "onboarded", "active", "organization", "sector", "display_name", "joined_via",
-    "joined_at",
+    "joined_at", "counted", "left_at",
 }
 
 
@@ -37,6 +39,8 @@ def participant(row: Row) -> Participant:
         display_name=row["display_name"],
         joined_via=row["joined_via"],
         joined_at=dt_or_none(row["joined_at"]),
+        counted=None if row["counted"] is None else bool(row["counted"]),
+        left_at=dt_or_none(row["left_at"]),
     )
 
 
@@ -135,6 +139,25 @@ class ParticipantStore(Store):
             "INSERT INTO audit_log (at, actor_id, action, target, detail) VALUES (?, ?, ?, ?, ?)",
             (ts(now), actor_id, action, target, detail),
         )
+
+    @asynccontextmanager
+    async def audited(
+        self, actor_id: int, action: str, now: datetime, target: str | None = None,
+        detail: str | None = None,
+    ) -> AsyncIterator[None]:
+        """A unit of work: the body's writes and their audit row commit together, or none
+        of them does (an exception in the body writes no audit row)."""
+        async with self.db.transaction():
+            yield
+            await self.audit(actor_id, action, now, target=target, detail=detail)
+
+    async def change_with_audit(
+        self, user_id: int, now: datetime, *, actor_id: int, action: str,
+        detail: str | None = None, **fields: Any,
+    ) -> None:
+        """update() and its audit row (target: the person) in one transaction."""
+        async with self.audited(actor_id, action, now, target=str(user_id), detail=detail):
+            await self.update(user_id, now, **fields)
 
     async def audit_entries(self) -> list[dict[str, Any]]:
         return [dict(row) for row in await self.db.fetch("SELECT * FROM audit_log ORDER BY id")]
