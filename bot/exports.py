@@ -59,12 +59,11 @@ def caption(v: Viewer, schedule: Schedule, kind: str, countries: Collection[str]
     _ = v.tr.gettext
     where = (countries_label(v, schedule, countries) if countries is not None
              else _("every country"))
-    when = _("{date} {time} ({zone})").format(date=v.date(now, "medium"), time=v.time(now),
-                                             zone=escape(v.zone_name()))
     what = _(WHAT[kind]) if kind in WHAT else escape(kind)
     return "\n".join([
         f"📄 <b>{what}</b>",
         _("Countries: {countries}").format(countries=where),
-        _("As of {when}").format(when=when),
+        _("As of {date}, {time} ({zone})").format(date=v.date(now, "medium"), time=v.time(now),
+                                                 zone=escape(v.zone_name())),
         v.tr.ngettext("{count} row", "{count} rows", rows).format(count=v.number(rows)),
     ])

@@ -91,13 +91,12 @@ def _usage(w: Who) -> str:
 async def export_command(update: Update, context: BotContext) -> None:
     w = await context.who()
     assert update.effective_message is not None
-    default = ["attendance"] if w.role == "organizer" else []
-    args = [a.lower() for a in context.args or []] or default
+    args = [a.lower() for a in context.args or []] or ["attendance"]
     kinds = writers(w.svc, w.svc.clock.now())
     if len(args) == 1 and args[0] in kinds:
         if w.role != "organizer" and args[0] not in FACILITATORS_MAY:
             await update.effective_message.reply_text(
-                w.view.tr.gettext("Sorry, only organizers can do that."))
+                w.view.tr.gettext("Sorry, only organizers can do that.") + "\n" + _usage(w))
             return
         await send_export(update, context, args[0])
         return
