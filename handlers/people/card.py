@@ -170,7 +170,9 @@ async def _apply(w: Who, person: Participant, pressed: PersonAction) -> bool:
     if pressed.action == "group":
         if person.group == value:
             return False
-        fields = {"grp": value, "left_at": None}
+        # Placed by the staff, as an invitation would: a member from now on
+        # (bot.membership.counted), however they first came in.
+        fields = {"grp": value, "left_at": None, "joined_via": "invite"}
         if person.group != "core":  # wider -> core, or back in: core sessions count from now
             fields["joined_at"] = now
         detail = f"{person.group or '-'}->{value}"
