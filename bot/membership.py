@@ -130,10 +130,10 @@ def counted(person: Participant, role: Role) -> bool:
     Everyone in a group, except staff who are in one only because they opened the bot before
     they were granted (open registration put them in the wider group): they are not counted,
     their earlier records stay. A member by invitation, roster or the staff's placing (the
-    person card records it as an invitation) granted a staff role (a core member made co-facilitator) keeps being counted;
-    so does a row that does not say how it joined (membership does not depend on how the row
-    was made). What an organizer chose on
-    the person card (`counted`) overrides the rule.
+    person card records it as an invitation) who is granted a staff role (a core member made
+    co-facilitator) keeps being counted; so does a row that does not say how it joined
+    (membership does not depend on how the row was made). What an organizer chose on the
+    person card (`counted`) overrides the rule.
     """
     if person.group is None:
         return False
