@@ -95,8 +95,9 @@ async def export_command(update: Update, context: BotContext) -> None:
     kinds = writers(w.svc, w.svc.clock.now())
     if len(args) == 1 and args[0] in kinds:
         if w.role != "organizer" and args[0] not in FACILITATORS_MAY:
-            await update.effective_message.reply_text(
-                w.view.tr.gettext("Sorry, only organizers can do that.") + "\n" + _usage(w))
+            refusal = w.view.tr.gettext("Sorry, only organizers can do that.")
+            hint = "" if context.args else "\n" + _usage(w)  # bare /export: what they may
+            await update.effective_message.reply_text(refusal + hint)
             return
         await send_export(update, context, args[0])
         return
