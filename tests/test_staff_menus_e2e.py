@@ -10,12 +10,13 @@ from tests.helpers import ORGANIZER_ID, BotRunner, onboard
 
 PARTICIPANT = {"next", "schedule", "session", "checkin", "me", "goals", "network", "ask",
                "reminders", "settings", "help", "start"}
-FACILITATOR = {"people", "attendance", "code", "correct", "broadcast", "broadcasts", "review",
-               "coaching", "stats", "materials", "feedback", "certificates", "questions",
+FACILITATOR = {"people", "person", "attendance", "code", "correct", "broadcast", "broadcasts",
+               "review", "coaching", "stats", "materials", "feedback", "certificates", "questions",
                "networking", "breakouts"}
 ORGANIZER = {"invite", "invites", "roster", "grant", "revoke", "export", "reload", "status"}
-TOOLS = ("/people, /attendance, /code, /correct, /broadcast, /broadcasts, /review, /coaching, "
-         "/stats, /materials, /feedback, /certificates, /questions, /networking, /breakouts")
+TOOLS = ("/people, /person, /attendance, /code, /correct, /broadcast, /broadcasts, /review, "
+         "/coaching, /stats, /materials, /feedback, /certificates, /questions, /networking, "
+         "/breakouts")
 ORGANIZER_HELP = ("/invite", "/invites", "/roster", "/grant", "/revoke", "/export", "/reload",
                   "/status", "/link", "/unlink", "Organizer tools")
 
@@ -185,5 +186,6 @@ async def test_help_shows_the_tools_of_each_role(
         in staff.text
     for command in FACILITATOR:
         assert f"/{command}" in staff.text, command
+    assert "/export people" in staff.text  # the one export facilitators may ask for
     for text in ORGANIZER_HELP + ("Outils d'organisation",):
-        assert text not in staff.text, text
+        assert text not in staff.text.replace("/export people", ""), text

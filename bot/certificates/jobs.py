@@ -24,6 +24,7 @@ from bot.certificates.rules import Standing
 from bot.context import BotContext
 from bot.delivery import Delivery, Document, Message, Report, Text, Undeliverable, kind, run
 from bot.i18n import I18n
+from bot.membership import participants
 from bot.models import Participant
 from bot.schedule import Schedule
 from bot.sender import Outcome
@@ -57,8 +58,7 @@ async def standings(svc: Services, people: list[Participant] | None = None) -> l
     """Everyone in a group (or the people given): their way to a certificate now."""
     repo = svc.repo
     if people is None:
-        people = [p for p in await repo.attendance.roster()
-                  if p.user_id not in svc.settings.organizer_ids]
+        people = participants(await repo.attendance.roster(), svc.settings.organizer_ids)
         records: dict[int, list[Record]] = defaultdict(list)
         for r in await repo.attendance.all_records():
             records[r.user_id].append(r)

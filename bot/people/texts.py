@@ -182,6 +182,13 @@ def people_summary(v: Viewer, schedule: Schedule, people: list[Participant]) -> 
     return "\n".join(lines)
 
 
+def staff_heading(v: Viewer, count: int) -> str:
+    return "<b>" + v.tr.ngettext(
+        "Staff, not counted as participants: {count} person",
+        "Staff, not counted as participants: {count} people", count).format(
+        count=v.number(count)) + "</b>"
+
+
 def person_line(v: Viewer, schedule: Schedule, p: Participant) -> str:
     names = group_names(v)
     who = escape(p.name) + (f" (@{escape(p.username)})" if p.username else "")

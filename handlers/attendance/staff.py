@@ -11,7 +11,7 @@ from telegram.ext import Application, CommandHandler
 from bot.attendance import rules
 from bot.attendance.texts import corrected_notice, session_roll, status_label
 from bot.context import BotContext, Who
-from bot.membership import may_act_on, session_for_group
+from bot.membership import may_act_on, participants, session_for_group
 from bot.notify import notify
 from bot.parsing import parse_int
 from bot.viewer import program_wide_refusal, scope_refusal
@@ -60,8 +60,8 @@ async def attendance_command(update: Update, context: BotContext) -> None:
             return
     assert session is not None and update.effective_message is not None
     store = svc.repo.attendance
-    roster = [p for p in await store.roster()
-              if p.user_id not in svc.settings.organizer_ids and may_act_on(w.member, p.country)]
+    roster = [p for p in participants(await store.roster(), svc.settings.organizer_ids)
+              if may_act_on(w.member, p.country)]
     records = [r for r in await store.for_session(session.number)
                if r.user_id in {p.user_id for p in roster}]
     for text in session_roll(w.view, svc.schedule, session, roster, records):

@@ -16,6 +16,7 @@ from telegram import Update
 from bot.context import BotContext, Who
 from bot.help import menus
 from bot.people import texts
+from bot.people.cards import left_program
 from bot.people.rules import wider_group_start, wider_started
 from bot.roster import texts as roster_texts
 from bot.storage.roster import Joined
@@ -106,6 +107,11 @@ async def admit(update: Update, context: BotContext, w: Who) -> Admission | None
     if w.role != "participant" or person.group is not None:
         return Admission(w, None, country_fixed=False)
     _ = w.view.tr.gettext
+    if person.left_at is not None:  # taken out by the staff: open registration does not undo it
+        assert update.effective_message is not None
+        await update.effective_message.reply_text(
+            left_program(w.view, w.svc.schedule, person.left_at))
+        return None
     if w.svc.settings.registration == "closed":
         if person.joined_via == "open":  # registered while registration was open
             return Admission(w, None, country_fixed=False)
