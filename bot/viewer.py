@@ -87,6 +87,14 @@ def _city(zone: str, lang: str) -> str:
     return get_timezone_location(ZoneInfo(zone), locale=_locale(lang), return_city=True)
 
 
+@functools.lru_cache(maxsize=64)
+def _language_name(code: str, lang: str) -> str:
+    try:
+        return Locale.parse(code).get_display_name(lang) or code
+    except (ValueError, TypeError):
+        return code
+
+
 @functools.lru_cache(maxsize=8192)
 def _duration(minutes: int, locale_name: str) -> str:
     days, rest = divmod(minutes, 1440)
@@ -146,6 +154,11 @@ class Viewer:
         return self.tr.gettext("{date} at {time}").format(
             date=self.date(when, fmt), time=self.time(when))
 
+    def language_name(self, code: str) -> str:
+        """A language named in the reader's language, for sentences: "francés", "francês"
+        (the language picker keeps each language's own name)."""
+        return _language_name(code, self.lang)
+
     def zone_name(self, zone: str | None = None) -> str:
         """The zone as people say it: "hora de Perú", "heure du Ghana", "horário de Manaus",
         "Amsterdam time"; plain "UTC" for people who have no zone."""
@@ -173,7 +186,10 @@ class Viewer:
         return self.tr.gettext("{label}: {value}").format(label=label, value=value)
 
     def duration(self, delta: timedelta) -> str:
-        """'1 hour and 30 minutes' (never rounded to '2 hours')."""
+        """'1 hour and 30 minutes' (never rounded to '2 hours'); under a minute: "less than
+        a minute" (never "0 minutes", which Portuguese would write "0 minuto")."""
+        if delta < timedelta(minutes=1):
+            return self.tr.gettext("less than a minute")
         return _duration(int(delta.total_seconds() // 60), self.locale)
 
     def until(self, start: datetime, now: datetime) -> str:
