@@ -209,8 +209,9 @@ async def test_one_version_per_language(app: Application, emulator: BotAPIEmulat
     organizer = emulator.user(ORGANIZER_ID, "en")
     await compose(organizer, [], "Slides are online")
     # The buttons name each language in its own words; sentences in the reader's language.
-    for button, name, text in (("Español", "Spanish", "Las diapositivas están en línea"),
-                               ("Français", "French", "Les diapositives sont en ligne")):  # fmt: skip
+    versions = (("Español", "Spanish", "Las diapositivas están en línea"),
+                ("Français", "French", "Les diapositives sont en ligne"))
+    for button, name, text in versions:
         await organizer.press("Add a version in another language")
         (prompt,) = await organizer.press(button)
         assert prompt.text.startswith(f"Send me the version in {name}. People whose language")

@@ -158,7 +158,8 @@ async def test_a_new_time_a_new_poll_and_a_cancellation_are_each_told_once(
     assert screen.button_texts()[:2] == ["🔄 Refresh", "📅 Add to calendar"]
     await facilitator.press("🔁 Another time")
     (preview,) = await facilitator.send("2021-03-30 15:00")  # Amsterdam, summer time: 13:00 UTC
-    assert preview.text.startswith("Book the coaching hour of 🇬🇭 Ghana on Tuesday, 30 March 2021 from 15:00 to 16:00")
+    assert preview.text.startswith(
+        "Book the coaching hour of 🇬🇭 Ghana on Tuesday, 30 March 2021 from 15:00 to 16:00")
     await facilitator.press("✅ Book it", expect=2)
     await bot.join()
     await wait_for(emulator, lambda: all(count(u, "🔁 ") == 1 for u in members))
