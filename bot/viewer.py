@@ -151,8 +151,11 @@ class Viewer:
     def at(self, when: datetime, fmt: str = "full") -> str:
         """A date and a time standing together in a sentence, through the one translated
         pattern: "el viernes 18 de junio de 2021 a las 10:00", "18 de junho, às 10:00"."""
-        return self.tr.gettext("{date} at {time}").format(
+        text = self.tr.gettext("{date} at {time}").format(
             date=self.date(when, fmt), time=self.time(when))
+        if self.lang == "es" and when.astimezone(self.tz).hour == 1:  # "a la 01:30"
+            text = text.replace(" a las ", " a la ", 1)
+        return text
 
     def language_name(self, code: str) -> str:
         """A language named in the reader's language, for sentences: "francés", "francês"
