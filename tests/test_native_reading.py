@@ -330,3 +330,15 @@ def test_quotes_and_numbers_are_translated(svc: Services, lang: str, quoted: str
     assert v.tr.gettext("#{id}").format(id=7) == number
     if lang == "pt":  # Brazilian quotation marks are “ ”, never « » or straight quotes
         assert not [t for t in _msgstrs(lang) if "«" in t or '"' in t]
+
+
+@pytest.mark.parametrize(("lang", "banned"), [
+    ("es", r"\b[Pp]uls[aeo]|¡[Bb]ienvenid[oa]!|agricultores"),
+    ("fr", r"\b[Tt]ouch|\bvous devriez\b"),
+    ("pt", r"atrasado\(a\)|agricultores|\bvocê deveria\b|\{count\} de vezes"),
+])
+def test_the_glossary_words_replace_the_old_ones(lang: str, banned: str) -> None:
+    """es "toque" and "Le damos la bienvenida", fr "appuyez sur", pt "com atraso", the
+    producers' cooperative, no calque of "if you should be"."""
+    assert not [t for t in _msgstrs(lang) if re.search(banned, t)]
+    assert "Si usted debería" not in " ".join(_msgstrs("es"))
