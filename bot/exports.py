@@ -63,7 +63,6 @@ def caption(v: Viewer, schedule: Schedule, kind: str, countries: Collection[str]
     return "\n".join([
         f"📄 <b>{what}</b>",
         _("Countries: {countries}").format(countries=where),
-        _("As of {date}, {time} ({zone})").format(date=v.date(now, "medium"), time=v.time(now),
-                                                 zone=escape(v.zone_name())),
+        _("As of {when} ({zone})").format(when=v.at(now, "medium"), zone=escape(v.zone_name())),
         v.tr.ngettext("{count} row", "{count} rows", rows).format(count=v.number(rows)),
     ])

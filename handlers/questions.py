@@ -76,7 +76,7 @@ async def _waiting(w: Who) -> tuple[list[Question], dict[int, Participant]]:
 async def _list(update: Update, w: Who, *, new: bool = False) -> None:
     questions, people = await _waiting(w)
     text = texts.unanswered_text(w.view, w.svc.schedule, questions, people, w.svc.clock.now())
-    await show(update, text, questions_keyboard(questions), new=new)
+    await show(update, text, questions_keyboard(w.view, questions), new=new)
 
 
 @restricted("facilitator")

@@ -136,7 +136,7 @@ async def test_correction_request_reaches_facilitators_and_correction_is_applied
         "📝 Correction request from Rosa (74)",
         "Session 3: Cocoa agroforestry design, innovative finance and PPPs",
         "Recorded now: not checked in",
-        "«Estuve <conectada> pero sin botón»",
+        "“Estuve <conectada> pero sin botón”",  # quoted as the (English) reader writes it
         "To correct: /correct 3 74 present reason",
     ]
     organizer_copy = emulator.user(ORGANIZER_ID).last.text

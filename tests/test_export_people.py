@@ -41,13 +41,13 @@ async def test_every_export_has_a_caption_in_the_viewers_language(
         lines = files[0].text.splitlines()
         assert lines[1] == "Países: todos los países", kind
         # 20 Mar 2021 12:00 UTC, in Peru's time
-        assert lines[2] == "Datos al 20 mar 2021, a las 07:00 (hora de Perú)", kind
+        assert lines[2] == "Datos al 20 mar. 2021 a las 07:00 (hora de Perú)", kind
         assert lines[3].endswith(("fila", "filas")), kind
         assert files[1].text == files[0].text
     files = await organizer.send("/export people", expect=2)
     assert files[0].text.splitlines() == [
         "📄 Personas", "Países: todos los países",
-        "Datos al 20 mar 2021, a las 07:00 (hora de Perú)", "4 filas"]
+        "Datos al 20 mar. 2021 a las 07:00 (hora de Perú)", "4 filas"]
 
 
 async def test_a_facilitator_exports_their_countries_staff_apart(
@@ -61,7 +61,7 @@ async def test_a_facilitator_exports_their_countries_staff_apart(
     assert [(r["user_id"], r["participant"], r["staff"], r["staff countries"]) for r in rows] == [
         ("502", "yes", "", ""), ("503", "no", "facilitator", "PE")]
     assert files[0].text.splitlines()[1:] == [
-        "Countries: 🇵🇪 Peru", "As of Mar 20, 2021, 07:00 (Peru time)", "2 rows"]
+        "Countries: 🇵🇪 Peru", "As of Mar 20, 2021 at 07:00 (Peru time)", "2 rows"]
     (refused, ) = await facilitator.send("/export attendance")
     assert refused.text.startswith("Sorry, only organizers can do that.")
 

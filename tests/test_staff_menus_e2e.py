@@ -62,7 +62,7 @@ async def test_grant_and_revoke_change_the_menu_and_tell_the_person(
         f"🧰 You are now a facilitator for 🇬🇭 Ghana. Your tools: {TOOLS}. /help explains "
         "them; they are also in your command menu.")
     assert ana.last.text == (
-        "🧰 Ahora tiene el rol de cofacilitación para 🇵🇪 Perú: cuenta con los permisos de "
+        "🧰 Ahora tiene el rol de cofacilitación (🇵🇪 Perú): cuenta con los permisos de "
         f"facilitación para el grupo de su país. Sus herramientas: {TOOLS}. /help las explica; "
         "también aparecen en su menú de comandos.")
 

@@ -44,7 +44,8 @@ ASK_NAME = kind("certificate_name", what="certificates: please confirm the name 
 
 
 def views(i18n: I18n, c: Certificate) -> list[Viewer]:
-    return [Viewer(i18n.get(lang), lang, "UTC") for lang in c.languages]
+    # Dates and numbers as the holder's country writes them (es + PE: "setiembre").
+    return [Viewer(i18n.get(lang), lang, "UTC", country=c.country) for lang in c.languages]
 
 
 def pdf(schedule: Schedule, i18n: I18n, c: Certificate) -> bytes:

@@ -104,7 +104,7 @@ def invite_usage(v: Viewer) -> str:
 
 
 def _until(v: Viewer, inv: Invitation) -> str:
-    return f"{v.date(inv.expires_at, 'medium')} {v.time(inv.expires_at)}"
+    return v.at(inv.expires_at, "medium")
 
 
 def invitation_text(v: Viewer, schedule: Schedule, inv: Invitation, link: str) -> str:

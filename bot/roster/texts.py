@@ -97,19 +97,18 @@ def summary(v: Viewer, counts: Counter[str], until: datetime | None) -> str:
     ]
     lines.append(" · ".join(text.format(count=v.number(n)) for n, text in parts if n))
     if until is not None:
-        lines.append(_("Links not yet used work until {date}, {time} ({zone}).").format(
-            date=v.date(until, "long"), time=v.time(until), zone=escape(v.zone_name())))
+        lines.append(_("Links not yet used work until {when} ({zone}).").format(
+            when=v.at(until, "long"), zone=escape(v.zone_name())))
     return "\n".join(lines)
 
 
 def links_caption(v: Viewer, rows: int, now: datetime) -> str:
     return v.tr.ngettext(
         "Personal invitation links (name, e-mail, country, group, link, status), {count} row, "
-        "as of {date}, {time} ({zone}).",
+        "as of {when} ({zone}).",
         "Personal invitation links (name, e-mail, country, group, link, status), {count} rows, "
-        "as of {date}, {time} ({zone}).", rows).format(
-        count=v.number(rows), date=v.date(now, "long"), time=v.time(now),
-        zone=escape(v.zone_name()))
+        "as of {when} ({zone}).", rows).format(
+        count=v.number(rows), when=v.at(now, "long"), zone=escape(v.zone_name()))
 
 
 def qr_caption(v: Viewer, rows: int) -> str:

@@ -114,11 +114,11 @@ async def _ask_description(update: Update, context: BotContext, w: Who, pending:
         current = data.get("description")
         text = _("Current description:\n{text}\n\nSend a new description (up to {limit} "
                  "characters), keep it or remove it.").format(
-            text=escape(current) if current else "—", limit=DESCRIPTION_MAX)
+            text=escape(current) if current else "—", limit=w.view.number(DESCRIPTION_MAX))
         markup = form_keyboard(w.view, "keep", "clear")
     else:
         text = _("Now a short description (up to {limit} characters), or press Skip.").format(
-            limit=DESCRIPTION_MAX)
+            limit=w.view.number(DESCRIPTION_MAX))
         markup = form_keyboard(w.view, "skip")
     await reply(update, text, markup)
 

@@ -173,7 +173,7 @@ async def start_note(update: Update, context: BotContext) -> None:
     await begin(update, context, NOTE_FORM, TEXT, goal_id=goal.id, country=goal.country)
     await reply(update, _("Progress note for: {title}\nWhat happened? (up to {limit} "
                           "characters)").format(title=f"<b>{escape(goal.title)}</b>",
-                                                 limit=NOTE_MAX),
+                                                 limit=w.view.number(NOTE_MAX)),
                 form_keyboard(w.view))
 
 
