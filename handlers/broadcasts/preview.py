@@ -63,6 +63,8 @@ async def take_when(update: Update, context: BotContext, w: Who, message: Messag
         await message.reply_text(bv.when_refusal(w.view, exc.reason, now))
         return  # still waiting for a time
     await stop_waiting(update, context)
+    # Fixed now in the author's countries; checked again when due (bot/broadcasts/jobs.py).
+    await w.svc.repo.broadcasts.set_audience(draft.id, draft.audience.fixed(w.member.scope))
     if not await w.svc.repo.broadcasts.schedule(draft.id, when):
         await message.reply_text(
             w.view.tr.gettext("This draft is no longer open. Start again with /broadcast.")
