@@ -31,8 +31,8 @@ from bot.broadcasts.texts import final_text, held_text, progress_text, when_text
 from bot.context import BotContext
 from bot.faults import StorageUnavailable, persist
 from bot.notify import notify
-from bot.storage.broadcast_records import Broadcast
 from bot.services import Services, get_services
+from bot.storage.broadcast_records import Broadcast
 from bot.viewer import Viewer
 
 log = logging.getLogger(__name__)
