@@ -61,3 +61,39 @@ async def test_verify_with_the_bot_name_passes_the_closed_gate(
         assert await bot.repo.participants.get(351) is None  # checking registers nobody
         (other,) = await stranger.send("/verify@another_bot 7K3M-9QXD-2HTB-W4PZ")
         assert "convite" in other.text  # another bot's command is not let through
+
+
+NOT_UPDATES = [
+    '"x"', "42", "3.5", "[1, 2]", "null", "true", '{"message": "x"}',
+    '{"update_id": 5, "message": "x"}', '{"update_id": "5"}', '{"update_id": 6, "message": []}',
+    '{"update_id": 7, "callback_query": {"id": 1}}',
+    "[" * 100_000 + "]" * 100_000, '{"a":' * 50_000 + "1" + "}" * 50_000,
+]
+
+
+async def test_webhook_answers_400_to_bodies_that_are_not_updates(
+    settings: object, clock: object, schedule: object, i18n: object, emulator: BotAPIEmulator,
+    caplog: object,
+) -> None:
+    import logging
+
+    import aiohttp
+    import pytest
+    from pydantic import SecretStr
+
+    from tests.test_webhook_e2e import SECRET, serving
+
+    assert isinstance(caplog, pytest.LogCaptureFixture)
+    async with serving(settings, clock, schedule, i18n,  # type: ignore[arg-type]
+                       webhook_secret=SecretStr(SECRET)) as (svc, base):
+        async with aiohttp.ClientSession() as http:
+            for body in NOT_UPDATES:
+                async with http.post(f"{base}/telegram/updates", data=body,
+                                     headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+                                     ) as resp:
+                    assert resp.status == 400, body[:40]
+                    assert "Traceback" not in await resp.text()
+        user = emulator.user(4003, "en")
+        (reply,) = await user.send("/next")  # still handling real updates
+        assert reply.text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
