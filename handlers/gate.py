@@ -15,7 +15,6 @@ from bot.membership import admitted
 from bot.people.texts import invitation_needed
 from handlers.common import Group
 
-
 OPEN = ("/start", "/verify")  # what a stranger may send under REGISTRATION=closed
 
 
