@@ -132,6 +132,16 @@ def _verify_certificate(code: str, lang: str) -> int:
     return 0 if valid else 1
 
 
+def _path_like(text: str) -> bool:
+    """`verify backups/b.sqlite3` names a file (missing), not a certificate code."""
+    from bot.certificates.rules import parse_code
+
+    if parse_code(text) is not None:
+        return False
+    return any(c in text for c in "/\\") or Path(text).suffix.lower() in (
+        ".sqlite3", ".sqlite", ".db", ".bak", ".backup")
+
+
 def _copy(command: str, args: argparse.Namespace) -> int:
     """backup, restore, verify and migrate-data: storage only, no token needed."""
     from bot.storage import copy
@@ -333,6 +343,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "certificates":
             return _certificates(args.output)
         if args.command == "verify" and not Path(args.file).exists():
+            if _path_like(args.file):
+                print(f"error: {args.file}: no such file", file=sys.stderr)
+                return 2
             return _verify_certificate(args.file, args.lang)
         if args.command == "roster":
             from bot.roster.rules import DEFAULT_DAYS, MAX_DAYS

@@ -107,7 +107,7 @@ def _parse_link_args(w: Who, args: list[str]) -> tuple[str, str] | None:
     return None
 
 
-@restricted("organizer")
+@restricted("organizer", in_groups=True)
 async def link(update: Update, context: BotContext) -> None:
     w = await context.who()
     _ = w.view.tr.gettext
@@ -138,7 +138,7 @@ async def link(update: Update, context: BotContext) -> None:
     )
 
 
-@restricted("organizer")
+@restricted("organizer", in_groups=True)
 async def unlink(update: Update, context: BotContext) -> None:
     w = await context.who()
     _ = w.view.tr.gettext

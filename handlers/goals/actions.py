@@ -30,7 +30,7 @@ from bot.goals.keyboards import (
     is_country_code,
 )
 from bot.goals.rules import STATUS_CODES, Goal, reads_all
-from handlers.common import Callback, alert, restricted, show
+from handlers.common import Callback, alert, private_only, restricted, show
 from handlers.goals.screens import (
     Screen,
     audited,
@@ -53,6 +53,8 @@ from handlers.goals.screens import (
 
 async def goals_command(update: Update, context: BotContext) -> None:
     w = await context.who()
+    if w.member.staff and not await private_only(update, context):
+        return  # staff see every country's goals and figures: a staff answer (restricted())
     _ = w.view.tr.gettext
     assert update.effective_message is not None
     args = context.args or []
