@@ -25,6 +25,7 @@ from handlers import (
     networking,
     onboarding,
     people,
+    program,
     questions,
     reminders,
     sessions,
@@ -42,6 +43,7 @@ def register(app: Application) -> None:
     help.register(app)
     people.register(app)
     reminders.register(app)
+    program.register(app)
     attendance.register(app)
     goals.register(app)
     exports.register(app)

@@ -26,6 +26,7 @@ from bot.storage.operations import OperationsStore
 from bot.storage.participants import ParticipantStore
 from bot.storage.pending import PendingStore
 from bot.storage.people import PeopleStore
+from bot.storage.program import ProgramStore
 from bot.storage.questions import QuestionStore
 from bot.storage.reminders import ReminderStore
 from bot.storage.sessions import SessionStore
@@ -52,6 +53,7 @@ class Repository:
         self.feedback = FeedbackStore(db)
         self.networking = NetworkStore(db)
         self.questions = QuestionStore(db)
+        self.program = ProgramStore(db)
 
     @classmethod
     async def open(cls, target: Path | str) -> Repository:
