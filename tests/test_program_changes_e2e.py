@@ -114,7 +114,7 @@ async def test_a_link_and_a_move_from_the_chat_survive_a_restart_and_undo_restor
                 "Join" if user is ama else "Unirse"), ZOOM)]]
         assert wider.messages[marks[wider.id]:] == []  # session 4 is the core group's
         audit = [(e["action"], e["target"]) for e in await bot.repo.participants.audit_entries()]
-        assert ("program_program_link", "program") in audit and ("program_move", "session 4") in audit
+        assert ("joinlink", "program") in audit and ("move", "session 4") in audit
 
     # A restart (a redeploy) with the original schedule.json: the changes are still in force.
     async with run_bot() as bot:

@@ -92,6 +92,10 @@ def describe(change: ProgramChange) -> str:
     return f"link {change.link or 'off'}" + (f" info {change.info}" if change.info else "")
 
 
+def _action(change: ProgramChange) -> str:
+    return "move" if change.kind == "move" else "joinlink"
+
+
 def _audit_target(change: ProgramChange) -> str:
     return {"program_link": "program", "session_link": f"session {change.target}",
             "coaching_link": f"coaching {change.target}",
@@ -110,7 +114,7 @@ async def make(svc: Services, change: ProgramChange, actor_id: int) -> Outcome |
                      if (c.kind, c.target) == (change.kind, change.target)), None)
     async with svc.repo.db.transaction():
         change_id = await store.put(change, actor_id, now)
-        await svc.repo.participants.audit(actor_id, f"program_{change.kind}", now,
+        await svc.repo.participants.audit(actor_id, _action(change), now,
                                           target=_audit_target(change),
                                           detail=describe(change))
     try:
