@@ -143,6 +143,10 @@ class Schedule(_Model):
         """The session's own link, else the program-wide one."""
         return session.meeting_link or self.meeting.link
 
+    def without_link(self) -> list[Session]:
+        """Sessions with no join link (neither their own nor the program's)."""
+        return [s for s in self.sessions if not self.join_link(s)]
+
     def join_info(self, session: Session, lang: str) -> str:
         """Passcode or dial-in text: the session's own, else the program-wide one when the
         session uses the program-wide link."""
@@ -224,4 +228,10 @@ def schedule_warnings(schedule: Schedule) -> list[str]:
             warnings.append(f"program.contact.{lang} still says to replace it: {text!r}")
     if not schedule.program.contact:
         warnings.append("program.contact is empty: /help shows no contact")
+    missing = [str(s.number) for s in schedule.without_link()]
+    if missing:
+        warnings.append(
+            f"no join link for session{'s' if len(missing) > 1 else ''} {', '.join(missing)}: "
+            "set meeting.link (or a session's meeting_link), or /joinlink in the chat; "
+            "until then reminders tell people to ask the program contact")
     return warnings

@@ -13,10 +13,12 @@ PARTICIPANT = {"next", "schedule", "session", "checkin", "me", "goals", "network
 FACILITATOR = {"people", "attendance", "code", "correct", "broadcast", "broadcasts", "review",
                "coaching", "stats", "materials", "feedback", "certificates", "questions",
                "networking", "breakouts"}
-ORGANIZER = {"invite", "invites", "grant", "revoke", "export", "reload", "status"}
+ORGANIZER = {"invite", "invites", "grant", "revoke", "export", "reload", "joinlink", "move",
+             "changes", "status"}
 TOOLS = ("/people, /attendance, /code, /correct, /broadcast, /broadcasts, /review, /coaching, "
          "/stats, /materials, /feedback, /certificates, /questions, /networking, /breakouts")
-ORGANIZER_HELP = ("/invite", "/invites", "/grant", "/revoke", "/export", "/reload", "/status",
+ORGANIZER_HELP = ("/invite", "/invites", "/grant", "/revoke", "/export", "/reload", "/joinlink",
+                  "/move", "/changes", "/status",
                   "/link", "/unlink", "Organizer tools")
 
 

@@ -119,7 +119,3 @@ def diff(old: Schedule, new: Schedule) -> Diff:
     return Diff(sorted(moved, key=lambda m: m.session.number), links,
                 sorted(set(after) - set(before)), sorted(set(before) - set(after)))
 
-
-def unlinked(schedule: Schedule) -> list[Session]:
-    """Sessions without a join link (neither their own nor the program's)."""
-    return [s for s in schedule.sessions if not schedule.join_link(s)]
