@@ -13,7 +13,7 @@ from typing import Literal
 from bot.storage.base import Store, dt, dt_or_none, ts
 
 Kind = Literal["program_link", "session_link", "coaching_link", "move"]
-COLUMNS = "id, kind, target, link, info, start, made_by, made_at"
+COLUMNS = "id, kind, subject, link, info, start, made_by, made_at"
 
 
 @dataclass(frozen=True)
@@ -47,10 +47,10 @@ class ProgramStore(Store):
 
     async def put(self, change: ProgramChange, actor_id: int, now: datetime) -> int:
         """Store a change, replacing an earlier one to the same thing; its new id."""
-        await self.db.write("DELETE FROM program_changes WHERE kind = ? AND target = ?",
+        await self.db.write("DELETE FROM program_changes WHERE kind = ? AND subject = ?",
                             (change.kind, change.target))
         return await self.db.insert(
-            "INSERT INTO program_changes (kind, target, link, info, start, made_by, made_at)"
+            "INSERT INTO program_changes (kind, subject, link, info, start, made_by, made_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (change.kind, change.target, change.link, change.info,
              ts(change.start) if change.start else None, actor_id, ts(now)),
