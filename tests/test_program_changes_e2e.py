@@ -272,3 +272,23 @@ async def test_only_organizers_change_the_program(
         session = bot.schedule.session(5)
         assert session is not None and session.start == datetime(2021, 5, 6, 14, tzinfo=UTC)
     assert preview.text.startswith("Move this session?")
+
+
+async def test_a_move_made_again_after_undo_is_told_again(
+    bot: Services, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
+    organizer = await organizer_in_paris(bot, emulator)
+    ama = emulator.user(231, "en")
+    await onboard(ama, "English", "Ghana")
+    await as_core(bot, ama)
+    mark = len(ama.messages)
+    for _ in range(2):
+        (preview,) = await organizer.send("/move 4 2021-04-21 17:00")
+        await organizer.press("Move it", message=preview)
+        await fire_due(bot.app, clock)
+        (listing,) = await organizer.send("/changes")
+        (confirm,) = await organizer.press("Undo 1", message=listing)
+        await organizer.press("Undo it", message=confirm)
+        await fire_due(bot.app, clock)
+    starts = [events(m)[0].decoded("dtstart") for m in notices(ama, mark)]
+    assert starts == [MOVED, S4, MOVED, S4]  # each change told, each once
