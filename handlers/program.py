@@ -133,7 +133,11 @@ async def on_move(update: Update, context: BotContext) -> None:
         await show(update, w.view.tr.gettext("Nothing was changed."))
         return
     await update.callback_query.answer()
-    start = datetime.fromtimestamp(data.minute * 60, UTC)
+    try:
+        start = datetime.fromtimestamp(data.minute * 60, UTC)
+    except (OverflowError, OSError, ValueError):  # forged data: no such time
+        await show(update, w.view.tr.gettext("Nothing was changed."))
+        return
     await _make(update, w, ProgramChange("move", str(data.session), start=start))
 
 
