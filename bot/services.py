@@ -48,6 +48,9 @@ class Services:
     clock: Clock
     sender: Sender = field(default_factory=Sender)
     job_builders: list[JobBuilder] = field(default_factory=list)
+    # schedule.json as read; `schedule` is it with the program changes made from the chat
+    # (bot/program), set at start and by every /reload or change.
+    base_schedule: Schedule | None = None
     _repo: Repository | None = field(default=None, repr=False)
     _app: Application | None = field(default=None, repr=False)
     status_interval: float = 2.0  # seconds between edits of a live status message

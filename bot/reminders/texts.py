@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from html import escape
 
 from bot.schedule import Schedule, Session
-from bot.sessions.texts import join_lines
+from bot.sessions.texts import join_lines, no_link_line
 from bot.viewer import Viewer, session_heading, when_line
 
 
@@ -34,6 +34,8 @@ def reminder_text(v: Viewer, schedule: Schedule, session: Session, now: datetime
         f"🕑 {when_line(v, session)}",
     ]
     lines += join_lines(v, schedule, session, link=not link_button)
+    if not schedule.join_link(session):
+        lines.append(no_link_line(v, schedule))
     return "\n".join(lines)
 
 

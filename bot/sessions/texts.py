@@ -25,6 +25,13 @@ def join_lines(v: Viewer, schedule: Schedule, session: Session, *, link: bool = 
     return lines
 
 
+def no_link_line(v: Viewer, schedule: Schedule) -> str:
+    """Instead of a join link that is not set yet: how to get it (the program's contact)."""
+    contact = schedule.program.contact.get(v.lang) or schedule.program.contact.get("en")
+    line = "🔗 " + v.tr.gettext("The join link has not been shared yet.")
+    return f"{line} {escape(contact)}" if contact else line
+
+
 def stars(rating: int) -> str:
     return "★" * rating + "☆" * (5 - rating)
 
