@@ -126,8 +126,7 @@ async def move(update: Update, context: BotContext) -> None:
 async def on_move(update: Update, context: BotContext) -> None:
     w = await context.who()
     assert update.callback_query is not None
-    data = ConfirmMove.parse(update.callback_query.data)
-    assert data is not None
+    data = context.pressed(ConfirmMove)
     if data.answer == "n":
         await update.callback_query.answer()
         await show(update, w.view.tr.gettext("Nothing was changed."))
@@ -162,8 +161,7 @@ async def on_undo(update: Update, context: BotContext) -> None:
     w = await context.who()
     query = update.callback_query
     assert query is not None
-    data = UndoChange.parse(query.data)
-    assert data is not None
+    data = context.pressed(UndoChange)
     change = await w.svc.repo.program.get(data.change)
     if change is None:
         await alert(update, w.view.tr.gettext("That change is no longer in force."))

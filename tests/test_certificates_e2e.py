@@ -269,7 +269,7 @@ async def test_a_triple_tap_on_issue_sends_one_report(
     def reports() -> list[str]:
         return [m.text for m in organizer.messages if m.text.startswith("🎓 Certificates sent")]
 
-    await wait_for(emulator, lambda: bool(reports()))
+    await wait_for(emulator, lambda: bool(reports()), timeout=30)  # the PDF is drawn first
     await bot.join()
     await emulator.settle()
     assert reports() == ["🎓 Certificates sent: 1 delivered · 0 not delivered. /certificates "
