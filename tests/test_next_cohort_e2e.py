@@ -166,6 +166,10 @@ async def test_next_cohort_keeps_certificates_verifiable_and_counts_apart(
     assert "Issued on October 7, 2021" in old.stdout
     new = shell(["verify", code_2022], env, tmp_path)
     assert new.returncode == 0 and "Issued on October 6, 2022" in new.stdout
+    # The old database itself works as well as its backup (a Procfile host keeps its
+    # PostgreSQL database and lists its URL).
+    kept = shell(["verify", code], {**env, "EARLIER_COHORTS": str(old_database)}, tmp_path)
+    assert kept.returncode == 0 and "Issued on October 7, 2021" in kept.stdout
     # Without EARLIER_COHORTS the 2021 code is unknown to the new database.
     alone = shell(["verify", code], {k: v for k, v in env.items() if k != "EARLIER_COHORTS"},
                   tmp_path)
