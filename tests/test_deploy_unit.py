@@ -89,17 +89,31 @@ def test_systemd_analyze_verify_accepts_the_unit(tmp_path: Path) -> None:
 @pytest.mark.skipif(shutil.which("setpriv") is None or not (ROOT / ".venv/bin/python").exists(),
                     reason="needs setpriv and the repository's .venv")
 def test_the_wrapper_runs_commands_with_the_services_settings(tmp_path: Path) -> None:
+    data = tmp_path / "data"
     env = tmp_path / "env"
     env.write_text(ENV.read_text(encoding="utf-8")
                    .replace("TELEGRAM_BOT_TOKEN=", "TELEGRAM_BOT_TOKEN=123:abc")
-                   .replace("/var/lib/sske-bot", str(tmp_path / "data")), encoding="utf-8")
+                   .replace("/var/lib/sske-bot", str(data))
+                   .replace("/opt/sske-bot", str(ROOT)), encoding="utf-8")
     clean = {k: v for k, v in os.environ.items()
              if k not in {name.upper() for name in Settings.model_fields}}
-    done = subprocess.run(
-        [str(DEPLOY / "bot"), "backup", "--output", str(tmp_path / "data" / "first.sqlite3")],
-        env={**clean, "SSKE_BOT_ENV": str(env), "SSKE_BOT_USER": getpass.getuser(),
-             "MPLCONFIGDIR": str(tmp_path / "cache")},
-        cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    clean |= {"SSKE_BOT_ENV": str(env), "SSKE_BOT_USER": getpass.getuser(),
+              "SSKE_BOT_DATA": str(data), "MPLCONFIGDIR": str(tmp_path / "cache")}
+
+    def wrapper(*args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(DEPLOY / "bot"), *args], env=clean | extra, cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120)
+
+    checked = wrapper("check")
+    assert checked.returncode == 0 and checked.stdout.startswith(
+        f"ok: settings, {ROOT / 'schedule.json'} (11 sessions"), checked.stderr
+    # A relative name is in the data folder; the database is the settings file's.
+    done = wrapper("backup", "--output", "backups/first.sqlite3")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith(f"ok: wrote {tmp_path / 'data' / 'first.sqlite3'}")
-    assert (tmp_path / "data" / "bot.sqlite3").is_file()  # DATABASE_PATH from the env file
+    assert done.stdout.startswith("ok: wrote backups/first.sqlite3")
+    assert (data / "backups" / "first.sqlite3").is_file() and (data / "bot.sqlite3").is_file()
+    # A setting given on the command line wins over the file.
+    other = wrapper("backup", "--output", "second.sqlite3",
+                    DATABASE_PATH=str(data / "cohort-2021.sqlite3"))
+    assert other.returncode == 0, other.stderr
+    assert (data / "cohort-2021.sqlite3").is_file() and (data / "second.sqlite3").is_file()
