@@ -23,6 +23,7 @@ from bot.clock import FakeClock
 from bot.config import Settings, SettingsError, load_settings
 from bot.emulator import BotAPIEmulator
 from bot.i18n import I18n
+from bot.operations import cohort as program_guard
 from bot.schedule import Schedule, load_schedule
 from bot.services import Services, get_services
 from tests.helpers import ORGANIZER_ID, ROOT, as_core, database_env, fresh_database
@@ -74,6 +75,8 @@ async def test_next_cohort_keeps_certificates_verifiable_and_counts_apart(
         await issue_all(organizer, bot, 1)
         ((code,),) = [tuple(r) for r in await bot.repo.db.fetch("SELECT code FROM certificates")]
     old_database = settings.database
+    # The bot's real start (python -m bot) records which program the database runs.
+    assert await program_guard.check(old_database, schedule, clock.now()) is None
 
     # The switch, step by step as in the guide: a backup of cohort 1, checked...
     archive = tmp_path / "cohorts" / "sske-cocoa-2021.sqlite3"
@@ -95,6 +98,17 @@ async def test_next_cohort_keeps_certificates_verifiable_and_counts_apart(
     program_2022 = load_schedule(schedule_2022)
     assert program_2022.slug == "sske-cocoa-2022"
     assert program_2022.session(3).start == S3_2022  # type: ignore[union-attr]
+    # The mistake the guide warns about, the new schedule.json on the old database, is
+    # refused at the start, before the bot contacts Telegram or tells anyone anything.
+    wrong = shell(["run"], {**database_env(old_database), "SCHEDULE_PATH": str(schedule_2022),
+                            "TELEGRAM_BOT_TOKEN": "123:abc",
+                            "BOT_API_URL": "http://127.0.0.1:9/bot"}, tmp_path)
+    assert wrong.returncode == 2, wrong.stderr
+    assert wrong.stderr.startswith(
+        f"error: {'DATABASE_URL' if isinstance(old_database, str) else 'DATABASE_PATH'} holds "
+        'the program "sske-cocoa-2021" but schedule.json is "sske-cocoa-2022" (program.slug): '
+        "a new cohort needs a new database"), wrong.stderr
+    assert await program_guard.check(new_database, program_2022, clock.now()) is None
 
     # Cohort 2 (2022) on the same bot: Zoe comes back, with Kwame who is new.
     clock.set(datetime(2022, 1, 10, 12, tzinfo=UTC))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.storage.base import Store
+from datetime import datetime
+
+from bot.storage.base import Store, ts
 from bot.storage.people import REGISTERED
 
 
@@ -30,3 +32,14 @@ class OperationsStore(Store):
             "ON b.id = r.broadcast_id WHERE b.status = 'sending' "
             "AND r.status IN ('pending', 'sending')")
         return {"deliveries": int(deliveries or 0), "broadcasts": int(broadcasts or 0)}
+
+    async def program_slug(self, slug: str, now: datetime) -> str:
+        """The program slug this database belongs to: the one recorded at its first start,
+        else `slug`, recorded now."""
+        await self.db.write(
+            "INSERT INTO program_identity (item, value, recorded_at) VALUES ('slug', ?, ?) "
+            "ON CONFLICT (item) DO NOTHING",
+            (slug, ts(now)),
+        )
+        value = await self.db.fetchval("SELECT value FROM program_identity WHERE item = 'slug'")
+        return str(value)
