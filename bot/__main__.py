@@ -197,11 +197,10 @@ def _check_database(database: Path | str) -> None:
 
 def _check_cohort(settings: Settings) -> str | None:
     """The database belongs to schedule.json's program (recorded at the first start)."""
-    from bot.clock import SystemClock
     from bot.operations import cohort
 
     schedule = load_schedule(settings.schedule_path)
-    return asyncio.run(cohort.check(settings.database, schedule, SystemClock().now()))
+    return asyncio.run(cohort.check(settings.database, schedule))
 
 
 def _run() -> int:

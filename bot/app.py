@@ -41,6 +41,8 @@ async def start_services(app: Application) -> None:
     svc = get_services(app)
     if svc._repo is None:
         svc._repo = await Repository.open(svc.settings.database)
+    # Which program this database runs (bot/operations/cohort.py refuses another at start).
+    await svc._repo.operations.program_slug(svc.schedule.slug, svc.clock.now())
     for build in svc.job_builders:
         await build(app)
     await publish_menus(app)  # per language for everyone, and each staff member's own

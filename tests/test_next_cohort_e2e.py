@@ -74,9 +74,10 @@ async def test_next_cohort_keeps_certificates_verifiable_and_counts_apart(
         clock.set(AFTER)
         await issue_all(organizer, bot, 1)
         ((code,),) = [tuple(r) for r in await bot.repo.db.fetch("SELECT code FROM certificates")]
+        assert await bot.repo.operations.recorded_slug() == "sske-cocoa-2021"
     old_database = settings.database
-    # The bot's real start (python -m bot) records which program the database runs.
-    assert await program_guard.check(old_database, schedule, clock.now()) is None
+    # The start recorded which program the database runs.
+    assert await program_guard.check(old_database, schedule) is None
 
     # The switch, step by step as in the guide: a backup of cohort 1, checked...
     archive = tmp_path / "cohorts" / "sske-cocoa-2021.sqlite3"
@@ -108,7 +109,7 @@ async def test_next_cohort_keeps_certificates_verifiable_and_counts_apart(
         f"error: {'DATABASE_URL' if isinstance(old_database, str) else 'DATABASE_PATH'} holds "
         'the program "sske-cocoa-2021" but schedule.json is "sske-cocoa-2022" (program.slug): '
         "a new cohort needs a new database"), wrong.stderr
-    assert await program_guard.check(new_database, program_2022, clock.now()) is None
+    assert await program_guard.check(new_database, program_2022) is None
 
     # Cohort 2 (2022) on the same bot: Zoe comes back, with Kwame who is new.
     clock.set(datetime(2022, 1, 10, 12, tzinfo=UTC))

@@ -1,16 +1,17 @@
-"""One database, one program: the first start records schedule.json's program.slug, and a
-later start with another slug is refused (exit 2) before anyone is told anything. Running a
+"""One database, one program: every start records schedule.json's program.slug if none is
+recorded yet (bot/app.py), and `python -m bot` refuses to start with another one (exit 2),
+before it migrates, contacts Telegram or tells anyone anything. Running a
 new cohort's schedule.json on an earlier cohort's database would count old check-ins for the
 new sessions and tell everyone that every session moved (docs/organizers.md, "The next
 cohort")."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from bot.schedule import Schedule
-from bot.storage import Repository
+from bot.storage.db import Database
+from bot.storage.operations import OperationsStore
 
 
 def problem(recorded: str, slug: str, setting: str) -> str | None:
@@ -23,11 +24,11 @@ def problem(recorded: str, slug: str, setting: str) -> str | None:
             "changed by mistake, set it back")
 
 
-async def check(database: Path | str, schedule: Schedule, now: datetime) -> str | None:
+async def check(database: Path | str, schedule: Schedule) -> str | None:
     setting = "DATABASE_PATH" if isinstance(database, Path) else "DATABASE_URL"
-    repo = await Repository.open(database)
+    db = await Database.open(database)
     try:
-        recorded = await repo.operations.program_slug(schedule.slug, now)
+        recorded = await OperationsStore(db).recorded_slug()
     finally:
-        await repo.close()
-    return problem(recorded, schedule.slug, setting)
+        await db.close()
+    return None if recorded is None else problem(recorded, schedule.slug, setting)
