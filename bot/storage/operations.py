@@ -43,7 +43,7 @@ class OperationsStore(Store):
 
     async def recorded_slug(self) -> str | None:
         """The program slug recorded at the first start; None before (also before migration
-        19: read without migrating, so it can run before the bot starts)."""
+        18: read without migrating, so it can run before the bot starts)."""
         if "program_identity" not in await self.db.tables():
             return None
         value = await self.db.fetchval("SELECT value FROM program_identity WHERE item = 'slug'")

@@ -1,4 +1,4 @@
-"""Migration 19: which program (schedule.json's program.slug) a database belongs to, recorded at
+"""Migration 18: which program (schedule.json's program.slug) a database belongs to, recorded at
 the first start, so that a new cohort's schedule.json is never run on an earlier cohort's
 database (docs/organizers.md, "The next cohort")"""
 
