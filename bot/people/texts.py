@@ -104,7 +104,9 @@ def invite_usage(v: Viewer) -> str:
 
 
 def _until(v: Viewer, inv: Invitation) -> str:
-    return f"{v.date(inv.expires_at, 'medium')} {v.time(inv.expires_at)}"
+    """The expiry with its time zone: "Feb 4, 2021 13:05 (UTC)"."""
+    return (f"{v.date(inv.expires_at, 'medium')} {v.time(inv.expires_at)} "
+            f"({escape(v.zone_name())})")
 
 
 def invitation_text(v: Viewer, schedule: Schedule, inv: Invitation, link: str) -> str:
