@@ -152,6 +152,9 @@ async def on_rate(update: Update, context: BotContext) -> None:
     store = w.svc.repo.goals
     rating = RATING_CODES[data.code]
     now = w.svc.clock.now()
+    if goal.country in await store.closed_reviews():
+        await alert(update, _closed_text(w, goal.country))
+        return
     goals = await store.goals(goal.country)
     if data.confirm is None and would_close(goals, await store.ratings(goal.country), members,
                                             Review(goal.id, rating, w.user_id, "", now)):
