@@ -34,7 +34,7 @@ def _ink(png: bytes, top: float, bottom: float) -> float:
     image = Image.open(io.BytesIO(png)).convert("L")
     w, h = image.size
     band = image.crop((0, int(h * top), w, int(h * bottom)))
-    pixels = list(band.getdata())
+    pixels = list(band.tobytes())
     return sum(1 for p in pixels if p < 235) / len(pixels)
 
 
