@@ -57,7 +57,7 @@ STATUS_WORDS: dict[str, AttendanceWord] = {
     # fr (présent, présente, absente; "present" and "absent" are above)
     "absente": "absent", "en retard": "late", "retard": "late",
     # pt (presente, ausente, atrasado, atrasada are above)
-    "faltou": "absent", "falta": "absent",
+    "com atraso": "late", "faltou": "absent", "falta": "absent",
 }
 
 

@@ -511,7 +511,35 @@ def load_schedule(path: Path | str) -> Schedule:
     logo = schedule.certificates.logo_path(path)
     if logo is not None and not logo.is_file():
         raise ScheduleError(f"{path}: certificates.logo: no such file: {logo}")
+    if logo is not None:
+        problem = logo_problem(logo)
+        if problem is not None:
+            raise ScheduleError(f"{path}: certificates.logo: {problem}: {logo}")
     return schedule
+
+
+PNG, JPEG = b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"
+
+
+def logo_problem(logo: Path) -> str | None:
+    """None when the certificate PDF can print this logo: a PNG or JPEG file that the PDF
+    library (fpdf2) opens. Checked at start, /reload and `check`, not at the first issue."""
+    try:
+        with logo.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        return f"cannot read it ({exc.strerror or exc})"
+    if not (head.startswith(PNG) or head.startswith(JPEG)):
+        return "not a PNG or JPEG image"
+    from fpdf import FPDF  # only when there is a logo: the PDF library is large
+
+    try:
+        pdf = FPDF()
+        pdf.add_page()
+        pdf.image(str(logo), x=0, y=0, w=10)
+    except Exception as exc:  # whatever a broken image makes the library raise
+        return f"the PDF library cannot open this image ({type(exc).__name__})"
+    return None
 
 
 def schedule_schema() -> str:

@@ -121,7 +121,7 @@ async def test_charts_in_four_languages(bot: Services, emulator: BotAPIEmulator,
             assert len(photo.text) <= 1024
     es = emulator.user(301).messages[-4].text.splitlines()
     assert es[3:5] == ["Sesión 3 (24 mar):",
-                       "Ghana: 3 de 3 registraron asistencia (100\xa0%), 1 con retraso; todas "
+                       "Ghana: 3 de 3 con asistencia registrada (100\xa0%), 1 con retraso; todas "
                        "las sesiones hasta ahora: 50\xa0%"]  # Babel's no-break space
 
 
@@ -169,7 +169,7 @@ async def test_participants_refused_group_chats_and_nothing_to_draw(
     organizer = emulator.user(ORGANIZER_ID, "en")
     await emulator.add_bot_to_group(-100500, "Ghana core", ORGANIZER_ID)
     (private,) = await organizer.send_in_group(-100500, "/stats")
-    assert private.text == "Please use /stats in a private chat with me."
+    assert private.text.startswith("This is personal, so I only answer it in our private chat")
 
     clock.set(S[0] - timedelta(days=3))  # before the kick-off
     await organizer.send("/stats")

@@ -120,10 +120,10 @@ async def test_the_report_carries_the_comments_anonymized(
     assert "The comments follow the charts, without names" in text
     assert "Comments of the participants" in text
     for n in (1, 2, 3):
-        assert f"[en] Côte d'Ivoire · ★★★★☆ «comment CI {n}»" in text
+        assert f"[en] Côte d'Ivoire · ★★★★☆ “comment CI {n}”" in text
     # Ghana (1) and Peru (2) are three together: "other countries", neither country named.
     for n, code in ((4, "GH"), (5, "PE"), (6, "PE")):
-        assert f"Other countries · ★★★★☆ «comment {code} {n}»" in text
+        assert f"Other countries · ★★★★☆ “comment {code} {n}”" in text
     # Each short table is on its chart's page, with its heading (never rows alone).
     for page in pages:
         if "Session" in page and "Expected" in page and "Checked in" in page:

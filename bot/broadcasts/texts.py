@@ -9,7 +9,7 @@ from html import escape
 from bot.models import Participant
 from bot.schedule import Schedule
 from bot.storage.broadcast_records import AttendanceKind, Audience, Broadcast, Report, Undelivered
-from bot.viewer import LANGUAGE_NAMES, Viewer, country_name
+from bot.viewer import Viewer, country_name
 
 MAX_NAMES = 30  # per status in the details view, to stay far below 4096 characters
 MAX_REASONS = 5
@@ -28,15 +28,15 @@ def zone_label(v: Viewer) -> str:
 
 
 def when_text(v: Viewer, when: datetime) -> str:
-    return v.tr.gettext("{date}, {time} ({zone})").format(
-        date=v.date(when), time=v.time(when), zone=zone_label(v)
-    )
+    return v.tr.gettext("{when} ({zone})").format(when=v.at(when), zone=zone_label(v))
 
 
 def audience_text(v: Viewer, schedule: Schedule, audience: Audience) -> str:
     _ = v.tr.gettext
     if audience.everyone:
         return _("everyone")
+    if audience.reach is not None and not audience.reach:
+        return _("nobody (no country left within the author's rights)")
     parts = []
     if audience.groups == {"core"}:
         parts.append(_("core group"))
@@ -50,7 +50,7 @@ def audience_text(v: Viewer, schedule: Schedule, audience: Audience) -> str:
         ]
         parts.append(escape(", ".join(names)))
     if audience.languages:
-        parts.append(", ".join(LANGUAGE_NAMES[code] for code in sorted(audience.languages)))
+        parts.append(", ".join(v.language_name(code) for code in sorted(audience.languages)))
     if audience.attendance is not None:
         kind, session = audience.attendance
         if kind == "absent":
@@ -105,7 +105,7 @@ def preview_header(v: Viewer, language: str | None, active: int) -> str:
     _ = v.tr.gettext
     if language is not None:
         return _("👀 Preview of the {language} version:").format(
-            language=LANGUAGE_NAMES[language])
+            language=v.language_name(language))
     return _("👀 Preview: exactly what {people} will receive:").format(people=people(v, active))
 
 
@@ -120,7 +120,7 @@ def actions_text(v: Viewer, schedule: Schedule, draft: Broadcast, active: int,
                  languages: list[str], scope: frozenset[str] | None = None) -> str:
     """Under the preview; `languages`: those of the versions besides the main one."""
     _ = v.tr.gettext
-    names = [_("main")] + [LANGUAGE_NAMES[code] for code in languages]
+    names = [_("main")] + [v.language_name(code) for code in languages]
     return "\n".join([
         "📣 <b>" + _("Broadcast #{id}").format(id=draft.id) + "</b>",
         "👥 " + audience_text(v, schedule, draft.audience.effective(schedule, scope))
@@ -136,7 +136,7 @@ def version_prompt(v: Viewer, language: str) -> str:
     return v.tr.gettext(
         "Send me the version in {language}. People whose language is {language} get it "
         "instead of the main one."
-    ).format(language=LANGUAGE_NAMES[language])
+    ).format(language=v.language_name(language))
 
 
 def when_examples(v: Viewer, now: datetime) -> str:
@@ -235,6 +235,8 @@ def status_label(v: Viewer, broadcast: Broadcast) -> str:
         return _("cancelled")
     if broadcast.status == "missed":
         return _("not sent: the bot was not running at the scheduled time")
+    if broadcast.status == "held":
+        return _("held, not sent: its author no longer has the right to all its countries")
     when = broadcast.started_at or broadcast.created_at
     return _("sent {when}").format(when=when_text(v, when))
 
@@ -251,7 +253,8 @@ def list_text(
     lines = ["<b>" + _("Broadcasts") + "</b>"]
     for broadcast, report in items:
         lines.append("")
-        lines.append(f"<b>#{broadcast.id}</b> · {status_label(v, broadcast)}")
+        lines.append("<b>" + _("#{id}").format(id=broadcast.id)
+                     + f"</b> · {status_label(v, broadcast)}")
         lines.append(
             "👥 " + audience_text(v, schedule, broadcast.audience.effective(
                 schedule, (scopes or {}).get(broadcast.author_id)))
@@ -320,5 +323,23 @@ def sender_facts(v: Viewer, schedule: Schedule, person: Participant | None, user
     elif person is not None and person.group == "wider":
         facts.append(_("wider group"))
     if person is not None and person.language:
-        facts.append(LANGUAGE_NAMES.get(person.language, person.language))
+        facts.append(v.language_name(person.language))
     return ", ".join(facts)
+
+
+def held_text(v: Viewer, schedule: Schedule, broadcast: Broadcast, author: Participant | None,
+              *, mine: bool) -> str:
+    """A scheduled broadcast was held when due: its author lost rights to its countries."""
+    _ = v.tr.gettext
+    audience = "👥 " + audience_text(v, schedule, broadcast.audience.effective(schedule))
+    if mine:
+        return "\n".join([_(
+            "⏸ Broadcast #{id} was held and not sent: you no longer have the right to all the "
+            "countries it was scheduled for. Nobody received it. Start a new one with "
+            "/broadcast if it is still useful.").format(id=broadcast.id), audience])
+    name = escape(author.name) if author is not None else _("id {id}").format(
+        id=broadcast.author_id)
+    return "\n".join([_(
+        "⏸ Broadcast #{id} by {name} was held and not sent: its author no longer has the "
+        "right to all the countries it was scheduled for. Nobody received it.").format(
+            id=broadcast.id, name=name), audience])

@@ -99,7 +99,7 @@ async def _comments(repo: Repository, schedule: Schedule, v: Viewer) -> Comments
             country = schedule.country(c.country) if c.country else None
             where = (f"[{c.language or '?'}] {country_name(country, v.lang)}" if country
                      else _("Other countries"))
-            lines.append(f"{where} · {stars(c.rating)}\n«{c.text}»")
+            lines.append(f"{where} · {stars(c.rating)}\n" + _("“{text}”").format(text=c.text))
         if lines:
             heading = _("Session {number}: {title}").format(
                 number=session.number, title=session.text("title", v.lang))

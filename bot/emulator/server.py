@@ -267,6 +267,8 @@ class BotAPIEmulator(BotMethods):
                     429, f"Too Many Requests: retry after {retry_after}",
                     {"retry_after": retry_after},
                 )
+        counted = name != "getUpdates"
+        self.in_flight += counted
         try:
             result = await entry[1](params)
         except ApiError as exc:
@@ -275,7 +277,8 @@ class BotAPIEmulator(BotMethods):
                 chat.errors.append(f"{name}: {exc.description}")
             return error_response(exc.code, exc.description, exc.parameters)
         finally:
-            if name != "getUpdates":
+            self.in_flight -= counted
+            if counted:
                 self.touch(chat_id)
         stamp = time.monotonic()
         if name in SEND_METHODS and isinstance(chat_id, int):

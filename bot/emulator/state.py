@@ -69,6 +69,7 @@ class EmulatorState:
         self.next_query_id = 1
         self.callback_answers: dict[int, list[JsonDict]] = {}
         self.activity = 0  # bumped on every bot call except getUpdates
+        self.in_flight = 0  # bot calls being answered right now (getUpdates aside)
         self.closing = False
         self.poll_generation = 0
         self._changed = asyncio.Event()
@@ -89,6 +90,13 @@ class EmulatorState:
         except TimeoutError:
             return False
         return True
+
+    @property
+    def bot_busy(self) -> bool:
+        """Updates the bot has not yet confirmed (fetched and acknowledged, or answered 200
+        at its webhook), or a call of the bot being answered: what a driver waits out before
+        the next input (the bot's own queued work it checks itself)."""
+        return bool(self.updates) or self.in_flight > 0
 
     # --- updates ---------------------------------------------------------
     def queue_update(self, kind: str, payload: JsonDict) -> int:

@@ -143,7 +143,7 @@ def summary(v: Viewer, schedule: Schedule, session: Session, s: Summary) -> list
         lines = ["<b>" + _("Comments, newest first") + "</b>"]
         for c in s.comments[:MAX_COMMENTS]:
             lines.append(f"{comment_tag(c)}{stars(c.rating)} {v.date(c.answered_at, 'medium')}"
-                         f"\n«{escape(c.text)}»")
+                         + "\n" + _("“{text}”").format(text=escape(c.text)))
         hidden = len(s.comments) - MAX_COMMENTS
         if hidden > 0:
             lines.append(v.tr.ngettext(

@@ -29,7 +29,7 @@ def _broadcast(row: Row) -> Broadcast:
     return Broadcast(
         id=row["id"],
         author_id=row["author_id"],
-        status=row["status"],
+        status="held" if row["status"] == "cancelled" and row["held_at"] else row["status"],
         audience=Audience.from_json(row["audience"]),
         created_at=dt(row["created_at"]),
         scheduled_for=dt_or_none(row["scheduled_for"]),
@@ -128,6 +128,12 @@ class BroadcastStore(Store):
             if values:
                 clauses.append(f"{column} IN ({', '.join('?' for _ in values)})")
                 args.extend(sorted(values))
+        if audience.reach is not None:  # fixed in countries: an empty set reaches nobody
+            if audience.reach:
+                clauses.append(f"p.country IN ({', '.join('?' for _ in audience.reach)})")
+                args.extend(sorted(audience.reach))
+            else:
+                clauses.append("1 = 0")
         if audience.attendance is not None:
             kind, session = audience.attendance
             # Checked in = present or late (the attendance feature's contract).
@@ -214,13 +220,13 @@ class BroadcastStore(Store):
             (status, attempts, message_id, error, ts(now), broadcast_id, user_id),
         )
 
-    async def in_flight_to_unknown(self, broadcast_id: int, now: datetime) -> int:
-        """Rows claimed by a process that died mid-call: their outcome is unknown."""
+    async def in_flight_to_unknown(self, now: datetime) -> int:
+        """At start: rows claimed by a process that died mid-call; their outcome is unknown."""
         return await self.db.write(
             "UPDATE broadcast_recipients SET status = 'unknown', updated_at = ?, "
             "attempts = attempts + 1, error = 'interrupted while sending (bot restarted)' "
-            "WHERE broadcast_id = ? AND status = 'sending'",
-            (ts(now), broadcast_id),
+            "WHERE status = 'sending'",
+            (ts(now),),
         )
 
     async def finish(self, broadcast_id: int, now: datetime) -> None:
@@ -246,6 +252,14 @@ class BroadcastStore(Store):
                 (ts(now), broadcast_id),
             )
         return True
+
+    async def hold(self, broadcast_id: int, now: datetime) -> bool:
+        """Scheduled -> held: nothing is sent (its author lost the right to its countries)."""
+        return await self.db.write(
+            "UPDATE broadcasts SET status = 'cancelled', held_at = ?, finished_at = ? "
+            "WHERE id = ? AND status = 'scheduled'",
+            (ts(now), ts(now), broadcast_id),
+        ) > 0
 
     async def mark_missed(self, broadcast_id: int, now: datetime) -> bool:
         return await self.db.write(

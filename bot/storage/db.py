@@ -511,6 +511,9 @@ def backup_file(source: Path, target: Path) -> None:
         dest = sqlite3.connect(partial)
         try:
             src.backup(dest)  # pages=-1: all in one step, so one snapshot
+            # One self-contained file (rollback journal, not WAL): verify and restore read it
+            # read-only without SQLite's -wal/-shm files beside it.
+            dest.execute("PRAGMA journal_mode=DELETE")
         finally:
             dest.close()
     finally:

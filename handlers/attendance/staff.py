@@ -5,13 +5,12 @@ from __future__ import annotations
 from html import escape
 
 from telegram import Update
-from telegram.constants import ChatType
 from telegram.ext import Application, CommandHandler
 
 from bot.attendance import rules
 from bot.attendance.texts import corrected_notice, session_roll, status_label
 from bot.context import BotContext, Who
-from bot.membership import may_act_on, session_for_group
+from bot.membership import may_act_on, participants, session_for_group
 from bot.notify import notify
 from bot.parsing import parse_int, parse_status
 from bot.viewer import program_wide_refusal, scope_refusal
@@ -54,8 +53,8 @@ async def attendance_command(update: Update, context: BotContext) -> None:
             return
     assert session is not None and update.effective_message is not None
     store = svc.repo.attendance
-    roster = [p for p in await store.roster()
-              if p.user_id not in svc.settings.organizer_ids and may_act_on(w.member, p.country)]
+    roster = [p for p in participants(await store.roster(), svc.settings.organizer_ids)
+              if may_act_on(w.member, p.country)]
     records = [r for r in await store.for_session(session.number)
                if r.user_id in {p.user_id for p in roster}]
     for text in session_roll(w.view, svc.schedule, session, roster, records):
@@ -68,9 +67,6 @@ async def code_command(update: Update, context: BotContext) -> None:
     _ = w.view.tr.gettext
     message = update.effective_message
     assert message is not None
-    if update.effective_chat is None or update.effective_chat.type != ChatType.PRIVATE:
-        await message.reply_text(_("Please use /code in a private chat with me."))
-        return
     if not w.member.unlimited:  # one code per session, for every country
         await message.reply_text(program_wide_refusal(w.view))
         return
@@ -87,9 +83,9 @@ async def code_command(update: Update, context: BotContext) -> None:
     actor = w.user_id
     word = args[1] if len(args) == 2 else ""
     if word.lower() == "off":
-        await store.clear_code(number)
-        await w.svc.repo.participants.audit(actor, "checkin_code", now, target=f"session {number}",
-                               detail="off")
+        async with w.svc.repo.audited(actor, "checkin_code", now, target=f"session {number}",
+                                      detail="off"):
+            await store.clear_code(number)
         await message.reply_text(
             _("Session {n} no longer needs a code to check in.").format(n=number)
         )
@@ -108,9 +104,9 @@ async def code_command(update: Update, context: BotContext) -> None:
         action = "shown"
     assert code is not None
     if action != "shown":
-        await store.set_code(number, code, actor, now)
-        await w.svc.repo.participants.audit(actor, "checkin_code", now, target=f"session {number}",
-                               detail=action)
+        async with w.svc.repo.audited(actor, "checkin_code", now, target=f"session {number}",
+                                      detail=action):
+            await store.set_code(number, code, actor, now)
     await message.reply_text(
         "\n".join(
             [
@@ -172,11 +168,10 @@ async def correct_command(update: Update, context: BotContext) -> None:
               "opens.").format(n=number)
         )
         return
-    old = await store.correct(person.user_id, number, status, reason, w.user_id, now)
-    await svc.repo.participants.audit(
-        w.user_id, "attendance_correction", now, target=str(person.user_id),
-        detail=f"session {number}: {old or 'none'} -> {status}: {reason}",
-    )
+    async with svc.repo.audited(w.user_id, "attendance_correction", now,
+                                target=str(person.user_id)) as entry:
+        old = await store.correct(person.user_id, number, status, reason, w.user_id, now)
+        entry.detail = f"session {number}: {old or 'none'} -> {status}: {reason}"
     was = status_label(w.view, old) if old else _("not checked in")
     await message.reply_text(
         _("Session {n}: {name} is now marked {status} (was: {was}). Reason: {reason}").format(
