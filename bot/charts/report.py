@@ -5,9 +5,7 @@ and the numbers behind them (`python -m bot report --output DIR`). Whole program
 from __future__ import annotations
 
 import asyncio
-import html
 import io
-import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,9 +17,10 @@ from fpdf.fonts import FontFace
 
 from bot.charts import catalog, texts
 from bot.feedback.rules import summarize
+from bot.feedback.texts import stars
 from bot.i18n import I18n
+from bot.lengths import plain
 from bot.schedule import Schedule
-from bot.sessions.texts import stars
 from bot.storage import Repository
 from bot.viewer import Viewer, country_name
 
@@ -46,9 +45,9 @@ class Comments:
     sessions: list[tuple[str, list[str]]]  # a session's heading, its comments
 
 
-def plain(caption: str) -> str:
+def without_heading(caption: str) -> str:
     """A Telegram HTML caption as plain text, without its bold first line (the heading)."""
-    text = html.unescape(re.sub(r"<[^>]*>", "", caption))
+    text = plain(caption)
     return text.split("\n", 1)[1].strip() if "\n" in text else text
 
 
@@ -68,7 +67,7 @@ async def write_report(repo: Repository, schedule: Schedule, i18n: I18n, output:
         path = output / f"{chart.key}.png"
         path.write_bytes(picture.png)
         written.append(path)
-        note = plain(picture.caption)
+        note = without_heading(picture.caption)
         if chart.key == "feedback":  # partners read the comments here, not in the bot
             minimum = schedule.after_session.min_answers_shown
             note = note.replace(v.tr.gettext("The comments are in /feedback."), v.tr.ngettext(

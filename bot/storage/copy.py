@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from bot.storage.db import Database, SqliteDatabase, StorageOpenError
+from bot.storage.db import Database, StorageOpenError
 from bot.storage.repository import Repository
+from bot.storage.sqlite import SqliteDatabase
 
 BOOKKEEPING = {"schema_version"}  # written by migrate(), not copied
 SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file

@@ -85,6 +85,7 @@ PERSONAL_DATA: list[PersonalData] = [
     PersonalData("coaching_answers", "user_id", "delete"),
     PersonalData("coaching_attendance", "user_id", "anonymize", None),  # counts stay
     PersonalData("session_materials", "added_by", "anonymize", FORMER),
+    PersonalData("program_changes", "made_by", "anonymize", FORMER),
     # The answer stays and still counts (anonymous); (session, user_id) is the key.
     PersonalData("session_feedback", "user_id", "anonymize", PSEUDONYM),
     PersonalData("certificate_names", "user_id", "delete"),

@@ -55,8 +55,7 @@ async def certificates_command(update: Update, context: BotContext) -> None:
 async def on_manage(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    pressed = Manage.parse(query.data)
-    assert pressed is not None
+    pressed = context.pressed(Manage)
     w = await context.who()
     await query.answer()
     if not w.member.unlimited:  # issuing reaches every country

@@ -1,8 +1,9 @@
 """The wider group's first session: people who registered before it are welcomed into it.
 
-The welcome IS their "starting now" reminder (same delivery key, the reminder's text and
-buttons below the welcome), sent a minute before the session's own reminder job: each person
-gets one message at the start, never a welcome and a reminder at the same minute.
+The welcome IS their "starting now" reminder (the same delivery key, the reminder's text and
+buttons below the welcome from bot/people/texts.py), sent a minute before the session's own
+reminder job: each person gets one message at the start, never a welcome and a reminder at
+the same minute. It lives with the reminders for that reason (it was bot/people/jobs.py).
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ async def welcome(context: BotContext) -> None:
                                            link_button=bool(link))])
         return text, InlineKeyboardMarkup([row])
 
-    key = DeliveryKey("reminder", session.number, session.start, 0)  # the "starting now" one
+    key = DeliveryKey("reminder", session.number, session.start, 0)  # "starting now"'s key
     await deliver(context.application, key, recipients, render)
     log.info("wider group started: %d self-registered people welcomed", len(recipients))
 
