@@ -24,10 +24,10 @@ from bot.limiter import OutboundLimiter
 from bot.materials.jobs import build_jobs as materials_jobs
 from bot.networking.jobs import build_jobs as networking_jobs
 from bot.operations.jobs import build_jobs as backup_jobs
-from bot.people.jobs import build_jobs as people_jobs
 from bot.program.changes import overlay_at_start as overlay_program_changes
 from bot.redact import install as redact_token
 from bot.reminders.jobs import build_jobs as reminder_jobs
+from bot.reminders.welcome import build_jobs as people_jobs
 from bot.schedule import Schedule, load_schedule
 from bot.sender import Sender
 from bot.services import Services, get_services

@@ -40,6 +40,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("program", "sessions"): "a changed link is announced by sessions' rule (within 24 h)",
     ("questions", "broadcasts"): "a question is relayed under the same header as a reply",
     ("reminders", "attendance"): "'starting now' carries the check-in button",
+    ("reminders", "people"): "the wider group's welcome (people's text) is its first "
+                             "'starting now' reminder",
     ("reminders", "sessions"): "reminders show the session's join lines, button and .ics",
     ("sessions", "feedback"): "/session N offers the feedback button and shows the stars",
     ("sessions", "materials"): "/session N lists the session's materials and their button",
