@@ -1,4 +1,4 @@
-"""Migration 20: a /correct may set "late" too (issue 26: the status words of the four languages,
+"""Migration 21: a /correct may set "late" too (issue 26: the status words of the four languages,
 "en retard", "atrasado", "late"). SQLite cannot change a CHECK, so the table is rebuilt; the ids
 are given anew in the same order (no explicit ids, so PostgreSQL's identity stays in step)."""
 
