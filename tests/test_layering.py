@@ -103,3 +103,17 @@ def test_no_circle_between_features(edges: dict[tuple[str, str], list[str]]) -> 
         tuple(TopologicalSorter(graph).static_order())
     except CycleError as exc:
         pytest.fail(f"features import each other in a circle: {exc.args[1]}")
+
+
+def test_every_feature_describes_itself_once() -> None:
+    """A feature with jobs, exports or staff commands says so in bot/<feature>/feature.py, and
+    bot/features.py lists it: the wiring, /export and the staff menus walk that list."""
+    from bot.features import FEATURES, job_builders
+
+    described = {p.name for p in (ROOT / "bot").iterdir() if (p / "feature.py").exists()}
+    assert {f.name for f in FEATURES} == described
+    assert described <= features()
+    with_jobs = {p.parent.name for p in (ROOT / "bot").glob("*/jobs.py")
+                 if "\nasync def build" in p.read_text()}
+    assert with_jobs <= {f.name for f in FEATURES if f.jobs}
+    assert len(job_builders()) == sum(len(f.jobs) for f in FEATURES)
