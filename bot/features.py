@@ -15,7 +15,9 @@ from bot.coaching.feature import FEATURE as coaching
 from bot.feature import Export, Feature, JobBuilder, Staff
 from bot.feedback.feature import FEATURE as feedback
 from bot.goals.feature import FEATURE as goals
+from bot.help.texts import command_menu
 from bot.materials.feature import FEATURE as materials
+from bot.models import Role
 from bot.networking.feature import FEATURE as networking
 from bot.operations.feature import FEATURE as operations
 from bot.people.feature import FEATURE as people
@@ -24,6 +26,7 @@ from bot.questions.feature import FEATURE as questions
 from bot.reminders.feature import FEATURE as reminders
 from bot.roster.feature import FEATURE as roster
 from bot.sessions.feature import FEATURE as sessions
+from bot.viewer import Viewer
 
 FEATURES: list[Feature] = [
     sessions,
@@ -61,3 +64,18 @@ def exports() -> dict[str, Export]:
 
 def staff_commands() -> list[Staff]:
     return [c for feature in FEATURES for c in feature.commands]
+
+
+def staff_command_names(role: Role) -> tuple[str, ...]:
+    """The command names a role adds to the participant menu (none for participants): the
+    facilitators' tools, and for organizers theirs after them. /link and /unlink are used
+    inside group chats: /help explains them, the private menu leaves them out."""
+    wanted = {"organizer": ("facilitator", "organizer"), "facilitator": ("facilitator",)}
+    return tuple(c.name for part in wanted.get(role, ()) for c in staff_commands()
+                 if c.role == part)
+
+
+def staff_menu(v: Viewer, role: Role) -> list[tuple[str, str]]:
+    """A staff member's own menu: the participant commands, then their role's tools."""
+    described = {c.name: v.tr.gettext(c.menu) for c in staff_commands()}
+    return command_menu(v) + [(c, described[c]) for c in staff_command_names(role)]

@@ -15,17 +15,6 @@ from bot.schedule import Schedule
 from bot.viewer import Viewer, country_name, flag
 
 
-def staff_commands(role: Role) -> tuple[str, ...]:
-    """The command names a role adds to the participant menu (none for participants):
-    the facilitators' tools, and for organizers theirs after them, as each feature declares
-    them (bot/<feature>/feature.py). /link and /unlink are used inside group chats: /help
-    explains them, the private menu leaves them out."""
-    from bot.features import staff_commands as declared  # features import these texts
-
-    wanted = {"organizer": ("facilitator", "organizer"), "facilitator": ("facilitator",)}
-    return tuple(c.name for part in wanted.get(role, ()) for c in declared() if c.role == part)
-
-
 def command_menu(v: Viewer) -> list[tuple[str, str]]:
     """(command, description) for Telegram's menu (setMyCommands)."""
     _ = v.tr.gettext
@@ -43,18 +32,6 @@ def command_menu(v: Viewer) -> list[tuple[str, str]]:
         ("help", _("What this bot can do")),
         ("start", _("Start again")),
     ]
-
-
-def _staff_descriptions(v: Viewer) -> dict[str, str]:
-    from bot.features import staff_commands as declared
-
-    return {c.name: v.tr.gettext(c.menu) for c in declared()}
-
-
-def staff_menu(v: Viewer, role: Role) -> list[tuple[str, str]]:
-    """A staff member's own menu: the participant commands, then their role's tools."""
-    described = _staff_descriptions(v)
-    return command_menu(v) + [(c, described[c]) for c in staff_commands(role)]
 
 
 def _facilitator_section(v: Viewer) -> list[str]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from html import escape
 
-from bot.help.texts import countries_label, staff_commands
+from bot.help.texts import countries_label
 from bot.models import Participant
 from bot.people.rules import SECTORS, counts
 from bot.schedule import Schedule, Session
@@ -70,10 +70,12 @@ def invitation_needed(v: Viewer, schedule: Schedule) -> str:
 # roles: what a person granted or revoked is told
 
 
-def role_granted(v: Viewer, schedule: Schedule, kind: str, countries: set[str]) -> str:
-    """To the person: their new rights (kind "facilitator" or "cofacilitator") and tools."""
+def role_granted(v: Viewer, schedule: Schedule, kind: str, countries: set[str],
+                 tools: Sequence[str]) -> str:
+    """To the person: their new rights (kind "facilitator" or "cofacilitator") and their
+    tools (the facilitators' commands: bot.features.staff_command_names)."""
     _ = v.tr.gettext
-    tools = ", ".join("/" + c for c in staff_commands("facilitator"))
+    tools = ", ".join("/" + c for c in tools)
     where = countries_label(v, schedule, countries)
     if kind == "cofacilitator":
         text = _("You are now a co-facilitator for {country}: you have facilitator rights for "

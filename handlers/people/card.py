@@ -17,6 +17,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.attendance.rules import progress
 from bot.context import BotContext, Who
+from bot.features import staff_command_names
 from bot.help import menus
 from bot.membership import counted, counted_by_default, may_act_on
 from bot.models import Participant
@@ -231,7 +232,8 @@ async def _change_role(w: Who, person: Participant, value: str, now: datetime) -
         async with svc.repo.audited(w.user_id, "person_role", now, target=str(person.user_id),
                                     detail=value):
             await people.set_facilitator(person.user_id, countries, now)
-        notice = lambda v: texts.role_granted(v, schedule, value, countries)  # noqa: E731
+        tools = staff_command_names("facilitator")
+        notice = lambda v: texts.role_granted(v, schedule, value, countries, tools)  # noqa: E731
     await menus.publish(svc.app, person.user_id)
     await tell(svc, person, notice)
     return True

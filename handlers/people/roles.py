@@ -26,6 +26,7 @@ from telegram.ext import (
 )
 
 from bot.context import BotContext, Who
+from bot.features import staff_command_names
 from bot.help import menus
 from bot.notify import Render, notify
 from bot.parsing import parse_int
@@ -154,8 +155,9 @@ async def _change(w: Who, message: Message, args: list[str], grant: bool) -> str
     if entry.skipped:
         return unknown.format(id=target)
     schedule = w.svc.schedule
+    tools = staff_command_names("facilitator")
     await _after_change(w, target,
-                        lambda v, p: texts.role_granted(v, schedule, kind, countries))
+                        lambda v, p: texts.role_granted(v, schedule, kind, countries, tools))
     if kind == "cofacilitator":
         return _("{name} is now a co-facilitator for {country}.").format(
             name=await _named(w, target), country=_country_list(w, countries))
