@@ -6,7 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import ROOT
+
+pytestmark = pytest.mark.e2e  # the real bot, in a process of its own
 
 
 def test_console_chats_with_the_real_bot() -> None:
