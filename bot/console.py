@@ -31,14 +31,29 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from pydantic import SecretStr
+from telegram.ext import Application
 
+from bot import jobs
 from bot.app import running, setup_application
 from bot.clock import FakeClock
 from bot.config import Settings, load_settings
 from bot.emulator import BotAPIEmulator, BotMessage, FakeUser
 from bot.jobs import fire_due
 
-QUIET = 0.5  # seconds without bot activity before the next line (background notices)
+QUIET = 0.5  # seconds without bot activity before the next line, if the bot stays busy
+
+
+def app_busy(app: Application) -> bool:
+    """The emulator's busy hook (emu.busy): True while the Application handles an update (ptb
+    counts a queued update done once its handlers return), runs work it started with
+    create_task (background notices, fan-outs), or a scheduler job runs. Once it is False and
+    the emulator answers no call, nothing more comes until the next update."""
+    if jobs._running:
+        return True
+    if getattr(app.update_queue, "_unfinished_tasks", 0) > 0:
+        return True
+    tasks: set[asyncio.Task[object]] = getattr(app, "_Application__create_task_tasks", set())
+    return any(not task.done() for task in tasks)
 
 
 class Screen:
@@ -122,6 +137,7 @@ async def run_console(lines: TextIO, out: TextIO, *, settings: Settings, user_id
         })
         app = setup_application(settings, clock=clock)
         async with running(app):
+            emu.busy = lambda: app_busy(app)
             screen = Screen(emu, out, files)
             user: FakeUser = emu.user(user_id, lang)
             where = "PostgreSQL (DATABASE_URL)" if settings.database_url else \
@@ -162,10 +178,11 @@ async def run_console(lines: TextIO, out: TextIO, *, settings: Settings, user_id
 
 
 async def settle(emu: BotAPIEmulator) -> None:
-    """Until the bot has been quiet for a moment (notices and documents come in the
-    background)."""
+    """Until the bot is idle (notices and documents come in the background), or quiet for a
+    moment while it stays busy."""
     loop = asyncio.get_running_loop()
-    await emu.wait_quiet(lambda: emu.activity, loop.time() + 10, quiet=QUIET)
+    await emu.wait_idle(emu.next_update_id - 1, lambda: emu.activity, loop.time() + 10,
+                        quiet=QUIET)
 
 
 def console_settings(folder: Path, *, db: Path | None, schedule: Path | None,

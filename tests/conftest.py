@@ -17,6 +17,7 @@ from bot import jobs as bot_jobs
 from bot.app import running, setup_application
 from bot.clock import FakeClock
 from bot.config import Settings, load_settings
+from bot.console import app_busy
 from bot.emulator import BotAPIEmulator
 from bot.i18n import I18n
 from bot.schedule import Schedule, load_schedule
@@ -131,19 +132,11 @@ def track_applications() -> Iterator[None]:
 
 def bot_busy() -> bool:
     """The emulator's busy hook (emu.busy): True while a running Application still handles
-    an update (ptb counts a queued update done once its handlers return), runs work it started
-    with create_task (Services.spawn's fan-outs), or a scheduler job runs (bot.jobs). Once it
-    is False and the emulator answers no call, nothing more comes in answer: FakeUser.send()
-    and friends return right then, not after a quiet period (bot/emulator/server.py idle())."""
-    if bot_jobs._running:
-        return True
-    for app in RUNNING_APPS:
-        if app.update_queue._unfinished_tasks > 0:  # type: ignore[attr-defined]
-            return True
-        tasks: set[asyncio.Task[object]] = app._Application__create_task_tasks  # type: ignore[attr-defined]
-        if any(not task.done() for task in tasks):
-            return True
-    return False
+    an update, runs work it started with create_task (Services.spawn's fan-outs), or a
+    scheduler job runs (bot.console.app_busy). Once it is False and the emulator answers no
+    call, nothing more comes in answer: FakeUser.send() and friends return right then, not
+    after a quiet period (bot/emulator/server.py idle())."""
+    return any(app_busy(app) for app in list(RUNNING_APPS)) or bool(bot_jobs._running)
 
 
 @pytest.fixture
