@@ -27,10 +27,12 @@ from bot.emulator.user import BUSY_POLL, FakeUser
 
 log = logging.getLogger(__name__)
 
-# Without a busy hook (or while the bot stays busy), a wait for the bot's answer ends once
-# nothing happened for QUIET seconds; with one, it ends when the bot is idle, looked at every
-# BUSY_POLL seconds.
+# With a busy hook, a wait for the bot's answer ends when the bot is idle (looked at every
+# BUSY_POLL seconds), or after BUSY_QUIET seconds without bot activity while it stays busy (a
+# call held by hang_next, work that outlives the test); without one, after QUIET seconds
+# without bot activity.
 QUIET = 0.05
+BUSY_QUIET = 0.25
 
 # ptb form-encodes non-string values as JSON; these are turned back into objects.
 # fmt: off
@@ -452,14 +454,16 @@ class BotAPIEmulator(BotMethods):
 
     async def wait_idle(
         self, update_id: int, counter: Callable[[], int], deadline: float,
-        quiet: float | None = QUIET,
+        quiet: float | None = None,
     ) -> None:
-        """Return as soon as the bot is idle() after this update; failing that (no busy hook,
-        or busy with something that does not end, e.g. a held call), once ``counter`` has not
-        changed for ``quiet`` seconds (None: only at the deadline)."""
+        """Return as soon as the bot is idle() after this update; failing that, once
+        ``counter`` has not changed for ``quiet`` seconds (default: QUIET without a busy
+        hook, BUSY_QUIET with one; math.inf: only at the deadline)."""
         loop = asyncio.get_running_loop()
+        if quiet is None:
+            quiet = QUIET if self.busy is None else BUSY_QUIET
         seen = counter()
-        quiet_until = loop.time() + quiet if quiet is not None else deadline
+        quiet_until = loop.time() + quiet
         while not self.idle(update_id):
             end = min(quiet_until, deadline)
             if end <= loop.time():
@@ -469,8 +473,7 @@ class BotAPIEmulator(BotMethods):
             await self.wait_change(step)
             if counter() != seen:
                 seen = counter()
-                if quiet is not None:
-                    quiet_until = loop.time() + quiet
+                quiet_until = loop.time() + quiet
 
     async def wait_quiet(
         self, counter: Callable[[], int], deadline: float, quiet: float = QUIET

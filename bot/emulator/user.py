@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 from typing import TYPE_CHECKING, Any
 
 from bot.emulator.entities import command_entities, parse_html
@@ -354,7 +355,7 @@ class FakeUser:
         if expect <= 0:
             # Listen NOTHING_EXPECTED_WAIT, or less if the bot is done with it before.
             await self._emu.wait_idle(update_id, lambda: chat.activity,
-                                      loop.time() + NOTHING_EXPECTED_WAIT, quiet=None)
+                                      loop.time() + NOTHING_EXPECTED_WAIT, quiet=math.inf)
             return chat.events[start:]
         while len(chat.events) - start < expect:
             if not await self._emu.wait_change(deadline - loop.time()):
