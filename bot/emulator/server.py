@@ -28,9 +28,9 @@ from bot.emulator.user import BUSY_POLL, FakeUser
 log = logging.getLogger(__name__)
 
 # With a busy hook, a wait for the bot's answer ends when the bot is idle (looked at every
-# BUSY_POLL seconds), or after BUSY_QUIET seconds without bot activity while it stays busy (a
-# call held by hang_next, work that outlives the test); without one, after QUIET seconds
-# without bot activity.
+# BUSY_POLL seconds); failing that (no hook, or the bot stays busy: background work that goes
+# on, a call held by hang_next), once the chat saw no bot activity for QUIET seconds, as a
+# user's answer always did. settle() ("the bot is done") waits out busy gaps up to BUSY_QUIET.
 QUIET = 0.05
 BUSY_QUIET = 0.25
 
@@ -436,7 +436,8 @@ class BotAPIEmulator(BotMethods):
         while self.delivered_update_id < target:
             if not await self.wait_change(deadline - loop.time()):
                 raise AssertionError(f"update {target} was not fetched by the bot in {timeout}s")
-        await self.wait_idle(target, lambda: self.activity, deadline)
+        await self.wait_idle(target, lambda: self.activity, deadline,
+                             quiet=QUIET if self.busy is None else BUSY_QUIET)
 
     def taken(self, update_id: int) -> bool:
         """The bot has taken over every update up to this one: confirmed by the offset of its
@@ -454,14 +455,11 @@ class BotAPIEmulator(BotMethods):
 
     async def wait_idle(
         self, update_id: int, counter: Callable[[], int], deadline: float,
-        quiet: float | None = None,
+        quiet: float = QUIET,
     ) -> None:
         """Return as soon as the bot is idle() after this update; failing that, once
-        ``counter`` has not changed for ``quiet`` seconds (default: QUIET without a busy
-        hook, BUSY_QUIET with one; math.inf: only at the deadline)."""
+        ``counter`` has not changed for ``quiet`` seconds (math.inf: only at the deadline)."""
         loop = asyncio.get_running_loop()
-        if quiet is None:
-            quiet = QUIET if self.busy is None else BUSY_QUIET
         seen = counter()
         quiet_until = loop.time() + quiet
         while not self.idle(update_id):
