@@ -1,5 +1,5 @@
 """python -m bot [run|check|console|schema|export|report|certificates|verify|backup|restore|
-migrate-data]
+migrate-data|roster import]
 
 Only `run` (the default) talks to Telegram and needs TELEGRAM_BOT_TOKEN.
 """
@@ -157,6 +157,59 @@ def _copy(command: str, args: argparse.Namespace) -> int:
     return 0
 
 
+def _roster(args: argparse.Namespace) -> int:
+    """Import a roster file; write the links (CSV, and XLSX beside it) and QR codes."""
+    from bot.clock import SystemClock
+    from bot.roster.importer import qr_codes, run_import, write_links
+    from bot.roster.texts import refused, summary
+    from bot.storage import Repository
+    from bot.viewer import Viewer
+
+    settings, schedule = _offline()
+    username = args.bot or _bot_username(settings)
+    view = Viewer(I18n(default="en").get("en"), "en", "UTC")
+    now = SystemClock().now()
+
+    async def apply() -> int:
+        repo = await Repository.open(settings.database)
+        try:
+            result = await run_import(repo, schedule, args.file.name, args.file.read_bytes(),
+                                      by=0, now=now, days=args.days)
+        finally:
+            await repo.close()
+        if result.problems:
+            print(refused(view, result.problems), file=sys.stderr)
+            return 1
+        until = max((r.expires_at for r in result.rows if r.status != "joined"), default=None)
+        print(summary(view, result.counts, until))
+        for path in write_links(args.output, result.rows, username):
+            print(f"wrote {path}")
+        if args.qr is not None:
+            args.qr.mkdir(parents=True, exist_ok=True)
+            codes = qr_codes(result.rows, username)
+            for name, png in codes:
+                (args.qr / name).write_bytes(png)
+            print(f"wrote {len(codes)} QR codes to {args.qr}")
+        return 0
+
+    return asyncio.run(apply())
+
+
+def _bot_username(settings: Settings) -> str:
+    """The bot's @username (for the t.me links), asked from Telegram with the token."""
+    token = settings.token
+    if token is None:
+        raise SettingsError("give --bot USERNAME (or set TELEGRAM_BOT_TOKEN to ask Telegram)")
+    from telegram import Bot
+
+    async def ask() -> str:
+        async with Bot(token, base_url=settings.bot_api_url or
+                       "https://api.telegram.org/bot") as bot:
+            return bot.username
+
+    return asyncio.run(ask())
+
+
 def _where(settings: Settings) -> str:
     if settings.database_url:
         from bot.storage.postgres import safe_url
@@ -241,6 +294,16 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("file", metavar="FILE|CODE")
     verify.add_argument("--lang", choices=list(LANGUAGES), default="en",
                         help="language of a certificate's answer")
+    roster = sub.add_parser("roster", help="import a roster (CSV or XLSX): personal links")
+    roster_sub = roster.add_subparsers(dest="roster_command", required=True)
+    roster_import = roster_sub.add_parser("import", help="check every row, then apply all")
+    roster_import.add_argument("file", type=Path, help="the roster, .csv or .xlsx")
+    roster_import.add_argument("--output", type=Path, required=True,
+                               help="links CSV (an .xlsx of the same name is written beside)")
+    roster_import.add_argument("--days", type=int, default=None,
+                               help="how long links not yet used work (default 60)")
+    roster_import.add_argument("--qr", type=Path, help="folder for one QR code PNG per person")
+    roster_import.add_argument("--bot", help="the bot's username (default: asked from Telegram)")
     migrate = sub.add_parser("migrate-data", help="copy a program into another (empty) database")
     migrate.add_argument("--from", dest="source", required=True, help="sqlite:PATH (or a URL)")
     migrate.add_argument("--to", dest="target", required=True, help="postgresql://...")
@@ -271,6 +334,13 @@ def main(argv: list[str] | None = None) -> int:
             return _certificates(args.output)
         if args.command == "verify" and not Path(args.file).exists():
             return _verify_certificate(args.file, args.lang)
+        if args.command == "roster":
+            from bot.roster.rules import DEFAULT_DAYS, MAX_DAYS
+
+            args.days = args.days or DEFAULT_DAYS
+            if not 1 <= args.days <= MAX_DAYS:
+                raise SettingsError(f"--days: 1 to {MAX_DAYS}")
+            return _roster(args)
         if args.command in ("backup", "restore", "verify", "migrate-data"):
             return _copy(args.command, args)
         return _run()

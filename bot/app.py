@@ -15,6 +15,7 @@ from bot.clock import Clock, SystemClock
 from bot.coaching.jobs import build_jobs as coaching_jobs
 from bot.config import Settings
 from bot.context import BotContext
+from bot.delivery.kinds import settle_interrupted
 from bot.feedback.jobs import build_jobs as feedback_jobs
 from bot.goals.jobs import build_goal_jobs
 from bot.help.menus import publish_all as publish_menus
@@ -41,6 +42,7 @@ async def start_services(app: Application) -> None:
     svc = get_services(app)
     if svc._repo is None:
         svc._repo = await Repository.open(svc.settings.database)
+    await settle_interrupted(svc.repo, svc.clock.now())  # before anything resumes
     for build in svc.job_builders:
         await build(app)
     await publish_menus(app)  # per language for everyone, and each staff member's own

@@ -170,3 +170,12 @@ def load_settings(env_file: str | None = ".env", *, require_token: bool = True,
     if require_token and settings.token is None:
         raise SettingsError(TOKEN_MISSING)
     return settings
+
+
+def configured_organizers() -> list[int]:
+    """ORGANIZER_IDS for the shell's offline tools (exports): none when the settings cannot be
+    read."""
+    try:
+        return list(load_settings(require_token=False).organizer_ids)
+    except SettingsError:
+        return []

@@ -3,16 +3,21 @@
     python -m bot console [--lang es] [--user 1001] [--now 2021-03-20T12:00Z] [--db FILE]
                           [--schedule FILE] [--organizer ID] [--files DIR]
 
-Each line is sent as a message from the active user (`/start CODE` opens an invitation link).
-Lines starting with "!" drive the session (command names ignore case):
+Each line is sent as a message from the active user (`/start CODE` opens an invitation link);
+`\n` in a line is a line break. Lines starting with "!" drive the session (command names
+ignore case):
   !press TEXT     press the inline button whose text is TEXT (exact, then contained, then
                   the same ignoring case)
+  !file PATH [CAPTION]  send the file as a document (e.g. `!file roster.csv /roster`)
   !time ISO       move the clock (e.g. 2021-03-24T13:00Z) and run the jobs now due
-  !user ID [LANG] speak as another user
+  !user ID [LANG] [@NAME]  speak as another user (with that Telegram username)
   !quit           stop
 Messages and pop-ups that reach other people than the active user (a broadcast, a correction
-notice) are shown too, prefixed with the recipient. Every document the bot sends is saved
-into --files (a temporary folder by default) and its path printed.
+notice) are shown too, prefixed with the recipient. Every document and photo the bot sends is
+saved into --files (a temporary folder by default) and its path printed. After each line the
+console waits until the bot has finished answering (every update taken, every reply sent,
+including replies paced at one per second per chat, and background work done), so a script's
+output lines up with its input.
 
 Settings are read like the bot reads them (environment, then .env): ORGANIZER_IDS,
 SCHEDULE_PATH, DATABASE_PATH (a temporary database when unset), DEFAULT_LANGUAGE,
@@ -33,27 +38,14 @@ from typing import Any, TextIO
 from pydantic import SecretStr
 from telegram.ext import Application
 
-from bot import jobs
 from bot.app import running, setup_application
 from bot.clock import FakeClock
 from bot.config import Settings, load_settings
 from bot.emulator import BotAPIEmulator, BotMessage, FakeUser
 from bot.jobs import fire_due
+from bot.services import get_services
 
-QUIET = 0.5  # seconds without bot activity before the next line, if the bot stays busy
-
-
-def app_busy(app: Application) -> bool:
-    """The emulator's busy hook (emu.busy): True while the Application handles an update (ptb
-    counts a queued update done once its handlers return), runs work it started with
-    create_task (background notices, fan-outs), or a scheduler job runs. Once it is False and
-    the emulator answers no call, nothing more comes until the next update."""
-    if jobs._running:
-        return True
-    if getattr(app.update_queue, "_unfinished_tasks", 0) > 0:
-        return True
-    tasks: set[asyncio.Task[object]] = getattr(app, "_Application__create_task_tasks", set())
-    return any(not task.done() for task in tasks)
+SETTLE_LIMIT = 120.0  # seconds: a bot still busy after this is reported, and the script goes on
 
 
 class Screen:
@@ -99,12 +91,17 @@ class Screen:
         to = f"[to {recipient}] " if recipient else ""
         mark = "(edited) " if message.edited else ""
         print(f"bot> {to}{mark}{message.text}", file=self.out)
-        if message.document:
-            name, content = message.document
+        saved = message.document
+        if saved is None and message.media == "photo" and message.file_id in self.emu.files:
+            stored = self.emu.files[message.file_id]
+            saved = (stored.name if "." in stored.name else "photo.png", stored.content)
+        if saved is not None:
+            name, content = saved
             safe = re.sub(r"[^\w.-]", "_", name) or "file"
             path = self.files / f"{message.chat_id}-{message.message_id}-{safe}"
             path.write_bytes(content)
-            print(f"     [document {name}, {len(content)} bytes: saved as {path}]", file=self.out)
+            kind = "photo" if message.media == "photo" else "document"
+            print(f"     [{kind} {name}, {len(content)} bytes: saved as {path}]", file=self.out)
         for row in message.buttons():
             print("     " + "  ".join(f"[{text}]" for text, _data in row), file=self.out)
 
@@ -137,7 +134,6 @@ async def run_console(lines: TextIO, out: TextIO, *, settings: Settings, user_id
         })
         app = setup_application(settings, clock=clock)
         async with running(app):
-            emu.busy = lambda: app_busy(app)
             screen = Screen(emu, out, files)
             user: FakeUser = emu.user(user_id, lang)
             where = "PostgreSQL (DATABASE_URL)" if settings.database_url else \
@@ -152,37 +148,76 @@ async def run_console(lines: TextIO, out: TextIO, *, settings: Settings, user_id
                 print(f"you> {line}", file=out)
                 command, _sep, rest = line.partition(" ")
                 command = command.lower() if command.startswith("!") else command
+                rest = rest.replace("\\n", "\n")
                 try:
                     if command == "!quit":
                         break
                     elif command == "!press":
                         await press(user, rest)
+                    elif command == "!file":
+                        path, _s, caption = rest.partition(" ")
+                        file = Path(path).expanduser()
+                        user.send_document_nowait(file.name, file.read_bytes(), caption or None)
                     elif command == "!time":
                         when = datetime.fromisoformat(rest.replace("Z", "+00:00"))
                         clock.set(when if when.tzinfo else when.replace(tzinfo=UTC))
                         await fire_due(app, clock)
                     elif command == "!user":
-                        uid, _s, code = rest.partition(" ")
-                        user = emu.user(int(uid), code or lang)
+                        user = switch_user(emu, rest, lang)
                     else:
-                        await user.send(line, timeout=5)
-                except AssertionError as exc:  # no reply in time, no such button
+                        user.send_nowait(line.replace("\\n", "\n"))
+                except AssertionError as exc:  # no such button
                     print(f"console: {str(exc).splitlines()[0][:200]}", file=out)
-                except ValueError as exc:
+                except (ValueError, OSError) as exc:
                     print(f"console: {exc}", file=out)
-                await settle(emu)
+                if not await settle(emu, app):
+                    print(f"console: the bot is still busy after {SETTLE_LIMIT:.0f}s", file=out)
                 screen.show(user.id)
-            await settle(emu)
+            await settle(emu, app)
             screen.show(user.id)
     return 0
 
 
-async def settle(emu: BotAPIEmulator) -> None:
-    """Until the bot is idle (notices and documents come in the background), or quiet for a
-    moment while it stays busy."""
+def switch_user(emu: BotAPIEmulator, rest: str, default_lang: str) -> FakeUser:
+    """`ID [LANG] [@NAME]`: that user becomes the active one (with that @username)."""
+    words = rest.split()
+    if not words:
+        raise ValueError("!user ID [LANG] [@NAME]")
+    names = [w.removeprefix("@") for w in words[1:] if w.startswith("@")]
+    langs = [w for w in words[1:] if not w.startswith("@")]
+    user = emu.user(int(words[0]), langs[0] if langs else default_lang)
+    if langs:
+        user.language_code = langs[0]
+    if names:
+        user.username = names[0]
+        chat = emu.chats.get(user.id)
+        if chat is not None:
+            chat.info["username"] = names[0]
+    return user
+
+
+def bot_idle(emu: BotAPIEmulator, app: Application) -> bool:
+    """Nothing left to answer: every update confirmed and no call of the bot open at the
+    emulator; no update in the bot's queue or being handled (a handler waiting for its
+    paced reply counts as handled), no background work running."""
+    return (not emu.bot_busy and app.update_queue.empty()
+            and app.update_processor.current_concurrent_updates == 0
+            and not get_services(app).busy())
+
+
+async def settle(emu: BotAPIEmulator, app: Application) -> bool:
+    """Until the bot has finished answering (False: still busy after SETTLE_LIMIT)."""
     loop = asyncio.get_running_loop()
-    await emu.wait_idle(emu.next_update_id - 1, lambda: emu.activity, loop.time() + 10,
-                        quiet=QUIET)
+    deadline = loop.time() + SETTLE_LIMIT
+    while loop.time() < deadline:
+        if bot_idle(emu, app):
+            for _ in range(3):  # a task just made from the bot's queue starts within these
+                await asyncio.sleep(0)
+            if bot_idle(emu, app):
+                return True
+        # Woken by any call the bot makes; a handler busy without calling is looked at again.
+        await emu.wait_change(0.02)
+    return False
 
 
 def console_settings(folder: Path, *, db: Path | None, schedule: Path | None,

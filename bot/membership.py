@@ -9,10 +9,12 @@ group, attendance, goals and certificate. Plain Python, no Telegram, no SQL.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.models import Group, Participant, Role
+from bot.roles import effective_role
 from bot.schedule import Schedule, Session
 
 ALL: frozenset[str] | None = None  # scope of organizers and unlimited facilitators
@@ -110,9 +112,45 @@ def admitted(m: Member, joined_via: str | None, registration: str) -> bool:
 
 
 def country_fixed(person: Participant) -> bool:
-    """An invitation set the person's country: only an organizer changes it (with a new
-    invitation); a time zone they may still choose freely."""
-    return person.joined_via == "invite" and person.country is not None
+    """The person's country is the organizers' to change (the person card, a new invitation):
+    a core member's (however the row was made: an empty joined_via is still a member), and
+    anyone's set by an invitation. A time zone they may still choose freely."""
+    if person.country is None:
+        return False
+    return person.group == "core" or person.joined_via == "invite"
+
+
+# who counts as a participant
+
+
+def counted(person: Participant, role: Role) -> bool:
+    """Is this person counted as a participant: attendance rates and export rows, charts,
+    certificates, /people's participant lists? `role` is the effective role.
+
+    Everyone in a group, except staff who are in one only because they opened the bot before
+    they were granted (open registration put them in the wider group): they are not counted,
+    their earlier records stay. A member by invitation, roster or the staff's placing (the
+    person card records it as an invitation) who is granted a staff role (a core member made
+    co-facilitator) keeps being counted; so does a row that does not say how it joined
+    (membership does not depend on how the row was made). What an organizer chose on the
+    person card (`counted`) overrides the rule.
+    """
+    if person.group is None:
+        return False
+    if person.counted is not None:
+        return person.counted
+    return role == "participant" or person.joined_via != "open"
+
+
+def counted_by_default(person: Participant, role: Role) -> bool:
+    """What the rule says without an organizer's choice (the card offers the other answer)."""
+    return counted(replace(person, counted=None), role)
+
+
+def participants(people: Iterable[Participant], organizers: Collection[int]
+                 ) -> list[Participant]:
+    """The people counted as participants; `organizers`: ORGANIZER_IDS from the settings."""
+    return [p for p in people if counted(p, effective_role(p.user_id, p, list(organizers)))]
 
 
 # country scope

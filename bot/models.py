@@ -30,6 +30,8 @@ class Participant:
     display_name: str | None = None  # chosen in /profile; else the Telegram name
     joined_via: Literal["invite", "open"] | None = None
     joined_at: datetime | None = None  # when they entered their group
+    counted: bool | None = None  # counted as a participant, as an organizer decided; None: rule
+    left_at: datetime | None = None  # taken out of the program (group removed, records kept)
 
     @property
     def telegram_name(self) -> str:

@@ -1,6 +1,6 @@
 """Short notices to a few people (staff, one participant), rendered in each one's language.
 
-Handlers never send these inline: notify() hands them to the shared sender in the background,
+Handlers never send these inline: notify() hands them to the delivery engine in the background,
 as bulk sends (bot/limiter.py), so the update that caused them is answered at once.
 """
 
@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 
 from telegram.ext import Application
 
+from bot.delivery import Delivery, Text, kind, run
 from bot.membership import covers
 from bot.models import Participant
 from bot.services import get_services
@@ -19,28 +20,22 @@ from bot.viewer import Viewer
 Render = Callable[[Viewer, Participant], str]
 
 _ids = itertools.count(1)
+NOTICE = kind("notice", what="short notices to staff or one person")
 
 
 async def deliver(app: Application, people: Iterable[Participant], render: Render) -> int:
-    """Send render(viewer, person) to each person through the sender; returns how many got it."""
+    """Send render(viewer, person) to each person through the engine; returns how many got
+    it. Not recorded: a crash loses the notices not sent yet (they are about a change that
+    is itself stored, and seen again where the person looks)."""
     svc = get_services(app)
     targets = {p.user_id: p for p in people}
-    reached = 0
 
-    async def one(user_id: int) -> None:
-        nonlocal reached
+    async def message(user_id: int) -> Text:
         person = targets[user_id]
-        text = render(svc.viewer(person), person)
-        outcome = await svc.sender.send(
-            lambda rl: app.bot.send_message(user_id, text, rate_limit_args=rl)
-        )
-        if outcome.status == "sent":
-            reached += 1
-        elif outcome.status == "blocked":
-            await svc.mark_blocked(user_id)
+        return Text(render(svc.viewer(person), person))
 
-    await svc.sender.fan_out(list(targets), one)
-    return reached
+    report = await run(app, Delivery(NOTICE, "notice", list(targets), message))
+    return report.sent
 
 
 def notify(app: Application, people: Iterable[Participant], render: Render) -> None:

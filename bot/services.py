@@ -91,9 +91,16 @@ class Services:
 
     # viewers: the one place a person's language and zone are decided
 
-    def viewer_for(self, lang: str | None, zone: str | None) -> Viewer:
+    def viewer_for(self, lang: str | None, zone: str | None,
+                   country: str | None = None) -> Viewer:
+        """`country` (a program country's code) sets how numbers and dates are written; a
+        caller that only knows the zone (a group chat's, a reminder's) gets the country whose
+        zones include it, so a Colombian group reads es_CO."""
         lang = lang or self.settings.default_language
-        return Viewer(self.i18n.get(lang), lang, zone or FALLBACK_ZONE, self._places(lang))
+        if country is None and zone:
+            country = self._zone_countries().get(zone)
+        return Viewer(self.i18n.get(lang), lang, zone or FALLBACK_ZONE, self._places(lang),
+                      country)
 
     def viewer(self, person: Participant | None, language_code: str | None = None) -> Viewer:
         """The stored language wins; Telegram's language_code is only the first guess. No
@@ -106,7 +113,20 @@ class Services:
             language_code, self.settings.default_language
         )
         country = self.schedule.country(person.country)
-        return self.viewer_for(lang, person.zone or (country.zone if country else None))
+        return self.viewer_for(lang, person.zone or (country.zone if country else None),
+                               country.code if country else "")
+
+    def _zone_countries(self) -> dict[str, str]:
+        """Each program country's zones -> its code (a zone two countries share: neither)."""
+        key = (id(self.schedule), "")
+        if key not in self._place_cache:
+            found: dict[str, set[str]] = {}
+            for c in self.schedule.countries:
+                for zone in {c.zone, *c.zones}:
+                    found.setdefault(zone, set()).add(c.code)
+            self._place_cache[key] = {z: next(iter(cs)) for z, cs in found.items()
+                                      if len(cs) == 1}
+        return self._place_cache[key]
 
     def _places(self, lang: str) -> dict[str, str]:
         """The program countries' time labels in this language (schedule.json), for each
@@ -185,6 +205,10 @@ class Services:
 
     def resume(self, name: str) -> None:
         self._halted.discard(name)
+
+    def busy(self) -> bool:
+        """Background work still running (a fan-out, a notice)."""
+        return any(not t.done() for t in self._tasks.values())
 
     async def join(self) -> None:
         """Wait until all background work has finished (tests, benchmarks, shutdown)."""

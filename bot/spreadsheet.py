@@ -65,6 +65,20 @@ def write_csv(path: Path, tables: Sequence[Table]) -> None:
                 out.writerow([])
 
 
+def count_rows(path: Path) -> int:
+    """Data rows of a CSV written by write_csv: of its first table when it holds several
+    (a title line, the header, rows, then a blank line before the next title)."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        lines = list(csv.reader(fh))
+    if not lines:
+        return 0
+    titled = len(lines[0]) == 1 and [] in lines
+    first = lines[2:] if titled else lines[1:]
+    if titled:
+        first = first[:first.index([])] if [] in first else first
+    return len(first)
+
+
 def write_xlsx(path: Path, tables: Sequence[Table]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     book = xlsxwriter.Workbook(str(path), {

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
-from babel import Locale
+from babel import Locale, localedata
 from babel.dates import format_date, format_time, get_timezone_location
 from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
@@ -24,13 +24,32 @@ from babel.units import format_unit
 from bot.schedule import Country, Schedule, Session
 
 LANGUAGE_NAMES = {"en": "English", "es": "Español", "fr": "Français", "pt": "Português"}
-# The regional variants the program's people read: Latin American Spanish dates ("1 sep
-# 2021", not Spain's "1 sept 2021") with the decimal comma of Colombia, Peru and the
-# Dominican Republic ("9,1 %"); Brazilian Portuguese.
+# A person's formatting locale is their language plus the program country they belong to,
+# as CLDR writes it (Babel): es_CO "9,1 %" -> "9,1%", es_PE "9.1%" and "setiembre", es_DO
+# "9.1%", pt_BR, fr_CI, en_GH. Someone without a country (or whose language has no variant
+# for it) reads their language's general variant: Latin American Spanish dates ("1 sep
+# 2021") with the decimal comma, Brazilian Portuguese. The translated texts stay per language.
 BABEL_LOCALES = {"en": "en", "es": "es_419", "fr": "fr", "pt": "pt_BR"}
 NUMBER_LOCALES = {"en": "en", "es": "es", "fr": "fr", "pt": "pt_BR"}
+# Exonyms Babel has that the people of the country do not use in this language.
+CITY_NAMES = {("fr", "America/Manaus"): "Manaus"}
 UTC_ZONES = ("UTC", "Etc/UTC")
 _FRENCH_ELISION = re.compile(r"\bde (?=[AEIOUYHÂÉÈÊÎÔÛaeiouyh])")
+# The first of the month: "1er septembre" (fr), "1º de setembro" (pt).
+_FIRST = {"fr": "1er", "pt": "1º"}
+_FIRST_DAY = re.compile(r"(?<!\d)1(?=\s)")
+# Babel's Spanish full date has a comma after the weekday ("viernes, 18 de junio"); running
+# text does not ("el viernes 18 de junio de 2021 a las 10:00").
+_SPANISH_WEEKDAY_COMMA = re.compile(r"^(\w+), (?=\d)")
+
+
+@functools.lru_cache(maxsize=256)
+def regional_locale(lang: str, country: str | None, numbers: bool = False) -> str:
+    """The CLDR locale for a language read in a program country (es + CO -> es_CO), else the
+    language's general variant."""
+    if country and localedata.exists(f"{lang}_{country}"):
+        return f"{lang}_{country}"
+    return (NUMBER_LOCALES if numbers else BABEL_LOCALES).get(lang, lang)
 
 
 def flag(code: str) -> str:
@@ -51,17 +70,29 @@ def _time(when: datetime, zone: str, locale: str) -> str:
 
 
 @functools.lru_cache(maxsize=8192)
-def _date(when: datetime, zone: str, fmt: str, lang: str) -> str:
+def _date(when: datetime, zone: str, fmt: str, lang: str, locale: str) -> str:
     local = when.astimezone(ZoneInfo(zone))
-    text = format_date(local, fmt, locale=_locale(BABEL_LOCALES.get(lang, lang)))
-    if lang == "fr" and local.day == 1:  # French writes the first of the month "1er"
-        text = re.sub(r"(?<!\d)1(?=\s)", "1er", text, count=1)
+    text = format_date(local, fmt, locale=_locale(locale))
+    if local.day == 1 and lang in _FIRST:
+        text = _FIRST_DAY.sub(_FIRST[lang], text, count=1)
+    if lang == "es":
+        text = _SPANISH_WEEKDAY_COMMA.sub(r"\1 ", text)
     return text
 
 
 @functools.lru_cache(maxsize=1024)
 def _city(zone: str, lang: str) -> str:
+    if (lang, zone) in CITY_NAMES:
+        return CITY_NAMES[lang, zone]
     return get_timezone_location(ZoneInfo(zone), locale=_locale(lang), return_city=True)
+
+
+@functools.lru_cache(maxsize=64)
+def _language_name(code: str, lang: str) -> str:
+    try:
+        return Locale.parse(code).get_display_name(lang) or code
+    except (ValueError, TypeError):
+        return code
 
 
 @functools.lru_cache(maxsize=8192)
@@ -83,16 +114,19 @@ def _duration(minutes: int, locale_name: str) -> str:
 
 @dataclass(frozen=True)
 class Viewer:
-    """Who the text is for: translations, language code and IANA zone.
+    """Who the text is for: translations, language code, IANA zone and program country.
 
     `places` names the program's zones in this language ("hora de Perú", "heure du Ghana"),
     from schedule.json; other zones are named by their city through a translated pattern.
+    `country` (a program country's code) picks how numbers and dates are written (es + CO ->
+    es_CO); the words come from the language's catalog whatever the country.
     """
 
     tr: gettext.NullTranslations
     lang: str
     zone: str
     places: Mapping[str, str] = field(default_factory=dict)
+    country: str | None = None
 
     @property
     def tz(self) -> ZoneInfo:
@@ -100,17 +134,33 @@ class Viewer:
 
     @property
     def locale(self) -> str:
-        return BABEL_LOCALES.get(self.lang, self.lang)
+        return regional_locale(self.lang, self.country)
 
     @property
     def number_locale(self) -> str:
-        return NUMBER_LOCALES.get(self.lang, self.lang)
+        return regional_locale(self.lang, self.country, numbers=True)
 
     def time(self, when: datetime, zone: str | None = None) -> str:
         return _time(when, zone or self.zone, self.locale)
 
     def date(self, when: datetime, fmt: str = "full") -> str:
-        return _date(when, self.zone, fmt, self.lang)
+        """The day as the reader's country writes it, fit for running text: "1er septembre"
+        (fr), "1º de setembro" (pt), no comma after the Spanish weekday."""
+        return _date(when, self.zone, fmt, self.lang, self.locale)
+
+    def at(self, when: datetime, fmt: str = "full") -> str:
+        """A date and a time standing together in a sentence, through the one translated
+        pattern: "el viernes 18 de junio de 2021 a las 10:00", "18 de junho, às 10:00"."""
+        text = self.tr.gettext("{date} at {time}").format(
+            date=self.date(when, fmt), time=self.time(when))
+        if self.lang == "es" and when.astimezone(self.tz).hour == 1:  # "a la 01:30"
+            text = text.replace(" a las ", " a la ", 1)
+        return text
+
+    def language_name(self, code: str) -> str:
+        """A language named in the reader's language, for sentences: "francés", "francês"
+        (the language picker keeps each language's own name)."""
+        return _language_name(code, self.lang)
 
     def zone_name(self, zone: str | None = None) -> str:
         """The zone as people say it: "hora de Perú", "heure du Ghana", "horário de Manaus",
@@ -139,21 +189,29 @@ class Viewer:
         return self.tr.gettext("{label}: {value}").format(label=label, value=value)
 
     def duration(self, delta: timedelta) -> str:
-        """'1 hour and 30 minutes' (never rounded to '2 hours')."""
+        """'1 hour and 30 minutes' (never rounded to '2 hours'); under a minute: "less than
+        a minute" (never "0 minutes", which Portuguese would write "0 minuto")."""
+        if delta < timedelta(minutes=1):
+            return self.tr.gettext("less than a minute")
         return _duration(int(delta.total_seconds() // 60), self.locale)
 
     def until(self, start: datetime, now: datetime) -> str:
+        """"in 3 hours", "tomorrow", "in 3 days": beyond a day, whole calendar days in the
+        reader's zone (never "in 2 days and 23 hours")."""
         _ = self.tr.gettext
         delta = start - now
         if abs(delta) < timedelta(minutes=1):
             return _("starting now")
-        tomorrow = now.astimezone(self.tz).date() + timedelta(days=1)
-        if timedelta(hours=6) < delta < timedelta(days=2) and (
-                start.astimezone(self.tz).date() == tomorrow):
+        days = (start.astimezone(self.tz).date() - now.astimezone(self.tz).date()).days
+        if timedelta(hours=6) < delta < timedelta(days=2) and days == 1:
             return _("tomorrow")
+        if abs(delta) > timedelta(days=1) and abs(days) > 1:
+            length = format_unit(abs(days), "duration-day", locale=_locale(self.locale))
+        else:
+            length = self.duration(abs(delta))
         if delta > timedelta(0):
-            return _("in {duration}").format(duration=self.duration(delta))
-        return _("started {duration} ago").format(duration=self.duration(-delta))
+            return _("in {duration}").format(duration=length)
+        return _("started {duration} ago").format(duration=length)
 
 
 def country_name(country: Country, lang: str) -> str:

@@ -27,6 +27,7 @@ from handlers import (
     people,
     questions,
     reminders,
+    roster,
     sessions,
     shield,
     status,
@@ -41,6 +42,7 @@ def register(app: Application) -> None:
     sessions.register(app)
     help.register(app)
     people.register(app)
+    roster.register(app)
     reminders.register(app)
     attendance.register(app)
     goals.register(app)

@@ -105,20 +105,22 @@ async def on_item(update: Update, context: BotContext, pending: Pending) -> None
         await message.reply_text(mt.too_many(w.view, session.number), reply_markup=done)
         return
     file = _file(message)
-    if file is not None:
-        kind, file_id, name = file
-        caption = " ".join((message.caption or "").split())[:rules.CAPTION_MAX]
-        item_id = await store.add(session.number, kind, caption=caption, by=w.user_id, now=now,
-                                  file_id=file_id, file_name=name)
-    else:
-        link = rules.link_from(message.text or "", _urls(message))
-        if link is None:
-            await message.reply_text(mt.not_material(w.view), reply_markup=done)
-            return
-        item_id = await store.add(session.number, "link", caption=link[1], by=w.user_id,
-                                  now=now, url=link[0])
-    await w.svc.repo.participants.audit(w.user_id, "material_add", now,
-                                        target=f"session {session.number}", detail=str(item_id))
+    link = None if file is not None else rules.link_from(message.text or "", _urls(message))
+    if file is None and link is None:
+        await message.reply_text(mt.not_material(w.view), reply_markup=done)
+        return
+    async with w.svc.repo.audited(w.user_id, "material_add", now,
+                                  target=f"session {session.number}") as entry:
+        if file is not None:
+            kind, file_id, name = file
+            caption = " ".join((message.caption or "").split())[:rules.CAPTION_MAX]
+            item_id = await store.add(session.number, kind, caption=caption, by=w.user_id,
+                                      now=now, file_id=file_id, file_name=name)
+        else:
+            assert link is not None
+            item_id = await store.add(session.number, "link", caption=link[1], by=w.user_id,
+                                      now=now, url=link[0])
+        entry.detail = str(item_id)
     item = await store.get(item_id)
     assert item is not None
     await message.reply_text(mt.added(w.view, item, count + 1), reply_markup=done)
@@ -153,9 +155,9 @@ async def on_remove(update: Update, context: BotContext) -> None:
     if not rules.may_remove(w.member, item):
         await alert(update, mt.not_yours(w.view))
         return
-    await w.svc.repo.materials.remove(item.id)
-    await w.svc.repo.participants.audit(w.user_id, "material_remove", w.svc.clock.now(),
-                                        target=f"session {session.number}", detail=str(item.id))
+    async with w.svc.repo.audited(w.user_id, "material_remove", w.svc.clock.now(),
+                                  target=f"session {session.number}", detail=str(item.id)):
+        await w.svc.repo.materials.remove(item.id)
     await query.answer(mt.removed(w.view))
     pending = await input.waiting(update, context)
     waiting = (pending is not None and pending.kind == KIND

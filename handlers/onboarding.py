@@ -31,6 +31,7 @@ from bot.onboarding.keyboards import (
     zone_keyboard,
 )
 from bot.onboarding.rules import match_zone
+from bot.roster import texts as roster_texts
 from bot.storage.pending import Pending
 from bot.viewer import country_name
 from handlers import input
@@ -59,6 +60,9 @@ async def start(update: Update, context: BotContext) -> None:
     if admitted is None:
         return
     w = admitted.w
+    if admitted.roster is not None:
+        await _roster_welcome(update, context, admitted)
+        return
     parts = [texts.welcome(w.view, w.svc.schedule)]
     if admitted.note:
         parts.append(admitted.note)
@@ -68,6 +72,29 @@ async def start(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text(
         "\n\n".join(parts), reply_markup=language_keyboard(mode)
     )
+
+
+async def _roster_welcome(update: Update, context: BotContext,
+                          admitted: registration.Admission) -> None:
+    """A personal link: greeted by name in the roster's language; only what the roster
+    does not say is asked (the zone, where the country has several; organization, sector)."""
+    w = admitted.w
+    assert admitted.roster is not None and update.effective_message is not None
+    parts = [roster_texts.greeting(w.view, admitted.roster.entry.name),
+             texts.welcome(w.view, w.svc.schedule)]
+    if admitted.note:
+        parts.append(admitted.note)
+    parts.append(registration.privacy_notice(w))
+    own = w.svc.schedule.country(w.person.country)
+    if own is not None and len(own.all_zones) > 1 and w.person.zone is None:
+        text, keyboard = _zones(w, "ob", own.code)
+        await update.effective_message.reply_text("\n\n".join([*parts, text]),
+                                                  reply_markup=keyboard)  # type: ignore[arg-type]
+        return
+    if own is not None and w.person.zone is None:
+        await w.svc.repo.participants.update(w.user_id, w.svc.clock.now(), zone=own.zone)
+    await update.effective_message.reply_text("\n\n".join(parts))
+    await _finish(update, context, "ob")
 
 
 @personal
@@ -85,7 +112,7 @@ async def _finish(update: Update, context: BotContext, mode: str) -> None:
     w = await context.who(refresh=True)
     if mode == "ob":
         await w.svc.repo.participants.update(w.user_id, w.svc.clock.now(), onboarded=1)
-        await profile.ask_organization(update, context, w)
+        await profile.ask_missing(update, context, await context.who(refresh=True))
         return
     text = texts.settings_summary(w.view, w.svc.schedule, w.person)
     await show(update, text, settings_keyboard(w.view, country_fixed(w.person)))

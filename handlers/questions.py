@@ -9,10 +9,13 @@ copies are relay_links rows with its id, so threads survive restarts.
 
 from __future__ import annotations
 
+from functools import partial
+
 from telegram import Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext, Who
+from bot.delivery.relay import relay_in_background, relay_to_staff, staff_for
 from bot.membership import covers
 from bot.models import Participant
 from bot.questions import texts
@@ -21,7 +24,6 @@ from bot.storage.pending import Pending
 from bot.storage.questions import Question
 from bot.viewer import scope_refusal
 from handlers import input
-from handlers.broadcasts.relay import relay_in_background, relay_to_staff, staff_for_relay
 from handlers.common import alert, personal, reply, restricted, show
 
 ASK = "ask"
@@ -45,7 +47,7 @@ async def on_question(update: Update, context: BotContext, pending: Pending) -> 
     w = await context.who()
     svc = w.svc
     await input.done(update, context)
-    staff = await staff_for_relay(svc, w.user_id)
+    staff = await staff_for(svc, w.user_id)
     sorry = texts.nobody(w.view, svc.schedule)
     if not staff:
         await message.reply_text(sorry)
@@ -55,8 +57,10 @@ async def on_question(update: Update, context: BotContext, pending: Pending) -> 
                                             svc.clock.now())
     # The copies go out in the background, as bulk sends; if none reaches anyone, the
     # person gets `sorry` after all.
+    header = partial(texts.question_header, schedule=svc.schedule, person=w.person,
+                     user_id=w.user_id, question_id=question)
     svc.spawn(f"relay:{w.user_id}", relay_in_background(
-        svc, message.message_id, w.user_id, None, staff, sorry, question))
+        svc, message.message_id, w.user_id, staff, header, sorry, question_id=question))
     await message.reply_text(texts.received(w.view))
 
 
@@ -72,7 +76,7 @@ async def _waiting(w: Who) -> tuple[list[Question], dict[int, Participant]]:
 async def _list(update: Update, w: Who, *, new: bool = False) -> None:
     questions, people = await _waiting(w)
     text = texts.unanswered_text(w.view, w.svc.schedule, questions, people, w.svc.clock.now())
-    await show(update, text, questions_keyboard(questions), new=new)
+    await show(update, text, questions_keyboard(w.view, questions), new=new)
 
 
 @restricted("facilitator")
@@ -100,14 +104,16 @@ async def on_question_button(update: Update, context: BotContext) -> None:
     if pressed.action == "show":
         # A fresh copy in this chat, linked to the question like the first ones.
         await query.answer(texts.copied_again(w.view, question.id))
+        header = partial(texts.question_header, schedule=svc.schedule, person=person,
+                         user_id=question.user_id, question_id=question.id)
         svc.spawn(f"relay:{question.user_id}", relay_to_staff(
-            svc, question.message_id, question.user_id, None, [w.user_id], question.id))
+            svc, question.message_id, question.user_id, [w.user_id], header,
+            question_id=question.id))
         return
     now = svc.clock.now()
-    await svc.repo.questions.answered(question.id, w.user_id, now)
-    await svc.repo.participants.audit(w.user_id, "question_answered", now,
-                                      target=str(question.user_id),
-                                      detail=f"question {question.id}")
+    async with svc.repo.audited(w.user_id, "question_answered", now,
+                                target=str(question.user_id), detail=f"question {question.id}"):
+        await svc.repo.questions.answered(question.id, w.user_id, now)
     await query.answer(texts.marked_answered(w.view, question.id))
     await _list(update, w)
 

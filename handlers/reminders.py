@@ -126,9 +126,9 @@ async def link(update: Update, context: BotContext) -> None:
         return
     code, group = parsed
     now = w.svc.clock.now()
-    await w.svc.repo.reminders.link_group(chat.id, chat.title, code, group, w.user_id, now)
-    await w.svc.repo.participants.audit(w.user_id, "link_group", now, target=str(chat.id),
-                                        detail=f"{code} {group}")
+    async with w.svc.repo.audited(w.user_id, "link_group", now, target=str(chat.id),
+                                  detail=f"{code} {group}"):
+        await w.svc.repo.reminders.link_group(chat.id, chat.title, code, group, w.user_id, now)
     country = w.svc.schedule.country(code)
     assert country is not None
     label = _("core group") if group == "core" else _("wider group")
@@ -144,10 +144,11 @@ async def unlink(update: Update, context: BotContext) -> None:
     _ = w.view.tr.gettext
     chat, message = update.effective_chat, update.effective_message
     assert chat is not None and message is not None
-    removed = await w.svc.repo.reminders.unlink_group(chat.id)
-    if removed:
-        await w.svc.repo.participants.audit(w.user_id, "unlink_group", w.svc.clock.now(),
-                                            target=str(chat.id))
+    async with w.svc.repo.audited(w.user_id, "unlink_group", w.svc.clock.now(),
+                                  target=str(chat.id)) as entry:
+        removed = await w.svc.repo.reminders.unlink_group(chat.id)
+        if not removed:
+            entry.skip()
     await message.reply_text(
         _("This chat will no longer receive reminders.") if removed
         else _("This chat is not linked.")

@@ -17,7 +17,6 @@ from bot import jobs as bot_jobs
 from bot.app import running, setup_application
 from bot.clock import FakeClock
 from bot.config import Settings, load_settings
-from bot.console import app_busy
 from bot.emulator import BotAPIEmulator
 from bot.i18n import I18n
 from bot.schedule import Schedule, load_schedule
@@ -130,10 +129,21 @@ def track_applications() -> Iterator[None]:
     patch.undo()
 
 
+def app_busy(app: Application) -> bool:
+    """True while the Application handles an update (ptb counts a queued update done once its
+    handlers return: exact, unlike its update processor's count, which misses an update
+    between the queue and its task) or runs work it started with create_task (Services.spawn,
+    and handlers that call create_task themselves)."""
+    if app.update_queue._unfinished_tasks > 0:  # type: ignore[attr-defined]
+        return True
+    tasks: set[asyncio.Task[object]] = app._Application__create_task_tasks  # type: ignore[attr-defined]
+    return any(not task.done() for task in tasks)
+
+
 def bot_busy() -> bool:
     """The emulator's busy hook (emu.busy): True while a running Application still handles
     an update, runs work it started with create_task (Services.spawn's fan-outs), or a
-    scheduler job runs (bot.console.app_busy). Once it is False and the emulator answers no
+    scheduler job runs (bot.jobs). Once it is False and the emulator answers no
     call, nothing more comes in answer: FakeUser.send() and friends return right then, not
     after a quiet period (bot/emulator/server.py idle())."""
     return any(app_busy(app) for app in list(RUNNING_APPS)) or bool(bot_jobs._running)

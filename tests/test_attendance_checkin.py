@@ -29,7 +29,7 @@ async def test_window_late_flag_and_double_tap(
     # Opening time in her own zone: 13:45 UTC is 08:45 in Lima.
     assert early.text == (
         "El registro de asistencia aún no está abierto. Para la sesión 3 se abre el "
-        "miércoles, 24 de marzo de 2021 a las 08:45 (hora de Perú)."
+        "miércoles 24 de marzo de 2021 a las 08:45 (hora de Perú)."
     )
     assert await status(bot, 21) is None
 
@@ -57,8 +57,8 @@ async def test_window_late_flag_and_double_tap(
     await as_core(bot, yaw)
     (closed_cmd,) = await yaw.send("/checkin")
     assert closed_cmd.text.startswith(
-        "Check-in is not open yet. Check-in for Session 4 opens on Wednesday, April 14, 2021"
-    )
+        "Check-in is not open yet. Check-in for Session 4 opens on Wednesday, 14 April 2021 at "
+        "13:45 (Ghana time).")
     (stale,) = await yaw.press_data("ci:3:23")
     assert stale.text == "Check-in for Session 3 is closed: the session has ended."
     assert await status(bot, 23) is None

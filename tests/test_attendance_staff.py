@@ -94,19 +94,20 @@ async def test_participant_refused_on_every_staff_command(
     await user.send("/start")
     clock.set(S3)
     staff_only = "Disculpe, solo los facilitadores y organizadores pueden hacer eso."
-    organizers_only = "Disculpe, solo los organizadores pueden hacer eso."
     for command, refusal in [
         ("/attendance", staff_only),
         ("/attendance 3", staff_only),
         ("/code 3", staff_only),
         ("/code 3 1234", staff_only),
         ("/correct 3 81 present estuve", staff_only),
-        ("/export", organizers_only),
+        ("/export", staff_only),  # /export people is for facilitators too
+        ("/export people", staff_only),
     ]:
         (reply,) = await user.send(command)
         assert reply.text == refusal, command
     (fac_export,) = await fac.send("/export")
-    assert fac_export.text == "Sorry, only organizers can do that."
+    assert fac_export.text == ("Sorry, only organizers can do that.\n/export people: everyone "
+                               "registered, staff apart (people.csv and people.xlsx).")
     assert await bot.repo.attendance.count() == 0
     assert await bot.repo.attendance.code(3) is None
     assert [e["action"] for e in await bot.repo.participants.audit_entries()] == ["grant"]
@@ -135,7 +136,7 @@ async def test_correction_request_reaches_facilitators_and_correction_is_applied
         "📝 Correction request from Rosa (74)",
         "Session 3: Cocoa agroforestry design, innovative finance and PPPs",
         "Recorded now: not checked in",
-        "«Estuve <conectada> pero sin botón»",
+        "“Estuve <conectada> pero sin botón”",  # quoted as the (English) reader writes it
         "To correct: /correct 3 74 present reason",
     ]
     organizer_copy = emulator.user(ORGANIZER_ID).last.text

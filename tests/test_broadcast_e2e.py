@@ -208,14 +208,16 @@ async def test_one_version_per_language(app: Application, emulator: BotAPIEmulat
     await seed(app, emulator, PEOPLE)
     organizer = emulator.user(ORGANIZER_ID, "en")
     await compose(organizer, [], "Slides are online")
-    for button, text in (("Español", "Las diapositivas están en línea"),
-                         ("Français", "Les diapositives sont en ligne")):  # fmt: skip
+    # The buttons name each language in its own words; sentences in the reader's language.
+    versions = (("Español", "Spanish", "Las diapositivas están en línea"),
+                ("Français", "French", "Les diapositives sont en ligne"))
+    for button, name, text in versions:
         await organizer.press("Add a version in another language")
         (prompt,) = await organizer.press(button)
-        assert prompt.text.startswith(f"Send me the version in {button}")
+        assert prompt.text.startswith(f"Send me the version in {name}. People whose language")
         preview, _copy, actions = await organizer.send(text, expect=3)
-        assert preview.text == f"👀 Preview of the {button} version:"
-    assert "Versions: main, Español, Français" in actions.text
+        assert preview.text == f"👀 Preview of the {name} version:"
+    assert "Versions: main, Spanish, French" in actions.text
     await send_now(app, organizer)
     texts = received(emulator, ACTIVE)
     assert texts[205] == texts[210] == ["Las diapositivas están en línea"]
@@ -282,13 +284,13 @@ async def test_scheduled_broadcast_fires_at_its_time(
     (past,) = await organizer.send("2021-03-19 09:00")
     assert past.text.startswith("That time has already passed")
     (done,) = await organizer.send("24/03/2021 08:30")
-    assert "Wednesday, March 24, 2021, 08:30 (Peru time)" in done.text
+    assert "Wednesday, March 24, 2021 at 08:30 (Peru time)" in done.text
     # A second one, cancelled from /broadcasts before its time.
     await compose(organizer, ["Wider group"], "Never sent")
     await organizer.press("Schedule")
     await organizer.send("2021-03-24 08:45")
     (listing,) = await organizer.send("/broadcasts")
-    assert "#1 · scheduled for Wednesday, March 24, 2021, 08:30 (Peru time)" in listing.text
+    assert "#1 · scheduled for Wednesday, March 24, 2021 at 08:30 (Peru time)" in listing.text
     (relisted,) = await organizer.press("Cancel #2")
     assert "#2 · cancelled\n👥 wider group\n\n#1" in relisted.text
     assert relisted.button_texts() == ["🔎 Details #2", "🔎 Details #1", "✖️ Cancel #1"]
@@ -313,7 +315,7 @@ async def test_missed_schedule_is_not_sent_late(
         await compose(organizer, [])
         await organizer.press("Schedule")
         (scheduled,) = await organizer.send("2021-03-24 14:00")  # the organizer has no zone
-        assert "Wednesday, March 24, 2021, 14:00 (UTC)" in scheduled.text
+        assert "Wednesday, March 24, 2021 at 14:00 (UTC)" in scheduled.text
     clock.set(datetime(2021, 3, 24, 16, 0, tzinfo=UTC))  # the bot was down at 14:00
     async with run_app() as app:
         await emulator.settle()
@@ -485,7 +487,7 @@ async def test_two_way_relay(app: Application, emulator: BotAPIEmulator) -> None
     assert copy.text == "Will there be a recording?"
     assert facilitator.messages[-1].text == "Will there be a recording?"
     assert facilitator.messages[-2].text.startswith(
-        "💬 Réponse à la diffusion n° 1 de P201 (id 201, Ghana, groupe central, English)\u00a0:"
+        "💬 Réponse à la diffusion n° 1 de P201 (id 201, Ghana, groupe central, anglais)\u00a0:"
     )
     (sent,) = await organizer.send("Yes, by Friday.", reply_to=copy)
     assert sent.text == "✓ Your answer was sent to P201."

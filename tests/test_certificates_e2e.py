@@ -248,6 +248,29 @@ async def test_fifty_people_with_a_restart_midway_get_theirs_exactly_once(
         assert await q(bot, "SELECT delivery, COUNT(*) FROM certificates GROUP BY delivery") == [
             ("sent", 50)]
     assert set(documents().values()) == {1}
+    # The organizer who issued them hears once, after the restart, about all fifty.
+    reports = [m.text for m in organizer.messages if m.text.startswith("🎓 Certificates sent")]
+    assert reports == ["🎓 Certificates sent: 50 delivered · 0 not delivered. /certificates "
+                       "shows the totals."]
+
+
+async def test_a_triple_tap_on_issue_sends_one_report(
+    bot: Services, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
+    await participant(bot, emulator, 311, "en", "Ghana", "Ama", range(9))
+    await bot.repo.certificates.confirm_name(311, "Ama", clock.now())
+    clock.set(AFTER)
+    organizer = emulator.user(ORGANIZER_ID, "en")
+    await organizer.send("/certificates")
+    (asked,) = await organizer.press("Issue certificates (1)")
+    for _ in range(3):
+        await organizer.press_data(asked.buttons()[0][0][1])
+    await bot.join()
+    await emulator.settle()
+    reports = [m.text for m in organizer.messages if m.text.startswith("🎓 Certificates sent")]
+    assert reports == ["🎓 Certificates sent: 1 delivered · 0 not delivered. /certificates "
+                       "shows the totals."]
+    assert await q(bot, "SELECT COUNT(*) FROM certificates") == [(1,)]
 
 
 async def test_a_send_cut_off_by_a_crash_is_not_repeated(

@@ -110,7 +110,7 @@ async def test_charts_in_four_languages(bot: Services, emulator: BotAPIEmulator,
             assert len(photo.text) <= 1024
     es = emulator.user(301).messages[-4].text.splitlines()
     assert es[3:5] == ["Sesión 3 (24 mar):",
-                       "Ghana: 3 de 3 registraron asistencia (100\xa0%), 1 con retraso; todas "
+                       "Ghana: 3 de 3 con asistencia registrada (100\xa0%), 1 con retraso; todas "
                        "las sesiones hasta ahora: 50\xa0%"]  # Babel's no-break space
 
 

@@ -40,20 +40,22 @@ async def test_poll_tally_booking_reminders_checkin_export(
         tally = await send_poll(svc, emulator, facilitator, [kofi, rosa, joao, awa])
 
         # The same instant, in each member's own zone and language.
-        assert "1. Tuesday, March 23, 2021, 14:00–15:00" in kofi.last.text  # Accra
+        assert "1. Tuesday, 23 March 2021 from 14:00 to 15:00" in kofi.last.text  # Accra
         assert "(Ghana time)" in kofi.last.text
-        assert "1. martes, 23 de marzo de 2021, 09:00–10:00" in rosa.last.text  # Lima
+        assert "1. martes 23 de marzo de 2021 de 09:00 a 10:00" in rosa.last.text  # Lima
         assert "hora de Perú" in rosa.last.text
-        assert "1. terça-feira, 23 de março de 2021, 10:00–11:00" in joao.last.text  # Manaus
+        assert "1. terça-feira, 23 de março de 2021, das 10:00 às 11:00" in joao.last.text  # Manaus
         assert "Manaus" in joao.last.text
-        assert "1. mardi 23 mars 2021, 14:00–15:00" in awa.last.text  # Abidjan
+        assert "1. mardi 23 mars 2021 de 14:00 à 15:00" in awa.last.text  # Abidjan
         assert rosa.last.button_texts()[:2] == ["1 ✅ Puedo", "1 ❌ No puedo"]
         assert not any("Ghana" in m.text for m in luis.messages[-1:])  # Peru's group: nothing
-        assert "1. Tuesday, March 23, 2021, 15:00–16:00" in tally.text  # Amsterdam, for the coach
+        # Amsterdam, for the coach (from Ghana: en_GH dates)
+        assert "1. Tuesday, 23 March 2021 from 15:00 to 16:00" in tally.text
 
         # Answers, one changed: the tally keeps each member's latest answer per time.
         (poll,) = await kofi.press("1 ✅ I can")
-        assert poll.edited and "1. Tuesday, March 23, 2021, 14:00–15:00 · ✅ you can" in poll.text
+        assert poll.edited
+        assert "1. Tuesday, 23 March 2021 from 14:00 to 15:00 · ✅ you can" in poll.text
         assert poll.button_texts()[0] == "● 1 ✅ I can"
         await kofi.press("2 ❌ I can't")
         await kofi.press("1 ❌ I can't")
@@ -71,14 +73,14 @@ async def test_poll_tally_booking_reminders_checkin_export(
 
         # Booking: one confirmation message per member, with the link and the calendar.
         (question,) = await facilitator.press("📌 Book 1")
-        assert question.text.startswith("Book Tuesday, March 23, 2021, 15:00–16:00")
+        assert question.text.startswith("Book Tuesday, 23 March 2021 from 15:00 to 16:00")
         before = {u: len(u.messages) for u in (kofi, rosa, joao, awa)}
         await facilitator.press("Yes, book it")
         await svc.join()
         await wait_for(emulator, lambda: all(len(u.messages) == n + 1 for u, n in before.items()))
         assert rosa.last.text.splitlines()[:3] == [
             "✅ Hora de coaching reservada · 🇬🇭 Ghana",
-            "martes, 23 de marzo de 2021, 09:00–10:00 (hora de Perú)",
+            "martes 23 de marzo de 2021 de 09:00 a 10:00 (hora de Perú)",
             f"Enlace para unirse: {LINK}"]
         assert kofi.last.button_texts() == ["📅 Add to calendar"]
         c = (await svc.repo.coaching.all("GH"))[0]

@@ -158,13 +158,14 @@ async def test_a_new_time_a_new_poll_and_a_cancellation_are_each_told_once(
     assert screen.button_texts()[:2] == ["🔄 Refresh", "📅 Add to calendar"]
     await facilitator.press("🔁 Another time")
     (preview,) = await facilitator.send("2021-03-30 15:00")  # Amsterdam, summer time: 13:00 UTC
-    assert preview.text.startswith("Book the coaching hour of 🇬🇭 Ghana on Tuesday, March 30")
+    assert preview.text.startswith(
+        "Book the coaching hour of 🇬🇭 Ghana on Tuesday, 30 March 2021 from 15:00 to 16:00")
     await facilitator.press("✅ Book it", expect=2)
     await bot.join()
     await wait_for(emulator, lambda: all(count(u, "🔁 ") == 1 for u in members))
     assert g["rosa"].last.text.splitlines()[:2] == [
         "🔁 Nuevo horario para la hora de coaching · 🇬🇭 Ghana",
-        "martes, 30 de marzo de 2021, 08:00–09:00 (hora de Perú)"]
+        "martes 30 de marzo de 2021 de 08:00 a 09:00 (hora de Perú)"]
     (ics,) = await g["kofi"].press("📅 Add to calendar")
     assert ics.document is not None
     event = Calendar.from_ical(ics.document[1]).walk("VEVENT")[0]

@@ -177,7 +177,7 @@ async def test_feedback_figures_for_staff_within_their_countries(
     assert "By country\n🇬🇭 Ghana: 4.5 (2 answers)\n🇨🇮 Côte d'Ivoire: 3.0 (1 answer)\n" \
         "🇵🇪 Peru: 2.0 (1 answer)" in text
     comments = text.split("Comments, newest first\n")[1].splitlines()
-    assert comments[0].startswith("[fr] 🇨🇮 ★★★☆☆ ") and comments[1] == "«Trop <court>»"
+    assert comments[0].startswith("[fr] 🇨🇮 ★★★☆☆ ") and comments[1] == "“Trop <court>”"
     assert comments[2].startswith("[es] 🇵🇪 ★★☆☆☆") and comments[4].startswith("[en] 🇬🇭")
 
 

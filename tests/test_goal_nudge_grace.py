@@ -53,7 +53,8 @@ async def test_nudge_within_grace_goes_out_and_older_is_dropped_and_logged(
     clock.set(s5.start - timedelta(days=3) + timedelta(hours=2))
     async with run_bot() as svc:
         await fire_due(svc.app, clock)
-        assert kofi.last.text.startswith("Session 5 is in 2 days")
+        # 2 days and 22 hours ahead, on 2 May: by the calendar, "in 3 days".
+        assert kofi.last.text.startswith("Session 5 is in 3 days (5 May 2021)")
 
     # Down for a day when session 6's nudge was due: dropped at start, and logged.
     s6 = svc.schedule.session(6)

@@ -78,7 +78,7 @@ async def test_add_goal_with_steps_in_spanish(bot: Services, emulator: BotAPIEmu
         "🇨🇴 Colombia",
         "Cacao sin deforestación",
         "Estado: ⚪ Sin iniciar",
-        "Fecha meta: 30 jun 2021",
+        "Fecha meta: 30/06/2021",  # Colombia (es_CO) writes the short date in figures
         "Avance: todavía no hay pasos de acción",
     ]
     (ask_step,) = await carlos.press("Agregar un paso", message=screen)
@@ -90,10 +90,10 @@ async def test_add_goal_with_steps_in_spanish(bot: Services, emulator: BotAPIEmu
     assert bad.text == ("No pude leer esa fecha. Escríbala como 2021-05-30 o 30/05/2021.")
     (preview,) = await carlos.send("2021-07-15")
     assert "Responsable: María Pérez" in preview.text
-    assert "Fecha límite: 15 jul 2021" in preview.text
+    assert "Fecha límite: 15/07/2021" in preview.text
     saved, screen = await carlos.press("Guardar", expect=2)
     assert saved.text == "✅ Paso guardado."
-    assert "⬜ 1. Mapear las fincas — 👤 María Pérez · vence el 15 jul 2021" in screen.text
+    assert "⬜ 1. Mapear las fincas — 👤 María Pérez · vence el 15/07/2021" in screen.text
     (goal,) = await bot.repo.goals.goals("CO")
     assert goal.title == "Cacao sin deforestación" and goal.target_date == date(2021, 6, 30)
 
@@ -133,17 +133,17 @@ async def test_status_step_and_note_updates_keep_history(
     saved, screen = await ama.press("Save", expect=2)
     assert saved.text == "✅ Note saved."
     assert "Latest progress notes" in screen.text
-    assert "🗒 Mar 22, 2021 · Ama: Met the district officers" in screen.text
+    assert "🗒 22 Mar 2021 · Ama: Met the district officers" in screen.text
 
     (history,) = await ama.press("History", message=screen)
     assert history.text.splitlines() == [
         "History of: Zero deforestation cocoa",
         "",
-        "• Mar 22, 2021 15:00 · Ama added a note: Met the district officers",
-        "• Mar 22, 2021 12:00 · Ama changed the status: Not started → In progress",
-        "• Mar 22, 2021 12:00 · Ama ticked a step as done: Map farms",
-        "• Mar 20, 2021 12:00 · Kofi added a step: Map farms",
-        "• Mar 20, 2021 12:00 · Kofi created the goal",
+        "• 22 Mar 2021 at 15:00 · Ama added a note: Met the district officers",
+        "• 22 Mar 2021 at 12:00 · Ama changed the status: Not started → In progress",
+        "• 22 Mar 2021 at 12:00 · Ama ticked a step as done: Map farms",
+        "• 20 Mar 2021 at 12:00 · Kofi added a step: Map farms",
+        "• 20 Mar 2021 at 12:00 · Kofi created the goal",
     ]
     rows = await bot.repo.goals.history(goal.id)
     assert [(h.actor_id, h.action, h.detail) for h in rows] == [
@@ -242,7 +242,7 @@ async def test_limits_unexpected_input_and_cancel(
     (ask_description,) = await user.send("x" * 200)
     assert "description" in ask_description.text
     (long_description,) = await user.send("y" * 2001)
-    assert long_description.text.startswith("That is 2001 characters; the limit is 2000.")
+    assert long_description.text.startswith("That is 2,001 characters; the limit is 2,000.")
     await user.press("Skip", message=ask_description)
     (preview,) = await user.press("Skip")
     assert preview.text.startswith("Preview")

@@ -59,9 +59,9 @@ async def test_nudges_after_kickoff_and_before_a_session_never_repeat(
 
         clock.set(datetime(2021, 1, 31, 14, tzinfo=UTC))  # 3 days before session 1
         assert goal_jobs(await fire_due(app, clock)) == ["goals:checkin:1"]
-        assert kofi.last.text == ("Session 1 is in 3 days (Feb 3, 2021). Anything to update "
+        assert kofi.last.text == ("Session 1 is in 3 days (3 Feb 2021). Anything to update "
                                   "on your group's goals?")
-        assert rosa.last.text == ("La sesión 1 es en 3 días (3 feb 2021). ¿Hay algo que "
+        assert rosa.last.text == ("La sesión 1 es en 3 días (3 feb. 2021). ¿Hay algo que "
                                   "actualizar en los objetivos de su grupo?")
         (listing,) = await rosa.press("Ver nuestros objetivos")
         assert "Peru already has a goal" in listing.text

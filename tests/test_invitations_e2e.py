@@ -128,7 +128,7 @@ async def test_revoked_codes_stop_working(bot: Services, emulator: BotAPIEmulato
     drop = await invite(emulator, "/invite wider CO 50 30")
     (listing,) = await organizer.send("/invites")
     assert listing.text.startswith("Active invitation links")
-    assert "7 of 7 uses left" in listing.text and "50 of 50 uses left" in listing.text
+    assert "7 uses left (of 7)" in listing.text and "50 uses left (of 50)" in listing.text
     (after,) = await organizer.press("Withdraw 2")
     assert after.edited and drop not in after.text and keep in after.text
     assert organizer.callback_answers[-1]["text"] == "Withdrawn: that link no longer works."

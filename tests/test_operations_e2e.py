@@ -41,8 +41,8 @@ async def test_status_is_for_organizers(bot: Services, emulator: BotAPIEmulator,
     # The organizer has no group; the two core members have not started the bot yet.
     assert "core group: 2 · wider group: 0 · no group: 1 · inactive: 0" in text
     # The next jobs, in the organizer's zone (Ghana: UTC), and how many more.
-    assert ("Next scheduled jobs (Ghana time)\nMar 21, 2021 14:00 · goals:checkin:3\n"
-            "Mar 23, 2021 14:00 · reminder:3:1440\n") in text
+    assert ("Next scheduled jobs (Ghana time)\n21 Mar 2021 at 14:00 · goals:checkin:3\n"
+            "23 Mar 2021 at 14:00 · reminder:3:1440\n") in text
     assert re.search(r"\nand \d+ more\n", text)  # the count grows with every feature's jobs
     assert "Pending deliveries\nNone." in text and "Last errors\nNone since the start." in text
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.delivery.fanout import fan_out
 from bot.operations.jobs import next_backup, prune
 from bot.operations.rules import ErrorLog
 from bot.sender import Sender
@@ -50,5 +51,5 @@ async def test_a_fan_out_takes_no_new_recipient_once_stopping() -> None:
         if len(done) == 10:
             stopping = True  # SIGTERM arrives
 
-    await sender.fan_out(list(range(100)), deliver)
+    await fan_out(sender, list(range(100)), deliver)
     assert 10 <= len(done) < 10 + sender.concurrency  # only those already taken finish

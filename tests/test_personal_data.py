@@ -60,7 +60,7 @@ async def test_onboarding_asks_organization_and_sector(
     (sector,) = await user.send("  Cooperativa   Agraria Norandino ")
     assert sector.text == "¿En qué sector trabaja?"
     assert "Secretaría de la Iniciativa Cacao y Bosques" in sector.button_texts()
-    (done,) = await user.press("Cooperativa de agricultores")
+    (done,) = await user.press("Cooperativa de productores")
     assert done.text.startswith("¡Listo!")
     person = await bot.repo.participants.get(301)
     assert person is not None

@@ -48,7 +48,7 @@ async def test_ask_round_trip_with_a_reply(bot: Services, emulator: BotAPIEmulat
     await emulator.settle()
     header, copy = organizer.messages[-2:]
     assert header.text.startswith("❓ Question #1 from Rosa (@rosa_pe, id 7772001, Peru, "
-                                  "wider group, Español):")
+                                  "wider group, Spanish):")
     assert copy.media == "photo" and copy.text == "¿Dónde está la grabación de la sesión 3?"
     assert pe.messages[-1].media == "photo"  # Peru's facilitator, in French
     assert len(gh.messages) == seen_by_gh  # Ghana's facilitator does not look after Peru

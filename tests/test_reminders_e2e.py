@@ -280,8 +280,9 @@ async def test_moved_session_notifies_its_audience_once(
         (notice,) = texts(core, mark)
         assert notice.splitlines()[0] == "📣 Sesión reprogramada"
         assert "10:00 (hora de Perú)" in notice  # 15:00 UTC
-        assert "miércoles, 21 de abril de 2021" in notice
-        assert "Estaba prevista para el miércoles, 14 de abril de 2021, 09:00." in notice
+        assert "Nueva fecha y hora: miércoles 21 de abril de 2021 a las 10:00 (hora de Perú)." \
+            in notice
+        assert "Estaba prevista para el miércoles 14 de abril de 2021 a las 09:00." in notice
         assert wider.messages[-1].text.startswith("C'est fait")  # core-only: not told
         jobs = {j.name for j in app.job_queue.jobs()}  # type: ignore[union-attr]
         assert "reminder:4:1440" in jobs

@@ -14,6 +14,7 @@ import pytest
 from telegram.ext import ExtBot
 
 from bot import redact
+from bot.delivery.fanout import fan_out
 from bot.emulator import BotAPIEmulator
 from bot.limiter import OutboundLimiter
 from bot.sender import Outcome, Sender
@@ -56,7 +57,7 @@ async def send_all(sender: Sender, bot: Any, ids: list[int], text: str = "hi") -
             lambda rl: bot.send_message(uid, text, rate_limit_args=rl)
         )
 
-    await sender.fan_out(ids, deliver)
+    await fan_out(sender, ids, deliver)
     return [outcomes[uid] for uid in ids]
 
 

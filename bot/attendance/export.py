@@ -17,6 +17,8 @@ from typing import Any
 from bot import spreadsheet
 from bot.attendance.rules import Tally, roll, session_tallies
 from bot.clock import SystemClock
+from bot.config import configured_organizers
+from bot.membership import participants
 from bot.models import Participant
 from bot.people.rules import SECTORS
 from bot.schedule import Schedule
@@ -72,7 +74,7 @@ async def build_tables(
     store = repo.attendance
     people = await repo.participants.everyone()
     roster = sorted(
-        (p for p in await store.roster() if p.user_id not in exclude),
+        participants(await store.roster(), exclude),
         key=lambda p: _sort_key(schedule, p),
     )
     records = await store.all_records()
@@ -179,19 +181,11 @@ async def write_attendance(
     exclude: Collection[int] | None = None,
 ) -> None:
     """now: sessions not ended by then show no status yet (default: the real time, for the
-    shell). exclude: organizers' ids (default: ORGANIZER_IDS from the settings)."""
+    shell). exclude: organizers' ids (default: ORGANIZER_IDS from the settings); who is
+    counted is bot.membership.participants."""
     if exclude is None:
-        exclude = _organizer_ids()
+        exclude = configured_organizers()
     tables = await build_tables(repo, schedule, now or SystemClock().now(), exclude)
     # On a thread: the bot keeps answering everyone while a big file is written.
     await asyncio.to_thread(spreadsheet.write, fmt, path, sheets_of(tables, fmt))
-
-
-def _organizer_ids() -> list[int]:
-    from bot.config import SettingsError, load_settings
-
-    try:
-        return list(load_settings().organizer_ids)
-    except SettingsError:
-        return []
 

@@ -52,9 +52,7 @@ def _split_lines(block: str, limit: int) -> list[str]:
 
 
 def when_text(v: Viewer, at: datetime) -> str:
-    return v.tr.gettext("{date} at {time} ({zone})").format(
-        date=v.date(at), time=v.time(at), zone=escape(v.zone_name())
-    )
+    return v.tr.gettext("{when} ({zone})").format(when=v.at(at), zone=escape(v.zone_name()))
 
 
 def checkin_text(v: Viewer, result: CheckinResult) -> str:
@@ -279,7 +277,7 @@ def request_notice(v: Viewer, person: Participant, session: Session, record: Rec
             name=escape(person.name), id=person.user_id),
         "<b>" + session_heading(v, session) + "</b>",
         _("Recorded now: {status}").format(status=current),
-        "«" + escape(text) + "»",
+        _("“{text}”").format(text=escape(text)),
         _("To correct: <code>/correct {n} {id} present reason</code>").format(
             n=session.number, id=person.user_id),
     ])

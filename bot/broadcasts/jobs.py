@@ -1,4 +1,4 @@
-"""Delivering broadcasts: persistent, resumable, through the one shared Sender.
+"""Delivering broadcasts: persistent, resumable, through the delivery engine (bot/delivery/).
 
 Every recipient has a row written before anything is sent (status pending). A row is claimed
 (pending -> sending, committed) when the outbound limiter lets its copyMessage call go, right
@@ -29,7 +29,9 @@ from bot import jobs
 from bot.broadcasts.rules import pick_version
 from bot.broadcasts.texts import final_text, progress_text, when_text
 from bot.context import BotContext
+from bot.delivery import Copy, Delivery, Report, kind, run
 from bot.faults import StorageUnavailable, persist
+from bot.sender import Outcome
 from bot.services import Services, get_services
 from bot.viewer import Viewer
 
@@ -38,6 +40,8 @@ log = logging.getLogger(__name__)
 # A scheduled broadcast the bot could not send within this long (it was down) is not sent
 # late: an announcement hours late can mislead. It is reported as missed instead.
 MISSED_AFTER = timedelta(hours=1)
+BROADCAST = kind("broadcast", what="a facilitator's broadcast (copies)",
+                 settle=lambda repo, now: repo.broadcasts.in_flight_to_unknown(now))
 
 
 def task_name(broadcast_id: int) -> str:
@@ -125,52 +129,47 @@ async def _run(app: Application, broadcast_id: int) -> None:
     ref = new_ref if new_ref[1] else None
     recipients = await store.pending(broadcast_id)
     languages = {r.user_id: r.language for r in recipients}
-    bot = app.bot
 
-    async def deliver(user_id: int) -> None:
-        if svc.halted(name):
-            return
-
-        async def claim() -> bool:  # run when the limiter lets this send go
-            return not svc.halted(name) and await store.claim(broadcast_id, user_id,
-                                                              svc.clock.now())
-
+    async def message(user_id: int) -> Copy:
         version = pick_version(versions, languages.get(user_id))
-        outcome = await svc.sender.send(
-            lambda rl: bot.copy_message(user_id, version.chat_id, version.message_id,
-                                        rate_limit_args=rl),
-            claim=claim,
-        )
-        if outcome.status == "skipped":
-            return  # stopping, cancelled, or taken by another run: still pending or cancelled
-        # Sent (or refused): the outcome must stick, or the row would stay "sending".
-        await persist(lambda: store.record(
-            broadcast_id, user_id, outcome.status, svc.clock.now(), attempts=outcome.attempts,
-            message_id=outcome.message_id, error=outcome.error,
-        ), keep_trying=svc.sender.alive, what=f"broadcast {broadcast_id} to {user_id}")
-        if outcome.status == "blocked":
-            await svc.mark_blocked(user_id)
+        return Copy(version.chat_id, version.message_id)
+
+    async def finished(_: Report) -> None:
+        await persist(lambda: store.finish(broadcast_id, svc.clock.now()), keep_trying=alive,
+                      what=f"the end of broadcast {broadcast_id}")
+        svc.resume(name)
+        final = await store.get(broadcast_id)
+        assert final is not None
+        text = final_text(view, final, await store.report(broadcast_id))
+        await _status(app, ref, broadcast.author_id, text)
 
     waiting = Waiting()
     progress = asyncio.create_task(_progress(app, broadcast_id, view, ref, waiting))
     try:
-        await svc.sender.fan_out([r.user_id for r in recipients], deliver,
-                                 keep_trying=alive, on_wait=waiting.set)
+        await run(app, Delivery(
+            BROADCAST, f"broadcast {broadcast_id}", [r.user_id for r in recipients], message,
+            ledger=_Recipients(svc, broadcast_id), keep_trying=alive,
+            halted=lambda: svc.halted(name), on_wait=waiting.set, report=finished))
     finally:
         progress.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await progress
-    if not app.running:
-        log.info("broadcast %s paused for shutdown; it resumes at the next start",
-                 broadcast_id)  # fmt: skip
-        return
-    await persist(lambda: store.finish(broadcast_id, svc.clock.now()), keep_trying=alive,
-                  what=f"the end of broadcast {broadcast_id}")
-    svc.resume(name)
-    final = await store.get(broadcast_id)
-    assert final is not None
-    text = final_text(view, final, await store.report(broadcast_id))
-    await _status(app, ref, broadcast.author_id, text)
+
+
+class _Recipients:
+    """The Ledger of one broadcast: broadcast_recipients rows."""
+
+    def __init__(self, svc: Services, broadcast_id: int) -> None:
+        self.svc, self.broadcast_id = svc, broadcast_id
+
+    async def claim(self, user_id: int) -> bool:
+        return await self.svc.repo.broadcasts.claim(self.broadcast_id, user_id,
+                                                     self.svc.clock.now())
+
+    async def record(self, user_id: int, outcome: Outcome) -> None:
+        await self.svc.repo.broadcasts.record(
+            self.broadcast_id, user_id, outcome.status, self.svc.clock.now(),
+            attempts=outcome.attempts, message_id=outcome.message_id, error=outcome.error)
 
 
 class Waiting:
@@ -225,10 +224,6 @@ async def build_jobs(app: Application) -> None:
     for broadcast in await store.with_status("sending"):
         if svc.running(task_name(broadcast.id)):
             continue
-        interrupted = await store.in_flight_to_unknown(broadcast.id, now)
-        if interrupted:
-            log.warning("broadcast %s: %d sends were interrupted; outcome unknown, not resent",
-                        broadcast.id, interrupted)  # fmt: skip
         # A job due now runs once the Application is running, so stop() will wait for it.
         _schedule(app, broadcast.id, "resume", now)
     for broadcast in await store.with_status("scheduled"):

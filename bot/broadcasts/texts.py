@@ -8,7 +8,7 @@ from html import escape
 from bot.models import Participant
 from bot.schedule import Schedule
 from bot.storage.broadcast_records import AttendanceKind, Audience, Broadcast, Report, Undelivered
-from bot.viewer import LANGUAGE_NAMES, Viewer, country_name
+from bot.viewer import Viewer, country_name
 
 MAX_NAMES = 30  # per status in the details view, to stay far below 4096 characters
 MAX_REASONS = 5
@@ -27,9 +27,7 @@ def zone_label(v: Viewer) -> str:
 
 
 def when_text(v: Viewer, when: datetime) -> str:
-    return v.tr.gettext("{date}, {time} ({zone})").format(
-        date=v.date(when), time=v.time(when), zone=zone_label(v)
-    )
+    return v.tr.gettext("{when} ({zone})").format(when=v.at(when), zone=zone_label(v))
 
 
 def audience_text(v: Viewer, schedule: Schedule, audience: Audience) -> str:
@@ -49,7 +47,7 @@ def audience_text(v: Viewer, schedule: Schedule, audience: Audience) -> str:
         ]
         parts.append(escape(", ".join(names)))
     if audience.languages:
-        parts.append(", ".join(LANGUAGE_NAMES[code] for code in sorted(audience.languages)))
+        parts.append(", ".join(v.language_name(code) for code in sorted(audience.languages)))
     if audience.attendance is not None:
         kind, session = audience.attendance
         if kind == "absent":
@@ -104,7 +102,7 @@ def preview_header(v: Viewer, language: str | None, active: int) -> str:
     _ = v.tr.gettext
     if language is not None:
         return _("👀 Preview of the {language} version:").format(
-            language=LANGUAGE_NAMES[language])
+            language=v.language_name(language))
     return _("👀 Preview: exactly what {people} will receive:").format(people=people(v, active))
 
 
@@ -119,7 +117,7 @@ def actions_text(v: Viewer, schedule: Schedule, draft: Broadcast, active: int,
                  languages: list[str], scope: frozenset[str] | None = None) -> str:
     """Under the preview; `languages`: those of the versions besides the main one."""
     _ = v.tr.gettext
-    names = [_("main")] + [LANGUAGE_NAMES[code] for code in languages]
+    names = [_("main")] + [v.language_name(code) for code in languages]
     return "\n".join([
         "📣 <b>" + _("Broadcast #{id}").format(id=draft.id) + "</b>",
         "👥 " + audience_text(v, schedule, draft.audience.effective(schedule, scope))
@@ -135,7 +133,7 @@ def version_prompt(v: Viewer, language: str) -> str:
     return v.tr.gettext(
         "Send me the version in {language}. People whose language is {language} get it "
         "instead of the main one."
-    ).format(language=LANGUAGE_NAMES[language])
+    ).format(language=v.language_name(language))
 
 
 def when_examples(v: Viewer, now: datetime) -> str:
@@ -247,7 +245,8 @@ def list_text(
     lines = ["<b>" + _("Broadcasts") + "</b>"]
     for broadcast, report in items:
         lines.append("")
-        lines.append(f"<b>#{broadcast.id}</b> · {status_label(v, broadcast)}")
+        lines.append("<b>" + _("#{id}").format(id=broadcast.id)
+                     + f"</b> · {status_label(v, broadcast)}")
         lines.append(
             "👥 " + audience_text(v, schedule, broadcast.audience.effective(schedule))
         )
@@ -315,5 +314,5 @@ def sender_facts(v: Viewer, schedule: Schedule, person: Participant | None, user
     elif person is not None and person.group == "wider":
         facts.append(_("wider group"))
     if person is not None and person.language:
-        facts.append(LANGUAGE_NAMES.get(person.language, person.language))
+        facts.append(v.language_name(person.language))
     return ", ".join(facts)

@@ -1,8 +1,8 @@
-"""Issuing certificates and asking for names: fan-outs through the shared Sender.
+"""Issuing certificates and asking for names: deliveries through the engine (bot/delivery/).
 
 Issuing writes one certificate row per person (delivery 'pending') in one transaction before
 anything is sent. A row is claimed (pending -> sending, committed) when the outbound limiter
-lets its sendDocument go (bot/sender.py), and gets its outcome right after. So a graceful stop
+lets its sendDocument go, and gets its outcome right after. So a graceful stop
 leaves the unclaimed rows pending and the next start sends them, each person once; a crash
 leaves at most the sends in flight as 'unknown', never sent again (Telegram has no
 idempotency key). "Please confirm your name" messages are claimed once per person the same way.
@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import Counter, defaultdict
+from collections import defaultdict
 from datetime import timedelta
 
-from telegram import Message
 from telegram.ext import Application
 
 from bot import jobs
@@ -23,9 +22,12 @@ from bot.certificates import rules, texts
 from bot.certificates.keyboards import confirm_keyboard
 from bot.certificates.rules import Standing
 from bot.context import BotContext
+from bot.delivery import Delivery, Document, Message, Report, Text, Undeliverable, kind, run
 from bot.i18n import I18n
+from bot.membership import participants
 from bot.models import Participant
 from bot.schedule import Schedule
+from bot.sender import Outcome
 from bot.services import Services, get_services
 from bot.storage.attendance import Record
 from bot.storage.certificates import Certificate
@@ -35,10 +37,15 @@ log = logging.getLogger(__name__)
 
 DELIVER = "certificates:deliver"
 ASK = "certificates:ask"
+ISSUE = kind("certificate", what="certificates: each holder's PDF",
+             settle=lambda repo, now: repo.certificates.in_flight_to_unknown(now))
+ASK_NAME = kind("certificate_name", what="certificates: please confirm the name to print",
+                settle=lambda repo, now: repo.certificates.prompts_in_flight_to_unknown(now))
 
 
 def views(i18n: I18n, c: Certificate) -> list[Viewer]:
-    return [Viewer(i18n.get(lang), lang, "UTC") for lang in c.languages]
+    # Dates and numbers as the holder's country writes them (es + PE: "setiembre").
+    return [Viewer(i18n.get(lang), lang, "UTC", country=c.country) for lang in c.languages]
 
 
 def pdf(schedule: Schedule, i18n: I18n, c: Certificate) -> bytes:
@@ -52,8 +59,7 @@ async def standings(svc: Services, people: list[Participant] | None = None) -> l
     """Everyone in a group (or the people given): their way to a certificate now."""
     repo = svc.repo
     if people is None:
-        people = [p for p in await repo.attendance.roster()
-                  if p.user_id not in svc.settings.organizer_ids]
+        people = participants(await repo.attendance.roster(), svc.settings.organizer_ids)
         records: dict[int, list[Record]] = defaultdict(list)
         for r in await repo.attendance.all_records():
             records[r.user_id].append(r)
@@ -89,78 +95,77 @@ async def issue(app: Application, actor: int) -> int:
                                    app.bot.username, str(logo) if logo else None)
              for s in ready]
     now = svc.clock.now()
-    created = await svc.repo.certificates.create(items, actor, now)
-    await svc.repo.participants.audit(actor, "certificates_issue", now,
-                                      detail=f"{created} certificates")
-    deliver(app, report_to=actor)
+    async with svc.repo.audited(actor, "certificates_issue", now) as entry:
+        created = await svc.repo.certificates.create(items, actor, now)
+        entry.detail = f"{created} certificates"
+    if created:  # a second tap issues nothing, and sends no second report
+        deliver(app)
     return created
 
 
-def deliver(app: Application, report_to: int | None = None) -> None:
-    get_services(app).spawn(DELIVER, _deliver_pending(app, report_to))
+def deliver(app: Application) -> None:
+    get_services(app).spawn(DELIVER, _deliver_pending(app))
 
 
-async def _deliver_pending(app: Application, report_to: int | None) -> None:
+class _Certificates:
+    """The Ledger of certificate sending: the certificates' own delivery column."""
+
+    def __init__(self, svc: Services, codes: dict[int, str]) -> None:
+        self.svc, self.codes = svc, codes
+
+    async def claim(self, user_id: int) -> bool:
+        return await self.svc.repo.certificates.claim(self.codes[user_id])
+
+    async def record(self, user_id: int, outcome: Outcome) -> None:
+        await self.svc.repo.certificates.delivered(
+            self.codes[user_id], outcome.status, self.svc.clock.now(), file_id=outcome.file_id,
+            error=outcome.error)
+
+
+async def _deliver_pending(app: Application) -> None:
+    """Send every pending certificate; then each organizer who issued some is told how their
+    issuing went (all of it, also what was sent before a restart)."""
     svc = get_services(app)
     store = svc.repo.certificates
-    todo = await store.pending()  # fanned out by index (the sender takes ints)
-    outcomes: Counter[str] = Counter()
-
-    async def claim_for(code: str) -> bool:
-        return not svc.halted(DELIVER) and await store.claim(code)
-
-    async def fail(code: str, error: str) -> None:
-        if await claim_for(code):
-            await store.delivered(code, "failed", svc.clock.now(), error=error)
-            outcomes["failed"] += 1
-
-    async def one(index: int) -> None:
-        if svc.halted(DELIVER):
-            return
-        c = todo[index]
-        code = c.code
+    todo: dict[int, Certificate] = {}
+    for c in await store.pending():
         person = await svc.repo.participants.get(c.user_id) if c.user_id else None
         if person is None or c.user_id is None:
-            await fail(code, "the person is gone")
-            return
-        user_id = c.user_id
+            if await store.claim(c.code):
+                await store.delivered(c.code, "failed", svc.clock.now(),
+                                      error="the person is gone")
+        else:
+            todo.setdefault(c.user_id, c)  # one each (a user has one certificate)
+
+    async def message(user_id: int) -> Message:
+        c = todo[user_id]
+        person = await svc.repo.participants.get(user_id)
         try:
             document = await asyncio.to_thread(pdf, svc.schedule, svc.i18n, c)
         except Exception as exc:
-            log.exception("certificate %s could not be made", code)
-            await fail(code, f"not made: {type(exc).__name__}")
-            return
-        text = texts.caption(svc.viewer(person), c)
-        sent: list[Message] = []
+            log.exception("certificate %s could not be made", c.code)
+            return Undeliverable(f"not made: {type(exc).__name__}")
+        return Document(texts.file_name(c), document, texts.caption(svc.viewer(person), c))
 
-        async def call(rl: object) -> Message:
-            message = await app.bot.send_document(
-                user_id, document=document, filename=texts.file_name(c), caption=text,
-                rate_limit_args=rl)
-            sent.append(message)
-            return message
+    async def report(_: Report) -> None:
+        for by, at in sorted({(c.issued_by, c.issued_at) for c in todo.values()
+                              if c.issued_by is not None}):
+            counts = await store.batch(by, at)
+            organizer = await svc.repo.participants.get(by)
+            sent = counts.get("sent", 0)
+            text = texts.delivery_report(svc.viewer(organizer), sent,
+                                         sum(counts.values()) - sent)
+            await _tell(app, by, text)
 
-        outcome = await svc.sender.send(call, claim=lambda: claim_for(code))
-        if outcome.status == "skipped":
-            return  # stopping: still pending, sent after the next start
-        file_id = sent[0].document.file_id if sent and sent[0].document else None
-        now = svc.clock.now()
-        await store.delivered(code, outcome.status, now, file_id=file_id, error=outcome.error)
-        outcomes[outcome.status] += 1
-        if outcome.status == "blocked":
-            await svc.mark_blocked(user_id)
+    await run(app, Delivery(
+        ISSUE, "certificates", list(todo), message,
+        ledger=_Certificates(svc, {u: c.code for u, c in todo.items()}),
+        halted=lambda: svc.halted(DELIVER), report=report))
 
-    await svc.sender.fan_out(list(range(len(todo))), one)
-    if not app.running:
-        log.info("certificate delivery paused for shutdown; it resumes at the next start")
-        return
-    log.info("certificates delivered: %s", dict(outcomes))
-    if report_to is not None:
-        organizer = await svc.repo.participants.get(report_to)
-        report = texts.delivery_report(svc.viewer(organizer), outcomes["sent"],
-                                       sum(outcomes.values()) - outcomes["sent"])
-        await svc.sender.send(
-            lambda rl: app.bot.send_message(report_to, report, rate_limit_args=rl))
+
+async def _tell(app: Application, chat_id: int, text: str) -> None:
+    await get_services(app).sender.send(
+        lambda rl: app.bot.send_message(chat_id, text, rate_limit_args=rl))
 
 
 async def ask_names(app: Application) -> int:
@@ -172,31 +177,31 @@ async def ask_names(app: Application) -> int:
     return len(todo)
 
 
+class _Prompts:
+    """The Ledger of "please confirm your name": certificate_prompts, one row per person."""
+
+    def __init__(self, svc: Services) -> None:
+        self.svc = svc
+
+    async def claim(self, user_id: int) -> bool:
+        return await self.svc.repo.certificates.claim_prompt(user_id, self.svc.clock.now())
+
+    async def record(self, user_id: int, outcome: Outcome) -> None:
+        await self.svc.repo.certificates.prompt_outcome(user_id, outcome.status,
+                                                        self.svc.clock.now())
+
+
 async def _ask(app: Application, todo: dict[int, Standing]) -> None:
     svc = get_services(app)
-    store = svc.repo.certificates
 
-    async def one(user_id: int) -> None:
+    async def message(user_id: int) -> Text:
         person = todo[user_id].person
         view = svc.viewer(person)
         name = rules.clean_name(person.name)
-        text, markup = texts.confirm_name(view, name), confirm_keyboard(view, name)
+        return Text(texts.confirm_name(view, name), confirm_keyboard(view, name))
 
-        async def claim() -> bool:
-            return not svc.halted(ASK) and await store.claim_prompt(user_id, svc.clock.now())
-
-        outcome = await svc.sender.send(
-            lambda rl: app.bot.send_message(user_id, text, reply_markup=markup,
-                                            rate_limit_args=rl),
-            claim=claim)
-        if outcome.status == "skipped":
-            return
-        now = svc.clock.now()
-        await store.prompt_outcome(user_id, outcome.status, now)
-        if outcome.status == "blocked":
-            await svc.mark_blocked(user_id)
-
-    await svc.sender.fan_out(list(todo), one)
+    await run(app, Delivery(ASK_NAME, "certificate names", list(todo), message,
+                            ledger=_Prompts(svc), halted=lambda: svc.halted(ASK)))
 
 
 async def _resume(context: BotContext) -> None:
@@ -204,17 +209,13 @@ async def _resume(context: BotContext) -> None:
 
 
 async def build_jobs(app: Application) -> None:
-    """At every start: sends cut off by a crash become 'unknown'; the pending ones resume."""
+    """At every start: the pending ones resume (what a stop cut off mid-send is 'unknown'
+    already: bot.delivery.kinds.settle_interrupted)."""
     svc = get_services(app)
-    if svc.running(DELIVER):  # /reload while sending: nothing was interrupted
+    if svc.running(DELIVER):  # /reload while sending: it is under way
         return
     now = svc.clock.now()
-    store = svc.repo.certificates
-    interrupted = await store.in_flight_to_unknown(now)
-    if interrupted:
-        log.warning("%d certificate sends were interrupted; outcome unknown, not resent",
-                    interrupted)
-    if await store.pending():
+    if await svc.repo.certificates.pending():
         # A job due now runs once the Application is running, so stop() waits for it.
         jobs.schedule_at(app, svc.clock, name="certificates:resume", due=now,
                          callback=_resume, grace=timedelta(days=1))

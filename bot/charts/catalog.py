@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Any, Generic, TypeVar
 
 from bot.charts import rules, texts
-from bot.membership import Member, may_act_on
+from bot.membership import Member, may_act_on, participants
 from bot.models import Participant
 from bot.schedule import Schedule
 from bot.storage import Repository
@@ -37,7 +37,7 @@ class Scope:
     schedule: Schedule
     now: datetime
     member: Member
-    exclude: frozenset[int]  # ORGANIZER_IDS: never counted as participants (as in exports)
+    exclude: frozenset[int]  # ORGANIZER_IDS, for bot.membership.participants (as in exports)
 
     def countries(self) -> list[str]:
         return [c.code for c in self.schedule.countries if may_act_on(self.member, c.code)]
@@ -92,8 +92,8 @@ async def _people(scope: Scope) -> tuple[list[Participant], list[Record]]:
     """Everyone in a group within the scope (as the attendance export lists them), and the
     attendance records."""
     store = scope.repo.attendance
-    people = [p for p in await store.roster()
-              if p.user_id not in scope.exclude and scope.sees(p.country)]
+    people = [p for p in participants(await store.roster(), scope.exclude)
+              if scope.sees(p.country)]
     return people, await store.all_records()
 
 

@@ -1,7 +1,7 @@
 """Coaching fan-outs and jobs: the poll, the one answer reminder, booked / new time /
 cancelled notices, and the 24 h / 1 h / start reminders of a booked coaching hour.
 
-Every message goes through bot.reminders.jobs.deliver(): one `deliveries` row per recipient
+Every message goes through bot.delivery.keyed.deliver(): one `deliveries` row per recipient
 and key (kind, coaching id, a time, a number), claimed when the limiter lets it go, so a
 restart never repeats one and resumes the ones still pending (build_jobs). Keys:
   coaching_poll / coaching_nudge   (id, opened_at of the round, round)
@@ -26,9 +26,9 @@ from bot.coaching import keyboards as kb
 from bot.coaching import rules, screens
 from bot.coaching import texts as ct
 from bot.context import BotContext
+from bot.delivery.keyed import Target, deliver, person_targets
 from bot.models import Participant
-from bot.reminders.jobs import Target, deliver
-from bot.services import FALLBACK_ZONE, Services, get_services
+from bot.services import Services, get_services
 from bot.storage.base import ts
 from bot.storage.coaching import Coaching
 from bot.storage.reminders import DeliveryKey
@@ -38,9 +38,7 @@ log = logging.getLogger(__name__)
 
 
 def _targets(svc: Services, people: list[Participant]) -> dict[int, Target]:
-    default = svc.settings.default_language
-    return {p.user_id: Target(p.user_id, p.language or default, p.zone or FALLBACK_ZONE, True)
-            for p in people if p.active}
+    return person_targets(svc, [p for p in people if p.active])
 
 
 async def _with_coach(svc: Services, c: Coaching, people: list[Participant],

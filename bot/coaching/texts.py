@@ -41,9 +41,9 @@ def heading(v: Viewer, schedule: Schedule, country: str) -> str:
 
 
 def span(v: Viewer, start: datetime, minutes: int) -> str:
-    """'Tuesday, March 23, 2021, 09:00–10:00' in the viewer's zone."""
+    """'Tuesday, March 23, 2021, from 09:00 to 10:00' in the viewer's zone."""
     end = start + timedelta(minutes=minutes)
-    return v.tr.gettext("{date}, {start}–{end}").format(
+    return v.tr.gettext("{date} from {start} to {end}").format(
         date=v.date(start), start=v.time(start), end=v.time(end))
 
 
@@ -206,8 +206,7 @@ def checkin_text(v: Viewer, schedule: Schedule, result: CoachingCheckinResult) -
         case "early":
             assert result.at is not None
             return _("Check-in for the coaching hour opens on {when}.").format(
-                when=_("{date} at {time} ({zone})").format(
-                    date=v.date(result.at), time=v.time(result.at), zone=zone_label(v)))
+                when=_("{when} ({zone})").format(when=v.at(result.at), zone=zone_label(v)))
         case "closed":
             return _("Check-in for this coaching hour is closed: it has ended.")
         case "not_member":
@@ -248,8 +247,7 @@ def state_text(v: Viewer, group: GroupCoaching, tally: Tally | None) -> str:
         case "booked":
             c = group.current
             assert c is not None and c.start is not None
-            return _("booked: {when}").format(when=v.date(c.start, "medium") + ", "
-                                              + v.time(c.start))
+            return _("booked: {when}").format(when=v.at(c.start, "medium"))
         case "done":
             return _("done")
     raise AssertionError(group.state)

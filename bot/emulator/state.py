@@ -70,10 +70,10 @@ class EmulatorState:
         self.next_query_id = 1
         self.callback_answers: dict[int, list[JsonDict]] = {}
         self.activity = 0  # bumped on every bot call except getUpdates
-        self.in_flight = 0  # bot calls (but getUpdates) being answered right now
-        # Set by whoever runs the bot in this process (tests/conftest.py, bot/console.py):
-        # True while it still handles an update or runs background work. With it, waiters end
-        # as soon as the bot is idle; without it, after a quiet period (see server.idle()).
+        self.in_flight = 0  # bot calls being answered right now (getUpdates aside)
+        # Set by whoever runs the bot in this process (tests/conftest.py): True while it still
+        # handles an update or runs background work. With it, waiters end as soon as the bot
+        # is idle; without it, after a quiet period (see server.idle()).
         self.busy: Callable[[], bool] | None = None
         self.closing = False
         self.poll_generation = 0
@@ -95,6 +95,13 @@ class EmulatorState:
         except TimeoutError:
             return False
         return True
+
+    @property
+    def bot_busy(self) -> bool:
+        """Updates the bot has not yet confirmed (fetched and acknowledged, or answered 200
+        at its webhook), or a call of the bot being answered: what a driver waits out before
+        the next input (the bot's own queued work it checks itself)."""
+        return bool(self.updates) or self.in_flight > 0
 
     # --- updates ---------------------------------------------------------
     def queue_update(self, kind: str, payload: JsonDict) -> int:

@@ -124,6 +124,18 @@ class FakeUser:
             message["entities"] = entities
         return self._emu.queue_update("message", message)
 
+    def send_document_nowait(self, filename: str, content: bytes,
+                             caption: str | None = None) -> int:
+        """Queue a document (with an optional plain caption) without waiting; the update id."""
+        message = self._new_message()
+        stored = self._emu.store_file(filename, content, kind="document")
+        message["document"] = stored.media_json("document")
+        if caption:
+            message["caption"] = caption
+            if entities := command_entities(caption):
+                message["caption_entities"] = entities
+        return self._emu.queue_update("message", message)
+
     def press_data_nowait(self, data: str) -> int:
         """Queue a button press (callback query with this data) without waiting."""
         query: JsonDict = {

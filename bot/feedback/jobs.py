@@ -15,12 +15,12 @@ from telegram.ext import Application
 
 from bot.attendance.rules import CHECKED_IN
 from bot.context import BotContext
+from bot.delivery.keyed import Target, deliver, person_targets
 from bot.feedback import rules
 from bot.feedback.keyboards import rating_keyboard
 from bot.feedback.texts import question
 from bot.jobs import cancel, schedule_at
-from bot.reminders.jobs import Target, deliver
-from bot.services import FALLBACK_ZONE, get_services
+from bot.services import get_services
 from bot.storage.reminders import DeliveryKey
 from bot.viewer import Viewer
 
@@ -48,10 +48,8 @@ async def question_job(context: BotContext) -> None:
     checked = {r.user_id for r in await svc.repo.attendance.for_session(session.number)
                if r.status in CHECKED_IN}
     people = await svc.repo.participants.everyone()
-    default = svc.settings.default_language
-    recipients = {p.user_id: Target(p.user_id, p.language or default, p.zone or FALLBACK_ZONE,
-                                    True) for p in people.values()
-                  if p.user_id in checked and p.active}
+    recipients = person_targets(svc, [p for p in people.values()
+                                      if p.user_id in checked and p.active])
 
     def render(view: Viewer, target: Target) -> tuple[str, InlineKeyboardMarkup | None]:
         return question(view, svc.schedule, session), rating_keyboard(session.number)

@@ -125,7 +125,7 @@ def summary(v: Viewer, schedule: Schedule, session: Session, s: Summary) -> list
             tag = f"[{row.language or '?'}]"
             where = f" {flag(row.country)}" if row.country else ""
             lines.append(f"{tag}{where} {stars(row.rating)} {v.date(row.answered_at, 'medium')}"
-                         f"\n«{escape(row.comment or '')}»")
+                         + "\n" + _("“{text}”").format(text=escape(row.comment or "")))
         hidden = len(s.comments) - MAX_COMMENTS
         if hidden > 0:
             lines.append(v.tr.ngettext(

@@ -1,9 +1,8 @@
 """Goal nudges and review announcements: scheduled jobs that fan out to core members.
 
-Each message is claimed in goal_nudges (kind, session, person) when the outbound limiter lets
-it go, right before it is sent (bot/sender.py), so a restart or a second run never sends it
-twice and a crash leaves only the one request in flight without an outcome; a person who
-blocked the bot is marked inactive.
+Each message leaves through the delivery engine (bot/delivery/), claimed in goal_nudges
+(kind, session, person) right before it is sent, so a restart or a second run never sends it
+twice and a crash leaves only the one request in flight without an outcome.
 """
 
 from __future__ import annotations
@@ -16,19 +15,24 @@ from telegram import InlineKeyboardMarkup
 from telegram.ext import Application
 
 from bot import jobs
+from bot.clock import Clock
 from bot.context import BotContext
-from bot.faults import persist
+from bot.delivery import Delivery, Text, kind, run
 from bot.goals import rules
 from bot.goals import texts as gv
 from bot.goals.keyboards import kickoff_keyboard, open_list_keyboard, rate_keyboard
 from bot.goals.rules import ReviewBoard, closing_session, nudge_plan
 from bot.models import Participant
 from bot.schedule import Schedule
+from bot.sender import Outcome
 from bot.services import get_services
 from bot.storage import Repository
+from bot.storage.goals import GoalStore
 from bot.viewer import Viewer
 
 log = logging.getLogger(__name__)
+NUDGE = kind("goal_nudge", what="goals: the kickoff and pre-session nudges, review announcements",
+             settle=lambda repo, now: repo.goals.nudges_in_flight_to_unknown(now))
 
 RECENT = timedelta(days=7)  # missed nudges older than this are not worth a log line
 
@@ -53,6 +57,19 @@ async def build_goal_jobs(app: Application) -> None:
         )
 
 
+class _Nudges:
+    """The Ledger of one nudge: goal_nudges rows (kind, session, person)."""
+
+    def __init__(self, store: GoalStore, clock: Clock, kind: str, session: int) -> None:
+        self.store, self.clock, self.kind, self.session = store, clock, kind, session
+
+    async def claim(self, user_id: int) -> bool:
+        return await self.store.claim_nudge(self.kind, self.session, user_id, self.clock.now())
+
+    async def record(self, user_id: int, outcome: Outcome) -> None:
+        await self.store.nudge_outcome(self.kind, self.session, user_id, outcome.status)
+
+
 async def send_once(app: Application, kind: str, session: int, people: list[Participant],
                     render: Render, deadline: datetime | None = None) -> int:
     """Send render(person) to each person not yet sent this (kind, session); returns sent.
@@ -61,31 +78,18 @@ async def send_once(app: Application, kind: str, session: int, people: list[Part
     store = svc.repo.goals
     already = await store.nudged(kind, session)
     todo = {p.user_id: p for p in people if p.user_id not in already}
-    sent = 0
 
-    async def deliver(user_id: int) -> None:
-        nonlocal sent
+    async def message(user_id: int) -> Text:
         person = todo[user_id]
-        text, markup = render(svc.viewer(person), person)
-        outcome = await svc.sender.send(
-            lambda rl: app.bot.send_message(user_id, text, reply_markup=markup,
-                                            rate_limit_args=rl),
-            claim=lambda: store.claim_nudge(kind, session, user_id, svc.clock.now()),
-        )
-        if outcome.status == "skipped":
-            return  # another run took it
-        await persist(lambda: store.nudge_outcome(kind, session, user_id, outcome.status),
-                      keep_trying=svc.sender.alive, what=f"nudge {kind}:{session} to {user_id}")
-        if outcome.status == "sent":
-            sent += 1
-        elif outcome.status == "blocked":
-            await svc.mark_blocked(user_id)
+        return Text(*render(svc.viewer(person), person))
 
-    def in_time() -> bool:  # claims not written by the deadline: dropped (the fan-out logs it)
+    def in_time() -> bool:  # claims not written by the deadline: dropped (the engine logs it)
         return deadline is None or svc.clock.now() <= deadline
 
-    await svc.sender.fan_out(list(todo), deliver, keep_trying=in_time)
-    return sent
+    report = await run(app, Delivery(
+        NUDGE, f"goals {kind}:{session}", list(todo), message,
+        ledger=_Nudges(store, svc.clock, kind, session), keep_trying=in_time))
+    return report.sent
 
 
 def _country(person: Participant) -> str:

@@ -66,7 +66,7 @@ def day(v: Viewer, d: date) -> str:
 
 
 def moment(v: Viewer, when: datetime) -> str:
-    return f"{v.date(when, 'medium')} {v.time(when)}"
+    return v.at(when, "medium")
 
 
 def percent(v: Viewer, value: float) -> str:
@@ -88,7 +88,9 @@ FORMER = 0  # the id /forget leaves where a forgotten person acted
 def person(v: Viewer, name: str, user_id: int) -> str:
     if name.strip():
         return escape(name)
-    return v.tr.gettext("former participant") if user_id == FORMER else f"#{user_id}"
+    if user_id == FORMER:
+        return v.tr.gettext("former participant")
+    return v.tr.gettext("user {id}").format(id=user_id)
 
 
 def shorten(text: str, size: int) -> str:

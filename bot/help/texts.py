@@ -16,10 +16,11 @@ from bot.viewer import Viewer, country_name, flag
 
 # The tools each staff role adds to the menu (organizers have the facilitators' too). /link
 # and /unlink are used inside group chats: /help explains them, the private menu leaves them out.
-FACILITATOR_COMMANDS = ("people", "attendance", "code", "correct", "broadcast", "broadcasts",
-                        "review", "coaching", "stats", "materials", "feedback", "certificates",
-                        "questions", "networking", "breakouts")
-ORGANIZER_COMMANDS = ("invite", "invites", "grant", "revoke", "export", "reload", "status")
+FACILITATOR_COMMANDS = ("people", "person", "attendance", "code", "correct", "broadcast",
+                        "broadcasts", "review", "coaching", "stats", "materials", "feedback",
+                        "certificates", "questions", "networking", "breakouts")
+ORGANIZER_COMMANDS = ("invite", "invites", "roster", "grant", "revoke", "export", "reload",
+                      "status")
 
 
 def staff_commands(role: Role) -> tuple[str, ...]:
@@ -54,6 +55,7 @@ def _staff_descriptions(v: Viewer) -> dict[str, str]:
     _ = v.tr.gettext
     return {
         "people": _("Who takes part, by country and group"),
+        "person": _("One person's card: move them, take them out"),
         "attendance": _("Who checked in to a session"),
         "code": _("A session's check-in code"),
         "correct": _("Correct someone's attendance"),
@@ -69,6 +71,7 @@ def _staff_descriptions(v: Viewer) -> dict[str, str]:
         "breakouts": _("Mixed breakout rooms from those checked in"),
         "invite": _("Create an invitation link"),
         "invites": _("Invitation links: list and withdraw"),
+        "roster": _("Import a roster: a personal link for each person"),
         "grant": _("Give facilitator rights"),
         "revoke": _("Take facilitator rights back"),
         "export": _("Attendance or goals as files"),
@@ -88,6 +91,9 @@ def _facilitator_section(v: Viewer) -> list[str]:
     _ = v.tr.gettext
     return [
         _("/people: who takes part; /people PE core narrows it to a country and group"),
+        _("/person ID or @username: one person's card; move them to the other group or "
+          "another country, or take them out of the program · /export people: the list as "
+          "files"),
         _("/attendance 3: who checked in to session 3 (default: the current or last one)"),
         _("/code 3: show, generate, set or remove session 3's check-in code"),
         _("/correct 3 PERSON present|absent REASON: correct someone's attendance; they are "
@@ -119,6 +125,8 @@ def _organizer_section(v: Viewer) -> list[str]:
     return [
         _("/invite: an invitation link for a core or wider group"),
         _("/invites: the active invitation links; withdraw one"),
+        _("/roster: import a roster (CSV or XLSX) and get a personal invitation link for each "
+          "person, ready for a mail merge"),
         _("/grant facilitator PERSON [COUNTRY ...] or /grant cofacilitator PERSON: give "
           "facilitator rights"),
         _("/revoke facilitator PERSON: take them back"),

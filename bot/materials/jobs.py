@@ -17,14 +17,14 @@ from telegram.ext import Application
 
 from bot.attendance.rules import CHECKED_IN
 from bot.context import BotContext
+from bot.delivery.keyed import Target, deliver, person_targets
 from bot.jobs import cancel, schedule_at
 from bot.materials import rules
 from bot.materials.keyboards import followup_keyboard
 from bot.materials.texts import followup
 from bot.membership import expected_at
-from bot.reminders.jobs import Target, deliver
 from bot.schedule import Session
-from bot.services import FALLBACK_ZONE, get_services
+from bot.services import get_services
 from bot.storage.materials import Material
 from bot.storage.reminders import DeliveryKey
 from bot.viewer import Viewer
@@ -64,13 +64,12 @@ async def followup_job(context: BotContext) -> None:
 
 async def send_followup(app: Application, session: Session, items: list[Material]) -> None:
     svc = get_services(app)
-    repo, default = svc.repo, svc.settings.default_language
+    repo = svc.repo
     audience = [p for p in await repo.attendance.roster()
                 if p.active and p.onboarded and expected_at(session, p)]
     checked = {r.user_id for r in await repo.attendance.for_session(session.number)
                if r.status in CHECKED_IN}
-    recipients = {p.user_id: Target(p.user_id, p.language or default, p.zone or FALLBACK_ZONE,
-                                    True) for p in audience}
+    recipients = person_targets(svc, list(audience))
     files = sum(1 for item in items if item.is_file)
 
     def render(view: Viewer, target: Target) -> tuple[str, InlineKeyboardMarkup | None]:

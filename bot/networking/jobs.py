@@ -1,8 +1,9 @@
 """Networking work that reads many people: suggestions, the pre-session nudge (a scheduled job
 per configured session) and telling people their breakout room.
 
-The nudge and the rooms go through the shared sender; each message is claimed (network_nudges,
-breakout_members) when the limiter lets it go, so a restart never sends one twice.
+Every message leaves through the delivery engine (bot/delivery/); the nudge and the rooms are
+claimed (network_nudges, breakout_members) when the limiter lets them go, so a restart never
+sends one twice.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from telegram.ext import Application
 
 from bot import jobs
 from bot.context import BotContext
+from bot.delivery import Delivery, Text, kind, run
 from bot.membership import in_audience
 from bot.models import Participant
 from bot.networking import rules
@@ -26,6 +28,13 @@ from bot.services import Services, get_services
 from bot.storage.networking import Profile, Request
 
 log = logging.getLogger(__name__)
+NUDGE = kind("network_nudge",
+             what="networking: suggestions or an invitation before a networking session",
+             settle=lambda repo, now: repo.networking.nudges_in_flight_to_unknown(now))
+ROOMS = kind("breakout_rooms", what="networking: each member's breakout room",
+             settle=lambda repo, now: repo.networking.members_in_flight_to_unknown(now))
+INTRODUCTION = kind("introduction",
+                    what="networking: a request to meet, and the introductions once accepted")
 
 JOB_PREFIX = "networking:"
 
@@ -109,37 +118,30 @@ async def nudge(app: Application, number: int) -> int:
                 profile is None or profile.visible):
             todo[person.user_id] = person
     pool = await Pool.load(svc)
-    sent = 0
+    kinds: dict[int, str] = {}  # what each person is sent: their claim records it
 
-    async def deliver(user_id: int) -> None:
-        nonlocal sent
+    async def message(user_id: int) -> Text:
         person = todo[user_id]
         view = svc.viewer(person)
         profile = profiles.get(user_id)
-        markup: InlineKeyboardMarkup | None
         if profile is None:
-            kind, text = "invitation", nt.nudge_invitation(view, session, now)
-            markup = invitation_keyboard(view)
-        else:
-            entries = nt.fitting(view, svc.schedule, await pool.suggestions(person, profile))
-            kind = "suggestions"
-            text = nt.nudge_matches(view, svc.schedule, session, now, entries)
-            markup = matches_keyboard(view, entries)
-        outcome = await svc.sender.send(
-            lambda rl: app.bot.send_message(user_id, text, reply_markup=markup,
-                                            rate_limit_args=rl),
-            claim=lambda: store.claim_nudge(number, user_id, kind, svc.clock.now()),
-        )
-        if outcome.status == "skipped":
-            return
-        await store.nudge_outcome(number, user_id, outcome.status)
-        if outcome.status == "sent":
-            sent += 1
-        elif outcome.status == "blocked":
-            await svc.mark_blocked(user_id)
+            kinds[user_id] = "invitation"
+            return Text(nt.nudge_invitation(view, session, now), invitation_keyboard(view))
+        entries = nt.fitting(view, svc.schedule, await pool.suggestions(person, profile))
+        kinds[user_id] = "suggestions"
+        return Text(nt.nudge_matches(view, svc.schedule, session, now, entries),
+                    matches_keyboard(view, entries))
 
-    await svc.sender.fan_out(list(todo), deliver)
-    return sent
+    class Nudges:
+        async def claim(self, user_id: int) -> bool:
+            return await store.claim_nudge(number, user_id, kinds[user_id], svc.clock.now())
+
+        async def record(self, user_id: int, outcome: Outcome) -> None:
+            await store.nudge_outcome(number, user_id, outcome.status)
+
+    report = await run(app, Delivery(NUDGE, f"networking nudge {number}", list(todo), message,
+                                     ledger=Nudges()))
+    return report.sent
 
 
 async def tell_rooms(app: Application, plan_id: int, notify_to: int) -> None:
@@ -154,39 +156,40 @@ async def tell_rooms(app: Application, plan_id: int, notify_to: int) -> None:
     people = await svc.repo.participants.many(list(plan.members))
     todo = [u for u in await store.pending_members(plan_id) if u in people]
 
-    async def deliver(user_id: int) -> None:
+    async def message(user_id: int) -> Text:
         room = plan.members[user_id]
         others = [people[u] for u, r in sorted(plan.members.items())
                   if r == room and u != user_id and u in people]
-        text = nt.your_room(svc.viewer(people[user_id]), svc.schedule, session, room, others)
-        outcome = await svc.sender.send(
-            lambda rl: app.bot.send_message(user_id, text, rate_limit_args=rl),
-            claim=lambda: store.claim_member(plan_id, user_id),
-        )
-        if outcome.status == "skipped":
-            return
-        await store.member_outcome(plan_id, user_id, outcome.status)
-        if outcome.status == "blocked":
-            await svc.mark_blocked(user_id)
+        return Text(nt.your_room(svc.viewer(people[user_id]), svc.schedule, session, room,
+                                 others))
 
-    await svc.sender.fan_out(todo, deliver)
-    counts = await store.member_counts(plan_id)
-    sent = counts.get("sent", 0)
-    staff = await svc.repo.participants.get(notify_to)
-    text = nt.rooms_report(svc.viewer(staff), plan.session, sent, sum(counts.values()) - sent)
-    await svc.sender.send(lambda rl: app.bot.send_message(notify_to, text, rate_limit_args=rl))
+    class Members:
+        async def claim(self, user_id: int) -> bool:
+            return await store.claim_member(plan_id, user_id)
+
+        async def record(self, user_id: int, outcome: Outcome) -> None:
+            await store.member_outcome(plan_id, user_id, outcome.status)
+
+    async def report(_: object) -> None:  # every member of the plan, across restarts
+        counts = await store.member_counts(plan_id)
+        sent = counts.get("sent", 0)
+        staff = await svc.repo.participants.get(notify_to)
+        text = nt.rooms_report(svc.viewer(staff), plan.session, sent,
+                               sum(counts.values()) - sent)
+        await svc.sender.send(lambda rl: app.bot.send_message(notify_to, text,
+                                                               rate_limit_args=rl))
+
+    await run(app, Delivery(ROOMS, f"breakout plan {plan_id}", todo, message,
+                            ledger=Members(), report=report))
 
 
 async def _send(app: Application, person: Participant, text: str,
-                markup: InlineKeyboardMarkup | None = None) -> Outcome:
-    """One bulk send to a person; a block marks them inactive."""
-    svc = get_services(app)
-    outcome = await svc.sender.send(
-        lambda rl: app.bot.send_message(person.user_id, text, reply_markup=markup,
-                                        rate_limit_args=rl))
-    if outcome.status == "blocked":
-        await svc.mark_blocked(person.user_id)
-    return outcome
+                markup: InlineKeyboardMarkup | None = None) -> None:
+    """One message to a person, through the engine (a block marks them inactive)."""
+    async def message(_: int) -> Text:
+        return Text(text, markup)
+
+    await run(app, Delivery(INTRODUCTION, "networking message", [person.user_id], message))
 
 
 async def deliver_request(app: Application, request_id: int) -> None:

@@ -38,7 +38,7 @@ def _size(v: Viewer, size: int) -> str:
 
 
 def _when(v: Viewer, when: datetime) -> str:
-    return f"{v.date(when, 'medium')} {v.time(when)}"
+    return v.at(when, "medium")
 
 
 def status_text(v: Viewer, r: StatusReport) -> str:

@@ -8,11 +8,11 @@ from datetime import timedelta
 from telegram.ext import Application
 
 from bot.context import BotContext
+from bot.delivery.keyed import Target, deliver, person_targets
 from bot.jobs import schedule_at
 from bot.people.rules import wider_group_start
 from bot.people.texts import wider_welcome
-from bot.reminders.jobs import Target, deliver
-from bot.services import FALLBACK_ZONE, get_services
+from bot.services import get_services
 from bot.storage.reminders import DeliveryKey
 from bot.viewer import Viewer
 
@@ -28,9 +28,7 @@ async def welcome(context: BotContext) -> None:
     if session is None or svc.clock.now() > session.start + LATE:
         return
     people = await svc.repo.people.registered_openly_before(session.start)
-    default = svc.settings.default_language
-    recipients = {p.user_id: Target(p.user_id, p.language or default, p.zone or FALLBACK_ZONE,
-                                    True) for p in people}
+    recipients = person_targets(svc, people)
 
     def render(view: Viewer, target: Target) -> tuple[str, None]:
         return wider_welcome(view, svc.schedule, session), None

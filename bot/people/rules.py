@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 import unicodedata
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -14,8 +15,10 @@ from typing import Literal
 from babel import Locale
 
 from bot.config import LANGUAGES
+from bot.membership import counted
 from bot.models import Group, Participant
 from bot.parsing import parse_int
+from bot.roles import effective_role
 from bot.schedule import Country, Schedule
 
 ANY = "any"  # an invitation to the wider group from any country
@@ -157,6 +160,18 @@ def select(people: list[Participant], f: PeopleFilter,
         and (f.country is None or p.country == f.country)
         and (f.group == "all" or group_key(p) == f.group)
     ]
+
+
+def split_staff(people: list[Participant], organizers: Collection[int]
+                ) -> tuple[list[Participant], list[Participant]]:
+    """(the people listed as participants, the staff listed apart): staff not counted as
+    participants (bot.membership.counted) go apart; a co-facilitator who is a member stays."""
+    listed: list[Participant] = []
+    staff: list[Participant] = []
+    for p in people:
+        role = effective_role(p.user_id, p, list(organizers))
+        (staff if role != "participant" and not counted(p, role) else listed).append(p)
+    return listed, staff
 
 
 def counts(people: list[Participant]) -> dict[str | None, Counter[str]]:

@@ -104,7 +104,7 @@ def invite_usage(v: Viewer) -> str:
 
 
 def _until(v: Viewer, inv: Invitation) -> str:
-    return f"{v.date(inv.expires_at, 'medium')} {v.time(inv.expires_at)}"
+    return v.at(inv.expires_at, "medium")
 
 
 def invitation_text(v: Viewer, schedule: Schedule, inv: Invitation, link: str) -> str:
@@ -180,6 +180,13 @@ def people_summary(v: Viewer, schedule: Schedule, people: list[Participant]) -> 
     for code in sorted(table, key=lambda c: order.index(c) if c in order else len(order)):
         lines.append(f"{_country(v, schedule, code)} — {_counts_line(v, table[code])}")
     return "\n".join(lines)
+
+
+def staff_heading(v: Viewer, count: int) -> str:
+    return "<b>" + v.tr.ngettext(
+        "Staff, not counted as participants: {count} person",
+        "Staff, not counted as participants: {count} people", count).format(
+        count=v.number(count)) + "</b>"
 
 
 def person_line(v: Viewer, schedule: Schedule, p: Participant) -> str:

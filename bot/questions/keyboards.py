@@ -30,10 +30,11 @@ def contact_keyboard(v: Viewer) -> InlineKeyboardMarkup:
         "✉️ " + v.tr.gettext("Contact the organizers"), callback_data=AskOrganizers().pack())]])
 
 
-def questions_keyboard(questions: list[Question]) -> InlineKeyboardMarkup | None:
-    rows = [[InlineKeyboardButton(f"💬 #{q.id}",
+def questions_keyboard(v: Viewer, questions: list[Question]) -> InlineKeyboardMarkup | None:
+    number = v.tr.gettext("#{id}")
+    rows = [[InlineKeyboardButton("💬 " + number.format(id=q.id),
                                   callback_data=QuestionAction("show", q.id).pack()),
-             InlineKeyboardButton(f"✓ #{q.id}",
+             InlineKeyboardButton("✓ " + number.format(id=q.id),
                                   callback_data=QuestionAction("done", q.id).pack())]
             for q in questions[:MAX_LISTED]]
     return InlineKeyboardMarkup(rows) if rows else None

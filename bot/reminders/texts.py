@@ -54,13 +54,9 @@ def moved_text(v: Viewer, session: Session, old_start: datetime) -> str:
         [
             "<b>📣 " + _("Session moved") + "</b>",
             f"<b>{session_heading(v, session)}</b>",
-            _("New time: {date}, {time} ({zone}).").format(
-                date=v.date(session.start), time=v.time(session.start),
-                zone=escape(v.zone_name()),
-            ),
-            _("It was planned for {date}, {time}.").format(
-                date=v.date(old_start), time=v.time(old_start)
-            ),
+            _("New time: {when} ({zone}).").format(
+                when=v.at(session.start), zone=escape(v.zone_name())),
+            _("It was planned for {when}.").format(when=v.at(old_start)),
         ]
     )
 

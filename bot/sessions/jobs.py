@@ -15,8 +15,8 @@ from telegram import InlineKeyboardMarkup
 from telegram.ext import Application
 
 from bot.context import BotContext
+from bot.delivery.keyed import Target, deliver, session_targets
 from bot.jobs import cancel, schedule_at
-from bot.reminders.jobs import Target, deliver, targets
 from bot.reminders.texts import link_changed_text
 from bot.services import get_services
 from bot.sessions import rules
@@ -61,7 +61,7 @@ async def link_job(context: BotContext) -> None:
     if now >= session.end:
         return
     key = DeliveryKey("link", session.number, session.start, data["sequence"])
-    recipients = await targets(svc, session, None)
+    recipients = await session_targets(svc, session, None)
 
     def render(view: Viewer, target: Target) -> tuple[str, InlineKeyboardMarkup | None]:
         return (link_changed_text(view, svc.schedule, session, svc.clock.now()),

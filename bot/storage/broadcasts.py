@@ -213,13 +213,13 @@ class BroadcastStore(Store):
             (status, attempts, message_id, error, ts(now), broadcast_id, user_id),
         )
 
-    async def in_flight_to_unknown(self, broadcast_id: int, now: datetime) -> int:
-        """Rows claimed by a process that died mid-call: their outcome is unknown."""
+    async def in_flight_to_unknown(self, now: datetime) -> int:
+        """At start: rows claimed by a process that died mid-call; their outcome is unknown."""
         return await self.db.write(
             "UPDATE broadcast_recipients SET status = 'unknown', updated_at = ?, "
             "attempts = attempts + 1, error = 'interrupted while sending (bot restarted)' "
-            "WHERE broadcast_id = ? AND status = 'sending'",
-            (ts(now), broadcast_id),
+            "WHERE status = 'sending'",
+            (ts(now),),
         )
 
     async def finish(self, broadcast_id: int, now: datetime) -> None:

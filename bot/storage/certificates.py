@@ -36,6 +36,7 @@ class Certificate:
     revoke_reason: str | None
     delivery: str  # pending, sending, sent, blocked, failed, unknown
     file_id: str | None
+    issued_by: int | None = None  # the organizer who issued it (told how the sending went)
 
     @property
     def valid(self) -> bool:
@@ -64,6 +65,7 @@ def _certificate(row: Row) -> Certificate:
         document=json.loads(row["document"]), issued_at=dt(row["issued_at"]),
         status=row["status"], revoked_at=dt_or_none(row["revoked_at"]),
         revoke_reason=row["revoke_reason"], delivery=row["delivery"], file_id=row["file_id"],
+        issued_by=row["issued_by"],
     )
 
 
@@ -146,6 +148,13 @@ class CertificateStore(Store):
             "SELECT * FROM certificates WHERE delivery = 'pending' ORDER BY issued_at, code")
         return [_certificate(r) for r in rows]
 
+    async def batch(self, issued_by: int | None, issued_at: datetime) -> dict[str, int]:
+        """How one issuing (by one organizer, at one time) was delivered: status -> count."""
+        rows = await self.db.fetch(
+            "SELECT delivery, COUNT(*) FROM certificates WHERE issued_by IS NOT DISTINCT FROM ? "
+            "AND issued_at = ? GROUP BY delivery", (issued_by, ts(issued_at)))
+        return {row[0]: row[1] for row in rows}
+
     async def claim(self, code: str) -> bool:
         """pending -> sending, right before the document goes out; False if taken."""
         return await self.db.write(
@@ -163,6 +172,12 @@ class CertificateStore(Store):
             """,
             (status, ts(now), error, file_id, code),
         )
+
+    async def prompts_in_flight_to_unknown(self, now: datetime) -> int:
+        """At start: "please confirm your name" messages cut off mid-send."""
+        return await self.db.write(
+            "UPDATE certificate_prompts SET status = 'unknown', updated_at = ? "
+            "WHERE status = 'sending'", (ts(now),))
 
     async def in_flight_to_unknown(self, now: datetime) -> int:
         """At start: sends cut off by a crash may have arrived; never sent again."""

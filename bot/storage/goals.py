@@ -375,6 +375,11 @@ class GoalStore(Store):
             (outcome, kind, session, user_id),
         )
 
+    async def nudges_in_flight_to_unknown(self, now: datetime) -> int:
+        """At start: nudges claimed (a row, no outcome) by a process that stopped mid-send."""
+        return await self.db.write(
+            "UPDATE goal_nudges SET outcome = 'unknown' WHERE outcome IS NULL")
+
     async def nudged(self, kind: str, session: int) -> dict[int, str | None]:
         rows = await self.db.fetch(
             "SELECT user_id, outcome FROM goal_nudges WHERE kind = ? AND session = ?",

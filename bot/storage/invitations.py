@@ -119,7 +119,7 @@ class InvitationStore(Store):
             # Joining a group (or another one) starts the count of their sessions.
             await db.write(
                 "UPDATE participants SET grp = ?, country = COALESCE(?, country), "
-                "joined_via = 'invite', updated_at = ?, "
+                "joined_via = 'invite', left_at = NULL, updated_at = ?, "
                 "joined_at = CASE WHEN grp = ? THEN COALESCE(joined_at, ?) ELSE ? END "
                 "WHERE user_id = ?",
                 (inv.group, inv.country, ts(now), inv.group, ts(now), ts(now), user_id),

@@ -195,7 +195,17 @@ class NetworkStore(Store):
             "UPDATE network_nudges SET outcome = ? WHERE session = ? AND user_id = ?",
             (outcome, session, user_id))
 
+    async def nudges_in_flight_to_unknown(self, now: datetime) -> int:
+        """At start: nudges claimed (a row, no outcome) by a process that stopped mid-send."""
+        return await self.db.write(
+            "UPDATE network_nudges SET outcome = 'unknown' WHERE outcome IS NULL")
+
     # breakouts ---------------------------------------------------------------------------
+
+    async def members_in_flight_to_unknown(self, now: datetime) -> int:
+        """At start: room messages cut off mid-send."""
+        return await self.db.write(
+            "UPDATE breakout_members SET status = 'unknown' WHERE status = 'sending'")
 
     async def add_plan(self, session: int, rooms: list[list[int]], created_by: int,
                        now: datetime) -> int:

@@ -12,7 +12,7 @@ from bot.storage.db import Row
 FIELDS = {
     "language", "country", "zone", "grp", "first_name", "last_name", "username",
     "role", "onboarded", "active", "organization", "sector", "display_name", "joined_via",
-    "joined_at",
+    "joined_at", "counted", "left_at",
 }
 
 
@@ -37,6 +37,8 @@ def participant(row: Row) -> Participant:
         display_name=row["display_name"],
         joined_via=row["joined_via"],
         joined_at=dt_or_none(row["joined_at"]),
+        counted=None if row["counted"] is None else bool(row["counted"]),
+        left_at=dt_or_none(row["left_at"]),
     )
 
 

@@ -108,6 +108,9 @@ PERSONAL_DATA: list[PersonalData] = [
     # Questions to the organizers (their relay links go with them: ON DELETE CASCADE).
     PersonalData("questions", "user_id", "delete"),
     PersonalData("questions", "answered_by", "anonymize", FORMER),
+    # The roster row of someone who joined goes with them (name, e-mail, organization).
+    PersonalData("roster", "user_id", "delete"),
+    PersonalData("roster", "created_by", "anonymize", FORMER),
 ]
 
 

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from contextlib import AbstractAsyncContextManager
+from datetime import datetime
 from pathlib import Path
 
 from bot.faults import StorageUnavailable
 from bot.storage.attendance import AttendanceStore
+from bot.storage.audit import AuditEntry, audited
 from bot.storage.broadcasts import BroadcastStore
 from bot.storage.certificates import CertificateStore
 from bot.storage.coaching import CoachingStore
@@ -28,6 +31,7 @@ from bot.storage.pending import PendingStore
 from bot.storage.people import PeopleStore
 from bot.storage.questions import QuestionStore
 from bot.storage.reminders import ReminderStore
+from bot.storage.roster import RosterStore
 from bot.storage.sessions import SessionStore
 
 log = logging.getLogger(__name__)
@@ -52,6 +56,12 @@ class Repository:
         self.feedback = FeedbackStore(db)
         self.networking = NetworkStore(db)
         self.questions = QuestionStore(db)
+        self.roster = RosterStore(db)
+
+    def audited(self, actor_id: int, action: str, now: datetime, target: str | None = None,
+                detail: str | None = None) -> AbstractAsyncContextManager[AuditEntry]:
+        """A change and its audit entry in one transaction (bot/storage/audit.py)."""
+        return audited(self.db, self.participants, actor_id, action, now, target, detail)
 
     @classmethod
     async def open(cls, target: Path | str) -> Repository:

@@ -11,7 +11,7 @@ from telegram.ext import Application, CommandHandler
 from bot.attendance import rules
 from bot.attendance.texts import corrected_notice, session_roll, status_label
 from bot.context import BotContext, Who
-from bot.membership import may_act_on, session_for_group
+from bot.membership import may_act_on, participants, session_for_group
 from bot.notify import notify
 from bot.parsing import parse_int
 from bot.viewer import program_wide_refusal, scope_refusal
@@ -60,8 +60,8 @@ async def attendance_command(update: Update, context: BotContext) -> None:
             return
     assert session is not None and update.effective_message is not None
     store = svc.repo.attendance
-    roster = [p for p in await store.roster()
-              if p.user_id not in svc.settings.organizer_ids and may_act_on(w.member, p.country)]
+    roster = [p for p in participants(await store.roster(), svc.settings.organizer_ids)
+              if may_act_on(w.member, p.country)]
     records = [r for r in await store.for_session(session.number)
                if r.user_id in {p.user_id for p in roster}]
     for text in session_roll(w.view, svc.schedule, session, roster, records):
@@ -93,9 +93,9 @@ async def code_command(update: Update, context: BotContext) -> None:
     actor = w.user_id
     word = args[1] if len(args) == 2 else ""
     if word.lower() == "off":
-        await store.clear_code(number)
-        await w.svc.repo.participants.audit(actor, "checkin_code", now, target=f"session {number}",
-                               detail="off")
+        async with w.svc.repo.audited(actor, "checkin_code", now, target=f"session {number}",
+                                      detail="off"):
+            await store.clear_code(number)
         await message.reply_text(
             _("Session {n} no longer needs a code to check in.").format(n=number)
         )
@@ -114,9 +114,9 @@ async def code_command(update: Update, context: BotContext) -> None:
         action = "shown"
     assert code is not None
     if action != "shown":
-        await store.set_code(number, code, actor, now)
-        await w.svc.repo.participants.audit(actor, "checkin_code", now, target=f"session {number}",
-                               detail=action)
+        async with w.svc.repo.audited(actor, "checkin_code", now, target=f"session {number}",
+                                      detail=action):
+            await store.set_code(number, code, actor, now)
     await message.reply_text(
         "\n".join(
             [
@@ -177,11 +177,10 @@ async def correct_command(update: Update, context: BotContext) -> None:
               "opens.").format(n=number)
         )
         return
-    old = await store.correct(person.user_id, number, status, reason, w.user_id, now)
-    await svc.repo.participants.audit(
-        w.user_id, "attendance_correction", now, target=str(person.user_id),
-        detail=f"session {number}: {old or 'none'} -> {status}: {reason}",
-    )
+    async with svc.repo.audited(w.user_id, "attendance_correction", now,
+                                target=str(person.user_id)) as entry:
+        old = await store.correct(person.user_id, number, status, reason, w.user_id, now)
+        entry.detail = f"session {number}: {old or 'none'} -> {status}: {reason}"
     was = status_label(w.view, old) if old else _("not checked in")
     await message.reply_text(
         _("Session {n}: {name} is now marked {status} (was: {was}). Reason: {reason}").format(

@@ -56,11 +56,13 @@ async def on_list_action(update: Update, context: BotContext) -> None:
         assert query.message is not None
         await context.bot.send_message(query.message.chat.id, text)
         return
-    if not await engine.cancel(context.application, broadcast.id):
+    async with w.svc.repo.audited(w.user_id, "broadcast_cancel", w.svc.clock.now(),
+                                  target=str(broadcast.id)) as entry:
+        if not await engine.cancel(context.application, broadcast.id):
+            entry.skip()
+    if entry.skipped:
         await query.answer(_("This broadcast can no longer be cancelled."), show_alert=True)
         return
-    await w.svc.repo.participants.audit(w.user_id, "broadcast_cancel", w.svc.clock.now(),
-                                        target=str(broadcast.id))
     await query.answer(_("Broadcast #{id} is cancelled.").format(id=broadcast.id))
     text, keyboard = await list_screen(w)
     await query.edit_message_text(text, reply_markup=keyboard)

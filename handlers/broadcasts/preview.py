@@ -63,14 +63,16 @@ async def take_when(update: Update, context: BotContext, w: Who, message: Messag
         await message.reply_text(bv.when_refusal(w.view, exc.reason, now))
         return  # still waiting for a time
     await stop_waiting(update, context)
-    if not await w.svc.repo.broadcasts.schedule(draft.id, when):
+    async with w.svc.repo.audited(w.user_id, "broadcast_schedule", now, target=str(draft.id),
+                                  detail=when.isoformat()) as entry:
+        if not await w.svc.repo.broadcasts.schedule(draft.id, when):
+            entry.skip()
+    if entry.skipped:
         await message.reply_text(
             w.view.tr.gettext("This draft is no longer open. Start again with /broadcast.")
         )
         return
     engine.schedule_broadcast(context.application, draft.id, when)
-    await w.svc.repo.participants.audit(w.user_id, "broadcast_schedule", now,
-                                        target=str(draft.id), detail=when.isoformat())
     await message.reply_text(bv.scheduled_text(w.view, draft.id, when))
 
 

@@ -18,7 +18,7 @@ question's id instead of a broadcast's, and an answer marks the question answere
 
 from __future__ import annotations
 
-from datetime import datetime
+from functools import partial
 from html import escape
 
 from telegram import Message, ReplyParameters, Update
@@ -29,10 +29,9 @@ from telegram.ext import (
     filters,
 )
 
-from bot import notify
 from bot.broadcasts.texts import relay_header
 from bot.context import BotContext
-from bot.faults import persist
+from bot.delivery.relay import relay_in_background, staff_for
 from bot.membership import covers
 from bot.questions.texts import question_header
 from bot.services import Services
@@ -41,72 +40,6 @@ from handlers import input
 from handlers.broadcasts import preview
 from handlers.broadcasts.drafts import KIND
 from handlers.common import Group
-
-
-async def staff_for_relay(svc: Services, user_id: int) -> list[int]:
-    """Who gets a participant's reply: the staff who look after their country
-    (bot.membership.covers), never themselves."""
-    person = await svc.repo.participants.get(user_id)
-    return [p.user_id for p in await notify.staff(svc.app, person.country if person else None,
-                                                  exclude=user_id)]
-
-
-async def relay_to_staff(svc: Services, message_id: int, user_id: int,
-                         broadcast_id: int | None, staff: list[int],
-                         question_id: int | None = None) -> int:  # fmt: skip
-    """Copy a participant's message (message_id in their private chat), a reply to a broadcast
-    or their question (question_id), to the staff (bulk sends); returns how many got it."""
-    bot = svc.app.bot
-    person = await svc.repo.participants.get(user_id)
-    reached = 0
-
-    async def deliver(staff_id: int) -> None:
-        nonlocal reached
-        view = svc.viewer(await svc.repo.participants.get(staff_id))
-        if question_id is not None:
-            header_text = question_header(view, svc.schedule, person, user_id, question_id)
-        else:
-            assert broadcast_id is not None
-            header_text = relay_header(view, svc.schedule, person, user_id, broadcast_id)
-        header = await svc.sender.send(
-            lambda rl: bot.send_message(staff_id, header_text, rate_limit_args=rl)
-        )
-        if header.message_id is None:
-            return
-        copy = await svc.sender.send(
-            lambda rl: bot.copy_message(
-                staff_id, user_id, message_id,
-                reply_parameters=ReplyParameters(header.message_id or 0,
-                                                 allow_sending_without_reply=True),
-                rate_limit_args=rl,
-            ),
-        )  # fmt: skip
-        now = svc.clock.now()
-        for sent in (header.message_id, copy.message_id):
-            if sent is not None:
-                await _keep_link(svc, RelayLink(staff_id, sent, user_id, broadcast_id,
-                                                message_id, question_id), now)
-        reached += copy.status == "sent"
-
-    await svc.sender.fan_out(staff, deliver)
-    return reached
-
-
-async def _keep_link(svc: Services, link: RelayLink, now: datetime) -> None:
-    """Without the link the facilitator's answer finds nobody: retried while storage fails."""
-    await persist(lambda: svc.repo.broadcasts.add_link(link, now),
-                  keep_trying=svc.sender.alive, what=f"relay link {link}")
-
-
-async def relay_in_background(svc: Services, message_id: int, user_id: int,
-                              broadcast_id: int | None, staff: list[int], sorry: str,
-                              question_id: int | None = None) -> None:
-    """The participant was told their message is passed on; if it reached nobody after all,
-    they are told so."""
-    if await relay_to_staff(svc, message_id, user_id, broadcast_id, staff, question_id):
-        return
-    bot = svc.app.bot
-    await svc.sender.send(lambda rl: bot.send_message(user_id, sorry, rate_limit_args=rl))
 
 
 async def answer_participant(svc: Services, message: Message, link: RelayLink) -> str:
@@ -159,14 +92,21 @@ async def on_private_message(update: Update, context: BotContext) -> None:
             _ = w.view.tr.gettext
             sorry = _("Sorry, I could not pass your message on right now. Please try again "
                       "later.")  # fmt: skip
-            staff = await staff_for_relay(svc, user.id)
+            staff = await staff_for(svc, user.id)
             if staff:
                 if question_id is not None:  # the asker wrote again: it waits again
                     await svc.repo.questions.reopen(question_id)
                 # The copies go out in the background, as bulk sends, in this person's order;
                 # if none reaches anyone, the person gets `sorry` after all.
+                person = await svc.repo.participants.get(user.id)
+                header = (partial(question_header, schedule=svc.schedule, person=person,
+                                  user_id=user.id, question_id=question_id)
+                          if question_id is not None else
+                          partial(relay_header, schedule=svc.schedule, person=person,
+                                  user_id=user.id, broadcast_id=broadcast_id or 0))
                 svc.spawn(f"relay:{user.id}", relay_in_background(
-                    svc, message.message_id, user.id, broadcast_id, staff, sorry, question_id))
+                    svc, message.message_id, user.id, staff, header, sorry,
+                    broadcast_id=broadcast_id, question_id=question_id))
                 text = _("✓ Thank you! Your message was passed on to the facilitators; their "
                          "answer will come here.")  # fmt: skip
             else:
@@ -189,12 +129,12 @@ async def _answer(update: Update, context: BotContext, link: RelayLink) -> None:
     person = await w.svc.repo.participants.get(link.participant_id)
     name = person.name if person else str(link.participant_id)
     now = w.svc.clock.now()
-    if link.question_id is not None and status == "sent":
-        await w.svc.repo.questions.answered(link.question_id, w.user_id, now)
     thread = (f"question {link.question_id}" if link.question_id is not None
               else f"broadcast {link.broadcast_id}")
-    await w.svc.repo.participants.audit(w.user_id, "relay_answer", now,
-                           target=str(link.participant_id), detail=thread)  # fmt: skip
+    async with w.svc.repo.audited(w.user_id, "relay_answer", now,
+                                  target=str(link.participant_id), detail=thread):
+        if link.question_id is not None and status == "sent":
+            await w.svc.repo.questions.answered(link.question_id, w.user_id, now)
     if status == "sent":
         text = _("✓ Your answer was sent to {name}.")
     elif status == "blocked":

@@ -132,13 +132,17 @@ async def on_reason(update: Update, context: BotContext, pending: Pending) -> No
     code = str(pending.data.get("code"))
     c = await store.get(code)
     now = svc.clock.now()
-    if c is None or not may_act_on(w.member, c.country) or not await store.revoke(
-            code, reason, w.user_id, now):
+    revoked = False
+    if c is not None and may_act_on(w.member, c.country):
+        async with svc.repo.audited(
+                w.user_id, "certificate_revoke", now, detail=f"{code}: {reason}",
+                target=str(c.user_id) if c.user_id is not None else None) as entry:
+            revoked = await store.revoke(code, reason, w.user_id, now)
+            if not revoked:
+                entry.skip()
+    if c is None or not revoked:
         await message.reply_text(texts.already_revoked(w.view))
         return
-    await svc.repo.participants.audit(
-        w.user_id, "certificate_revoke", now,
-        target=str(c.user_id) if c.user_id is not None else None, detail=f"{code}: {reason}")
     await message.reply_text(texts.revoked_done(w.view, c))
     holder = await svc.repo.participants.get(c.user_id) if c.user_id is not None else None
     if holder is not None:

@@ -5,6 +5,9 @@ to the audit log, and its notice goes out in the background through the shared s
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
@@ -13,6 +16,7 @@ from bot.coaching import rules, screens
 from bot.coaching import texts as ct
 from bot.coaching.keyboards import Book, Cancel, DropDraft, SendDraft, confirm_keyboard
 from bot.context import BotContext, Who
+from bot.services import Services
 from bot.storage.base import dt
 from bot.storage.coaching import Coaching
 from handlers import input
@@ -52,44 +56,50 @@ async def on_send(update: Update, context: BotContext) -> None:
         await alert(update, ct.bad_line(w.view, svc.schedule, rules.BadLine(
             1, data["slots"][0][:16], "past")))
         return
-    store = svc.repo.coaching
     people = await screens.members(svc, country)
-    if data.get("coaching") is None:
-        g = await screens.group(svc, country)
-        why = rules.may_open(g)
-        if why is not None:
-            await input.done(update, context, KIND)
-            await show(update, ct.open_refusal(w.view, svc.schedule, country, why))
-            return
-        c = await store.create(country, starts, svc.schedule.coaching.duration_minutes,
-                               w.user_id, now)
-        changed = True
-    else:
-        found = await store.get(data["coaching"])
-        changed = found is not None and (found.round, found.bookings) == (
-            data["round"], data["bookings"]) and rules.state(found, now) in ("polling", "booked")
-        if found is None or not changed:
-            await input.done(update, context, KIND)
-            await show_group(update, context, w, country, prefix=ct.changed_meanwhile(w.view))
-            return
-        c = found
-        if len(starts) == 1:
-            changed = await store.book(c, starts[0], w.user_id, now)
+    single = data.get("coaching") is not None and len(starts) == 1
+    async with svc.repo.audited(w.user_id, "coaching_book" if single else "coaching_poll", now,
+                                target=country) as entry:
+        c, refused = await _decide(svc, w.user_id, data, starts, country, now)
+        if c is None:
+            entry.skip()
         else:
-            changed = await store.new_round(c, starts, now)
+            entry.detail = f"{c.id}: {data['slots']}"
     await input.done(update, context, KIND)
-    if not changed:
+    if refused is not None:
+        await show(update, ct.open_refusal(w.view, svc.schedule, country, refused))
+        return
+    if c is None:
         await show_group(update, context, w, country, prefix=ct.changed_meanwhile(w.view))
         return
-    single = data.get("coaching") is not None and len(starts) == 1
-    await svc.repo.participants.audit(w.user_id, "coaching_book" if single else "coaching_poll",
-                                      now, target=country, detail=f"{c.id}: {data['slots']}")
     _spawn(w, context, c, "booked" if single else "poll")
     sent = ct.booked_done(w.view, len(people)) if single else ct.poll_sent(w.view, len(people))
     assert update.callback_query is not None
     await update.callback_query.answer()
     await show(update, sent)
     await show_group(update, context, w, country, new=True)
+
+
+async def _decide(svc: Services, user_id: int, data: dict[str, Any], starts: list[datetime],
+                  country: str, now: datetime) -> tuple[Coaching | None, Any]:
+    """Open the coaching, book its time or poll new times: (the coaching, None) when done,
+    (None, why) when it may not be opened, (None, None) when someone changed it meanwhile."""
+    store = svc.repo.coaching
+    if data.get("coaching") is None:
+        why = rules.may_open(await screens.group(svc, country))
+        if why is not None:
+            return None, why
+        return await store.create(country, starts, svc.schedule.coaching.duration_minutes,
+                                  user_id, now), None
+    found = await store.get(data["coaching"])
+    if found is None or (found.round, found.bookings) != (data["round"], data["bookings"]) or (
+            rules.state(found, now) not in ("polling", "booked")):
+        return None, None
+    if len(starts) == 1:
+        changed = await store.book(found, starts[0], user_id, now)
+    else:
+        changed = await store.new_round(found, starts, now)
+    return (found if changed else None), None
 
 
 @restricted("facilitator")
@@ -128,11 +138,13 @@ async def on_book(update: Update, context: BotContext) -> None:
                    confirm_keyboard(w.view, "✅ " + w.view.tr.gettext("Yes, book it"),
                                     Book(slot.id, "y"), c.country))
         return
-    if not await svc.repo.coaching.book(c, slot.start, w.user_id, now):
+    async with svc.repo.audited(w.user_id, "coaching_book", now, target=c.country,
+                                detail=f"{c.id}: {slot.start.isoformat()}") as entry:
+        if not await svc.repo.coaching.book(c, slot.start, w.user_id, now):
+            entry.skip()
+    if entry.skipped:
         await show_group(update, context, w, c.country, prefix=ct.changed_meanwhile(w.view))
         return
-    await svc.repo.participants.audit(w.user_id, "coaching_book", now, target=c.country,
-                                      detail=f"{c.id}: {slot.start.isoformat()}")
     _spawn(w, context, c, "booked")
     people = await screens.members(svc, c.country)
     await show_group(update, context, w, c.country, prefix=ct.booked_done(w.view, len(people)))
@@ -157,11 +169,13 @@ async def on_cancel(update: Update, context: BotContext) -> None:
                    confirm_keyboard(w.view, "✖️ " + w.view.tr.gettext("Yes, cancel it"),
                                     Cancel(c.id, "y"), c.country))
         return
-    if not await svc.repo.coaching.cancel(c, now):
+    async with svc.repo.audited(w.user_id, "coaching_cancel", now, target=c.country,
+                                detail=str(c.id)) as entry:
+        if not await svc.repo.coaching.cancel(c, now):
+            entry.skip()
+    if entry.skipped:
         await show_group(update, context, w, c.country, prefix=ct.changed_meanwhile(w.view))
         return
-    await svc.repo.participants.audit(w.user_id, "coaching_cancel", now, target=c.country,
-                                      detail=str(c.id))
     _spawn(w, context, c, "cancelled")
     await update.callback_query.answer()
     await show(update, ct.cancelled_done(w.view))

@@ -33,7 +33,7 @@ from bot.goals.rules import STATUS_CODES, Goal, reads_all
 from handlers.common import Callback, alert, restricted, show
 from handlers.goals.screens import (
     Screen,
-    audit,
+    audited,
     country_picker,
     goal_screen,
     history_screen,
@@ -159,10 +159,11 @@ async def on_set_status(update: Update, context: BotContext) -> None:
     if goal is None:
         return
     status = STATUS_CODES[data.code]
-    changed = await w.svc.repo.goals.set_status(goal.id, status, w.user_id,
-                                                w.svc.clock.now())
-    if changed:
-        await audit(w, "goal_status", goal.id, status)
+    async with audited(w, "goal_status", goal.id, status) as entry:
+        changed = await w.svc.repo.goals.set_status(goal.id, status, w.user_id,
+                                                    w.svc.clock.now())
+        if not changed:
+            entry.skip()
     assert update.callback_query is not None
     await update.callback_query.answer(
         w.view.tr.gettext("Status: {status}").format(status=gv.status_label(w.view, status)))
@@ -178,12 +179,16 @@ async def on_tick(update: Update, context: BotContext) -> None:
     goal = await load_goal(update, w, data.goal, edit=True)
     if goal is None:
         return
-    step = await w.svc.repo.goals.toggle_step(goal.id, data.step, w.user_id,
-                                              w.svc.clock.now())
+    async with audited(w, "goal_step", goal.id) as entry:
+        step = await w.svc.repo.goals.toggle_step(goal.id, data.step, w.user_id,
+                                                  w.svc.clock.now())
+        if step is None:
+            entry.skip()
+        else:
+            entry.detail = f"{step.id}:{'done' if step.done else 'not done'}"
     if step is None:
         await alert(update, _("This step no longer exists."))
         return
-    await audit(w, "goal_step", goal.id, f"{step.id}:{'done' if step.done else 'not done'}")
     assert update.callback_query is not None
     await update.callback_query.answer(_("Step done ✅") if step.done else _("Step not done ⬜"))
     fresh = await w.svc.repo.goals.get_goal(goal.id)

@@ -98,7 +98,7 @@ def typed(update: Update) -> str | None:
 async def too_long(update: Update, w: Who, size: int, limit: int) -> None:
     await reply(update, w.view.tr.gettext(
         "That is {size} characters; the limit is {limit}. Please send a shorter text."
-    ).format(size=size, limit=limit))
+    ).format(size=w.view.number(size), limit=w.view.number(limit)))
 
 
 async def bad_date(update: Update, w: Who) -> None:

@@ -38,7 +38,7 @@ from handlers.goals.forms import (
     typed,
     unexpected,
 )
-from handlers.goals.screens import audit, edit_refusal, may_edit, pressed, stale
+from handlers.goals.screens import audited, edit_refusal, goal_ref, may_edit, pressed, stale
 
 GOAL_FORM = "goal_form"
 TITLE, DESCRIPTION, TARGET = "title", "description", "target"
@@ -114,11 +114,11 @@ async def _ask_description(update: Update, context: BotContext, w: Who, pending:
         current = data.get("description")
         text = _("Current description:\n{text}\n\nSend a new description (up to {limit} "
                  "characters), keep it or remove it.").format(
-            text=escape(current) if current else "—", limit=DESCRIPTION_MAX)
+            text=escape(current) if current else "—", limit=w.view.number(DESCRIPTION_MAX))
         markup = form_keyboard(w.view, "keep", "clear")
     else:
         text = _("Now a short description (up to {limit} characters), or press Skip.").format(
-            limit=DESCRIPTION_MAX)
+            limit=w.view.number(DESCRIPTION_MAX))
         markup = form_keyboard(w.view, "skip")
     await reply(update, text, markup)
 
@@ -205,17 +205,19 @@ async def _save(update: Update, context: BotContext, w: Who, pending: Pending) -
     title, description = str(data.get("title") or ""), data.get("description")
     target = day_of(data.get("target_date"))
     if goal_id is None:
-        goal_id = await store.add_goal(country, title, description, target, w.user_id, now)
-        await audit(w, "goal_add", goal_id)
+        async with audited(w, "goal_add") as entry:
+            goal_id = await store.add_goal(country, title, description, target, w.user_id, now)
+            entry.target = goal_ref(goal_id)
         headline = "✅ " + _("Goal saved.")
     else:
         if await store.get_goal(goal_id) is None:
             await reply(update, _("This goal no longer exists."))
             return
-        changed = await store.edit_goal(goal_id, w.user_id, now, title=title,
-                                        description=description, target_date=target)
-        if changed:
-            await audit(w, "goal_edit", goal_id)
+        async with audited(w, "goal_edit", goal_id) as entry:
+            changed = await store.edit_goal(goal_id, w.user_id, now, title=title,
+                                            description=description, target_date=target)
+            if not changed:
+                entry.skip()
         headline = "✅ " + (_("Goal updated.") if changed else _("Nothing changed."))
     await show_goal(update, w, goal_id, headline)
 

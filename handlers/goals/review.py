@@ -40,7 +40,7 @@ from bot.membership import may_act_on
 from bot.viewer import country_name, program_wide_refusal
 from handlers.common import alert, personal, restricted, show
 from handlers.goals.screens import (
-    audit,
+    audited,
     edit_refusal,
     load_goal,
     may_edit,
@@ -143,10 +143,13 @@ async def on_rate(update: Update, context: BotContext) -> None:
     store = w.svc.repo.goals
     rating = RATING_CODES[data.code]
     now = w.svc.clock.now()
-    if not await store.rate(goal.id, rating, w.user_id, now):
+    async with audited(w, "goal_review", goal.id, rating) as entry:
+        rated = await store.rate(goal.id, rating, w.user_id, now)
+        if not rated:
+            entry.skip()
+    if not rated:
         await alert(update, _closed_text(w, goal.country))
         return
-    await audit(w, "goal_review", goal.id, rating)
     closed = False
     if review_complete(await store.goals(goal.country), await store.ratings(goal.country),
                        members):
@@ -192,11 +195,10 @@ async def on_close(update: Update, context: BotContext) -> None:
                    close_confirm_keyboard(w.view, code))
         return
     now = w.svc.clock.now()
-    async with w.svc.repo.db.transaction():
+    async with w.svc.repo.audited(w.user_id, "goal_review_close", now, target=code) as entry:
         closed = await store.close_review(code, w.user_id, now)
-        if closed:
-            await w.svc.repo.participants.audit(w.user_id, "goal_review_close", now,
-                                                target=code)
+        if not closed:
+            entry.skip()
     if not closed:
         await alert(update, already)
         return
@@ -223,8 +225,9 @@ async def on_open_review(update: Update, context: BotContext) -> None:
         await update.callback_query.answer(program_wide_refusal(w.view), show_alert=True)
         return
     await update.callback_query.answer()
-    if await w.svc.repo.goals.open_review(w.user_id, now):
-        await w.svc.repo.participants.audit(w.user_id, "goal_review_open", now)
+    async with w.svc.repo.audited(w.user_id, "goal_review_open", now) as entry:
+        if not await w.svc.repo.goals.open_review(w.user_id, now):
+            entry.skip()
     invited = await invite_to_review(context.application)
     text = w.view.tr.ngettext(
         "The closing review is open. {n} core member was invited to rate the goals.",

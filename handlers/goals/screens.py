@@ -6,6 +6,8 @@ bot/goals/keyboards.py; this module only puts them together for one person.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from html import escape
 from typing import TypeVar
 
@@ -25,6 +27,7 @@ from bot.goals.rules import (
     turnout,
 )
 from bot.membership import may_act_on
+from bot.storage.audit import AuditEntry
 from bot.viewer import country_name
 from handlers.common import alert
 
@@ -84,11 +87,20 @@ async def load_goal(update: Update, w: Who, goal_id: int, *, edit: bool) -> Goal
     return goal
 
 
-async def audit(w: Who, action: str, goal_id: int, detail: str | None = None) -> None:
-    """Changes made with facilitator/organizer rights go to the audit log too."""
-    if privileged(w):
-        await w.svc.repo.participants.audit(w.user_id, action, w.svc.clock.now(),
-                                            target=f"goal:{goal_id}", detail=detail)
+@asynccontextmanager
+async def audited(w: Who, action: str, goal_id: int | None = None,
+                  detail: str | None = None) -> AsyncIterator[AuditEntry]:
+    """A change to goals, in one transaction with its audit entry when it was made with
+    facilitator/organizer rights (entry.target = goal_ref(id) once a new goal has one)."""
+    async with w.svc.repo.audited(w.user_id, action, w.svc.clock.now(),
+                                  target=goal_ref(goal_id), detail=detail) as entry:
+        if not privileged(w):
+            entry.skip()
+        yield entry
+
+
+def goal_ref(goal_id: int | None) -> str | None:
+    return None if goal_id is None else f"goal:{goal_id}"
 
 
 def _nav(w: Who) -> kb.Nav:

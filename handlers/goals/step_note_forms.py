@@ -46,7 +46,7 @@ from handlers.goals.forms import (
     typed,
     unexpected,
 )
-from handlers.goals.screens import audit, pressed
+from handlers.goals.screens import audited, pressed
 
 STEP_FORM, NOTE_FORM = "step_form", "note_form"
 TEXT, RESPONSIBLE, DUE = "text", "responsible", "due"
@@ -151,10 +151,10 @@ async def on_step_button(update: Update, context: BotContext, pending: Pending,
         if goal is None:
             return
         data = pending.data
-        await w.svc.repo.goals.add_step(
-            goal.id, data["text"], data.get("responsible"), data.get("responsible_id"),
-            day_of(data.get("due_date")), w.user_id, w.svc.clock.now())
-        await audit(w, "goal_step_add", goal.id)
+        async with audited(w, "goal_step_add", goal.id):
+            await w.svc.repo.goals.add_step(
+                goal.id, data["text"], data.get("responsible"), data.get("responsible_id"),
+                day_of(data.get("due_date")), w.user_id, w.svc.clock.now())
         await show_goal(update, w, goal.id, "✅ " + w.view.tr.gettext("Step saved."))
     else:
         await unexpected(update, context, pending)
@@ -173,7 +173,7 @@ async def start_note(update: Update, context: BotContext) -> None:
     await begin(update, context, NOTE_FORM, TEXT, goal_id=goal.id, country=goal.country)
     await reply(update, _("Progress note for: {title}\nWhat happened? (up to {limit} "
                           "characters)").format(title=f"<b>{escape(goal.title)}</b>",
-                                                 limit=NOTE_MAX),
+                                                 limit=w.view.number(NOTE_MAX)),
                 form_keyboard(w.view))
 
 
@@ -210,8 +210,9 @@ async def on_note_button(update: Update, context: BotContext, pending: Pending,
     goal = await editable_goal(update, w, pending.data["goal_id"])
     if goal is None:
         return
-    await w.svc.repo.goals.add_note(goal.id, pending.data["text"], w.user_id, w.svc.clock.now())
-    await audit(w, "goal_note", goal.id)
+    async with audited(w, "goal_note", goal.id):
+        await w.svc.repo.goals.add_note(goal.id, pending.data["text"], w.user_id,
+                                        w.svc.clock.now())
     await show_goal(update, w, goal.id, "✅ " + w.view.tr.gettext("Note saved."))
 
 

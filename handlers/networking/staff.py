@@ -62,9 +62,10 @@ async def breakouts_command(update: Update, context: BotContext) -> None:
              else Card(uid, p.country) for uid, p in people.items()]
     plan = breakout_rooms(cards, rooms)
     now = svc.clock.now()
-    plan_id = await svc.repo.networking.add_plan(number, plan, w.user_id, now)
-    await svc.repo.participants.audit(w.user_id, "breakouts", now, target=f"session {number}",
-                                      detail=f"plan {plan_id}: {len(plan)} rooms")
+    async with svc.repo.audited(w.user_id, "breakouts", now,
+                                target=f"session {number}") as entry:
+        plan_id = await svc.repo.networking.add_plan(number, plan, w.user_id, now)
+        entry.detail = f"plan {plan_id}: {len(plan)} rooms"
     *first, last = pages(nt.rooms_lines(w.view, svc.schedule, number, plan, people))
     for page in first:
         await message.reply_text(page)
@@ -96,11 +97,14 @@ async def on_confirm_rooms(update: Update, context: BotContext) -> None:
         await show(update, nt.rooms_cancelled(w.view))
         return
     now = svc.clock.now()
-    if not await store.confirm_plan(plan.id, now):
+    async with svc.repo.audited(w.user_id, "breakouts_sent", now,
+                                target=f"session {plan.session}",
+                                detail=f"plan {plan.id}") as entry:
+        if not await store.confirm_plan(plan.id, now):
+            entry.skip()
+    if entry.skipped:
         await show(update, nt.rooms_already_sent(w.view))
         return
-    await svc.repo.participants.audit(w.user_id, "breakouts_sent", now,
-                                      target=f"session {plan.session}", detail=f"plan {plan.id}")
     await show(update, nt.rooms_confirmed(w.view, plan.session, len(plan.members)))
     svc.spawn(f"breakouts:{plan.id}", tell_rooms(context.application, plan.id, w.user_id))
 

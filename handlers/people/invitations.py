@@ -40,9 +40,9 @@ async def _create(context: BotContext, w: Who, group: Group, country: str, uses:
         max_uses=uses, uses=0, expires_at=now + timedelta(days=days),
         created_by=w.user_id, created_at=now, revoked_at=None,
     )
-    await w.svc.repo.invitations.create(inv)
-    await w.svc.repo.participants.audit(w.user_id, "invite", now, target=inv.code,
-                                        detail=f"{group} {country} uses={uses} days={days}")
+    async with w.svc.repo.audited(w.user_id, "invite", now, target=inv.code,
+                                  detail=f"{group} {country} uses={uses} days={days}"):
+        await w.svc.repo.invitations.create(inv)
     return texts.invitation_text(w.view, w.svc.schedule, inv,
                                  deep_link(context.bot.username, inv.code))
 
@@ -133,8 +133,11 @@ async def on_revoke_button(update: Update, context: BotContext) -> None:
     w = await context.who()
     _ = w.view.tr.gettext
     now = w.svc.clock.now()
-    if await w.svc.repo.invitations.revoke(pressed.code, now):
-        await w.svc.repo.participants.audit(w.user_id, "invite.revoke", now, target=pressed.code)
+    async with w.svc.repo.audited(w.user_id, "invite.revoke", now,
+                                  target=pressed.code) as entry:
+        if not await w.svc.repo.invitations.revoke(pressed.code, now):
+            entry.skip()
+    if not entry.skipped:
         await query.answer(_("Withdrawn: that link no longer works."))
     else:
         await query.answer(_("That link was already withdrawn or does not exist."))

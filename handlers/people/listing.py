@@ -11,11 +11,15 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext, Who
 from bot.membership import may_act_on
+from bot.models import Participant
 from bot.people import texts
+from bot.people.card_keyboards import people_buttons
 from bot.people.keyboards import PeopleList, people_filter_keyboard
-from bot.people.rules import PeopleFilter, pages, parse_people_args, select
+from bot.people.rules import PeopleFilter, parse_people_args, select, split_staff
 from bot.viewer import scope_refusal
 from handlers.common import not_understood, personal, restricted
+
+PER_MESSAGE = 30  # people per message, each with a button for their card
 
 
 def _scope(w: Who) -> set[str] | None:
@@ -30,11 +34,36 @@ async def _send_list(update: Update, w: Who, f: PeopleFilter) -> None:
     if f.country is not None and not may_act_on(w.member, f.country):
         await chat.send_message(scope_refusal(w.view, w.svc.schedule, w.member.scope))
         return
-    people = select(await w.svc.repo.people.registered(), f, scope)
-    lines = [texts.people_summary(w.view, w.svc.schedule, people), ""]
-    lines += [texts.person_line(w.view, w.svc.schedule, p) for p in people]
-    for page in pages(lines):
-        await chat.send_message(page)
+    people, staff = split_staff(select(await w.svc.repo.people.registered(), f, scope),
+                                w.svc.settings.organizer_ids)
+    v, schedule = w.view, w.svc.schedule
+    entries: list[tuple[str, Participant | None]] = [
+        (texts.people_summary(v, schedule, people), None), ("", None)]
+    entries += [(texts.person_line(v, schedule, p), p) for p in people]
+    if staff:
+        entries += [("", None), (texts.staff_heading(v, len(staff)), None)]
+        entries += [(texts.person_line(v, schedule, p), p) for p in staff]
+    for lines, listed in _pages(entries):
+        await chat.send_message("\n".join(lines), reply_markup=people_buttons(listed))
+
+
+def _pages(entries: list[tuple[str, Participant | None]], limit: int = 3800
+           ) -> list[tuple[list[str], list[Participant]]]:
+    """Messages under Telegram's 4096 characters with at most PER_MESSAGE people each (a
+    button for each one's card)."""
+    out: list[tuple[list[str], list[Participant]]] = [([], [])]
+    size = 0
+    for line, person in entries:
+        lines, listed = out[-1]
+        if lines and (size + len(line) + 1 > limit
+                      or (person is not None and len(listed) == PER_MESSAGE)):
+            out.append(([], []))
+            lines, listed, size = *out[-1], 0
+        lines.append(line)
+        size += len(line) + 1
+        if person is not None:
+            listed.append(person)
+    return out
 
 
 @personal
@@ -54,7 +83,8 @@ async def people_command(update: Update, context: BotContext) -> None:
         await _send_list(update, w, f)
         return
     scope = _scope(w)
-    people = select(await w.svc.repo.people.registered(), PeopleFilter(), scope)
+    people, _staff = split_staff(select(await w.svc.repo.people.registered(), PeopleFilter(),
+                                        scope), w.svc.settings.organizer_ids)
     await update.effective_message.reply_text(
         texts.people_summary(w.view, w.svc.schedule, people),
         reply_markup=people_filter_keyboard(w.view, w.svc.schedule, scope,

@@ -63,11 +63,10 @@ async def on_forget_button(update: Update, context: BotContext) -> None:
         await query.edit_message_text(_("Nothing was deleted."))
         return
     now = w.svc.clock.now()
-    async with w.svc.repo.db.transaction():
+    async with w.svc.repo.audited(FORMER, "forget", now):
         if pressed.answer != "keep":  # a certificate stays verifiable only if they said so
             await w.svc.repo.certificates.forget_revoke(w.user_id, now)
         await forget(w.svc.repo.db, w.user_id)
-    await w.svc.repo.participants.audit(FORMER, "forget", now)
     context.forget_who()
     # Nothing below may call context.who(): it would register the person again.
     if w.staff:  # a facilitator's own menu goes with their rights (organizers keep theirs)

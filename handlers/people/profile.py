@@ -22,6 +22,7 @@ from bot.people.keyboards import (
     sector_keyboard,
 )
 from bot.people.rules import CLEAR, MAX_NAME, MAX_ORGANIZATION, SECTORS, clean_text
+from bot.roster.texts import printed_name
 from bot.storage.pending import Pending
 from handlers import input
 from handlers.common import personal, show
@@ -35,6 +36,24 @@ async def ask_organization(update: Update, context: BotContext, w: Who) -> None:
     await input.ask(update, context, PROFILE, {"field": "org_ob"})
     text = _("Almost done. Which organization do you work for? Type its name, or press Skip.")
     await show(update, text, one_button("⏭ " + _("Skip"), "skip"))
+
+
+async def ask_missing(update: Update, context: BotContext, w: Who) -> None:
+    """The end of onboarding: organization and sector unless known (a roster gives them)."""
+    if w.person.organization is None:
+        await ask_organization(update, context, w)
+    elif w.person.sector is None:
+        await _ask_sector(update, w, "ob")
+    else:
+        await show(update, finished_text(w))
+
+
+def finished_text(w: Who) -> str:
+    """All set; with the printed name when one was given (a roster's), to be checked."""
+    text = done_text(w.view)
+    if w.person.display_name:
+        text += "\n\n" + printed_name(w.view, w.person.display_name)
+    return text
 
 
 async def _ask_sector(update: Update, w: Who, mode: str) -> None:
@@ -77,7 +96,10 @@ async def on_profile_button(update: Update, context: BotContext) -> None:
         await _ask_sector(update, w, "pf")
     elif pressed.action == "skip":
         await input.done(update, context, PROFILE)
-        await _ask_sector(update, w, "ob")
+        if w.person.sector is not None:  # from the roster
+            await show(update, finished_text(w))
+        else:
+            await _ask_sector(update, w, "ob")
     else:
         await input.done(update, context, PROFILE)
         text, keyboard = _summary(w)
@@ -95,7 +117,7 @@ async def on_sector(update: Update, context: BotContext) -> None:
         await w.svc.repo.participants.update(w.user_id, w.svc.clock.now(), sector=pressed.key)
         w = await context.who(refresh=True)
     if pressed.mode == "ob":
-        await query.edit_message_text(done_text(w.view))
+        await query.edit_message_text(finished_text(w))
     else:
         text, keyboard = _summary(w)
         await query.edit_message_text(text, reply_markup=keyboard)  # type: ignore[arg-type]
@@ -121,7 +143,9 @@ async def on_typed_answer(update: Update, context: BotContext, pending: Pending)
     else:
         await w.svc.repo.participants.update(w.user_id, now, organization=value)
     w = await context.who(refresh=True)
-    if what == "org_ob":
+    if what == "org_ob" and w.person.sector is not None:
+        await message.reply_text(finished_text(w))
+    elif what == "org_ob":
         await _ask_sector(update, w, "ob")
     else:
         text, keyboard = _summary(w)

@@ -14,8 +14,12 @@ from dataclasses import dataclass
 from telegram import Update
 
 from bot.context import BotContext, Who
+from bot.help import menus
 from bot.people import texts
+from bot.people.cards import left_program
 from bot.people.rules import wider_group_start, wider_started
+from bot.roster import texts as roster_texts
+from bot.storage.roster import Joined
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,7 @@ class Admission:
     w: Who
     note: str | None  # one paragraph for the welcome: which group they join
     country_fixed: bool  # the invitation set the country: onboarding skips that question
+    roster: Joined | None = None  # a personal link from the roster: name and language known
 
 
 def privacy_notice(w: Who) -> str:
@@ -47,9 +52,14 @@ async def _with_code(update: Update, context: BotContext, w: Who, code: str) -> 
             "You are already in the core group, so you stay in it (this link was for the "
             "wider group)."), country_fixed=False)
     if outcome == "valid" and inv is not None:
+        joined = await w.svc.repo.roster.joined(code, w.user_id, now)
+        if joined is not None and joined.first and joined.entry.role is not None:
+            await _grant(w, joined)
         fresh = await context.who(refresh=True)
         note = texts.joining_note(fresh.view, fresh.svc.schedule, inv.group, inv.country)
-        return Admission(fresh, note, country_fixed=inv.country is not None)
+        if joined is not None and joined.first and joined.entry.role is not None:
+            note += "\n\n" + _granted_text(fresh, joined)
+        return Admission(fresh, note, country_fixed=inv.country is not None, roster=joined)
     problems = {
         "expired": _("This invitation link has expired. Please ask the organizers for a "
                      "new one."),
@@ -67,6 +77,27 @@ async def _with_code(update: Update, context: BotContext, w: Who, code: str) -> 
     return None
 
 
+async def _grant(w: Who, joined: Joined) -> None:
+    """A staff row of the roster: the role, for their own country, audited in the name of
+    the organizer who imported it."""
+    role, country, now = joined.entry.role, joined.entry.country, w.svc.clock.now()
+    if role == "organizer":
+        await w.svc.repo.participants.set_role(w.user_id, "organizer", now)
+    else:
+        await w.svc.repo.people.set_facilitator(w.user_id, {country}, now)
+    await w.svc.repo.participants.audit(joined.created_by, "grant", now, target=str(w.user_id),
+                                        detail=f"{role}:{country} (roster)")
+    await menus.publish(w.svc.app, w.user_id)
+
+
+def _granted_text(w: Who, joined: Joined) -> str:
+    role = joined.entry.role
+    if role == "organizer":
+        return roster_texts.organizer_granted(w.view)
+    return texts.role_granted(w.view, w.svc.schedule, role or "facilitator",
+                              {joined.entry.country})
+
+
 async def admit(update: Update, context: BotContext, w: Who) -> Admission | None:
     """None when the person was turned away (and told why)."""
     args = context.args or []
@@ -76,6 +107,11 @@ async def admit(update: Update, context: BotContext, w: Who) -> Admission | None
     if w.role != "participant" or person.group is not None:
         return Admission(w, None, country_fixed=False)
     _ = w.view.tr.gettext
+    if person.left_at is not None:  # taken out by the staff: open registration does not undo it
+        assert update.effective_message is not None
+        await update.effective_message.reply_text(
+            left_program(w.view, w.svc.schedule, person.left_at))
+        return None
     if w.svc.settings.registration == "closed":
         if person.joined_via == "open":  # registered while registration was open
             return Admission(w, None, country_fixed=False)

@@ -117,10 +117,12 @@ async def _change(w: Who, message: Message, args: list[str], grant: bool) -> str
         if rest:
             return usage
         before = await w.svc.repo.participants.get(target)
-        if not await people.revoke_facilitator(target, now):
+        async with w.svc.repo.audited(w.user_id, "revoke", now, target=str(target),
+                                      detail="facilitator") as entry:
+            if not await people.revoke_facilitator(target, now):
+                entry.skip()
+        if entry.skipped:
             return unknown.format(id=target)
-        await w.svc.repo.participants.audit(w.user_id, "revoke", now, target=str(target),
-                               detail="facilitator")
         was_facilitator = before is not None and before.role == "facilitator"
         await _after_change(w, target, (lambda v, p: texts.role_revoked(v))
                             if was_facilitator else None)
@@ -138,10 +140,13 @@ async def _change(w: Who, message: Message, args: list[str], grant: bool) -> str
         countries = {home.code}
     else:
         countries = _countries(w, rest)
-    if not await people.set_facilitator(target, countries, now):
-        return unknown.format(id=target)
     detail = kind + (":" + ",".join(sorted(countries)) if countries else "")
-    await w.svc.repo.participants.audit(w.user_id, "grant", now, target=str(target), detail=detail)
+    async with w.svc.repo.audited(w.user_id, "grant", now, target=str(target),
+                                  detail=detail) as entry:
+        if not await people.set_facilitator(target, countries, now):
+            entry.skip()
+    if entry.skipped:
+        return unknown.format(id=target)
     schedule = w.svc.schedule
     await _after_change(w, target,
                         lambda v, p: texts.role_granted(v, schedule, kind, countries))

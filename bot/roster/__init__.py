@@ -1,0 +1,1 @@
+"""Roster import: a CSV or XLSX of people in, personal single-use invitation links out."""
