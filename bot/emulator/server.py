@@ -30,9 +30,10 @@ log = logging.getLogger(__name__)
 # With a busy hook, a wait for the bot's answer ends when the bot is idle (looked at every
 # BUSY_POLL seconds); failing that (no hook, or the bot stays busy: background work that goes
 # on, a call held by hang_next), once the chat saw no bot activity for QUIET seconds, as a
-# user's answer always did. settle() ("the bot is done") waits out busy gaps up to BUSY_QUIET.
+# user's answer always did. settle() ("the bot is done") waits out busy gaps up to BUSY_QUIET
+# (a certificate's PDF takes a while to draw on a loaded machine).
 QUIET = 0.05
-BUSY_QUIET = 0.25
+BUSY_QUIET = 2.0
 
 # ptb form-encodes non-string values as JSON; these are turned back into objects.
 # fmt: off
