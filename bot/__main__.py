@@ -12,10 +12,14 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import LANGUAGES, TOKEN_MISSING, Settings, SettingsError, load_settings
 from bot.i18n import CatalogError, I18n, catalog_problems
 from bot.redact import install as redact_token
+
+if TYPE_CHECKING:
+    from bot.storage.program import ProgramChange
 from bot.schedule import (
     Schedule,
     ScheduleError,
@@ -42,7 +46,8 @@ def _check() -> int:
     try:
         schedule = load_schedule(schedule_path)
         summary = f"{len(schedule.sessions)} sessions, {len(schedule.countries)} countries"
-        warnings = list(schedule_warnings(schedule))
+        schedule, warnings = _in_force(schedule, settings)
+        warnings += schedule_warnings(schedule)
     except ScheduleError as exc:
         problems.append(str(exc))
     try:
@@ -60,6 +65,35 @@ def _check() -> int:
         print(f"warning: {schedule_path}: {warning}", file=sys.stderr)
     print(f"ok: settings, {schedule_path} ({summary}) and catalogs are valid")
     return 0
+
+
+def _in_force(schedule: Schedule, settings: Settings | None) -> tuple[Schedule, list[str]]:
+    """The schedule with the changes made in the chat (/joinlink, /move), when the database
+    exists and has them; a database that cannot be read is left to `run` to report."""
+    from bot.program.rules import apply
+    from bot.storage.db import Database
+    from bot.storage.program import ProgramStore
+
+    target = settings.database if settings else None
+    if target is None or (isinstance(target, Path) and not target.is_file()):
+        return schedule, []
+
+    async def read() -> list[ProgramChange]:
+        db = await Database.open(target)
+        try:
+            if "program_changes" not in await db.tables():
+                return []
+            return await ProgramStore(db).changes()
+        finally:
+            await db.close()
+
+    try:
+        changes = asyncio.run(read())
+    except Exception:  # noqa: BLE001 - check is about the files; run reports storage
+        return schedule, []
+    schedule, rejected = apply(schedule, changes)
+    return schedule, [f"the change made in the chat to {r.change.kind} {r.change.target} is not "
+                      f"applied: {r.reason}" for r in rejected]
 
 
 def _export(kind: str, fmt: str, output: Path) -> int:
@@ -130,6 +164,16 @@ def _verify_certificate(code: str, lang: str) -> int:
     text, valid = asyncio.run(verify(settings, schedule, code, lang))
     print(text)
     return 0 if valid else 1
+
+
+def _path_like(text: str) -> bool:
+    """`verify backups/b.sqlite3` names a file (missing), not a certificate code."""
+    from bot.certificates.rules import parse_code
+
+    if parse_code(text) is not None:
+        return False
+    return any(c in text for c in "/\\") or Path(text).suffix.lower() in (
+        ".sqlite3", ".sqlite", ".db", ".bak", ".backup")
 
 
 def _copy(command: str, args: argparse.Namespace) -> int:
@@ -333,6 +377,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "certificates":
             return _certificates(args.output)
         if args.command == "verify" and not Path(args.file).exists():
+            if _path_like(args.file):
+                print(f"error: {args.file}: no such file", file=sys.stderr)
+                return 2
             return _verify_certificate(args.file, args.lang)
         if args.command == "roster":
             from bot.roster.rules import DEFAULT_DAYS, MAX_DAYS

@@ -25,6 +25,7 @@ from bot.materials.jobs import build_jobs as materials_jobs
 from bot.networking.jobs import build_jobs as networking_jobs
 from bot.operations.jobs import build_jobs as backup_jobs
 from bot.people.jobs import build_jobs as people_jobs
+from bot.program.changes import overlay_at_start as overlay_program_changes
 from bot.redact import install as redact_token
 from bot.reminders.jobs import build_jobs as reminder_jobs
 from bot.schedule import Schedule, load_schedule
@@ -43,6 +44,7 @@ async def start_services(app: Application) -> None:
     if svc._repo is None:
         svc._repo = await Repository.open(svc.settings.database)
     await settle_interrupted(svc.repo, svc.clock.now())  # before anything resumes
+    await overlay_program_changes(app)  # the schedule in force: schedule.json + changes
     for build in svc.job_builders:
         await build(app)
     await publish_menus(app)  # per language for everyone, and each staff member's own

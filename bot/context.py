@@ -7,15 +7,18 @@ by @restricted and the handler (handlers call `await context.who()`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.callbacks import CallbackData
 from bot.membership import Member
 from bot.models import Participant, Role
 from bot.services import Services, get_services
 from bot.viewer import Viewer
+
+Pressed = TypeVar("Pressed", bound=CallbackData)
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,15 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
     @property
     def svc(self) -> Services:
         return get_services(self.application)
+
+    def pressed(self, codec: type[Pressed]) -> Pressed:
+        """The pressed button's data, parsed by its codec. The handler was registered with
+        pattern=codec.pattern(), so it parses (the shield answers empty data first)."""
+        query = self._update.callback_query if self._update is not None else None
+        assert query is not None
+        data = codec.parse(query.data)
+        assert data is not None
+        return data
 
     async def who(self, *, refresh: bool = False) -> Who:
         """Who is writing (registered on first contact); refresh=True after changing them."""

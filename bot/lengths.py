@@ -9,9 +9,14 @@ MESSAGE = 4096  # characters of a text message
 CAPTION = 1024  # characters of a photo's or document's caption
 
 
+def plain(html_text: str) -> str:
+    """Telegram HTML as the text a person reads: tags gone, entities decoded."""
+    return unescape(re.sub(r"<[^>]*>", "", html_text))
+
+
 def visible(html_text: str) -> int:
-    """Length as Telegram counts it: tags gone, entities decoded."""
-    return len(unescape(re.sub(r"<[^>]*>", "", html_text)))
+    """Length as Telegram counts it."""
+    return len(plain(html_text))
 
 
 def fit(lines: list[str], limit: int) -> str:

@@ -48,6 +48,9 @@ class Services:
     clock: Clock
     sender: Sender = field(default_factory=Sender)
     job_builders: list[JobBuilder] = field(default_factory=list)
+    # schedule.json as read; `schedule` is it with the program changes made from the chat
+    # (bot/program), set at start and by every /reload or change.
+    base_schedule: Schedule | None = None
     _repo: Repository | None = field(default=None, repr=False)
     _app: Application | None = field(default=None, repr=False)
     status_interval: float = 2.0  # seconds between edits of a live status message
@@ -58,8 +61,10 @@ class Services:
     errors: ErrorLog = field(default_factory=ErrorLog)
     # Real time, not program time: uptime is about the process.
     started: float = field(default_factory=time.monotonic)
-    _place_cache: dict[tuple[int, str], dict[str, str]] = field(default_factory=dict,
-                                                               repr=False)
+    # Zone labels derived from the schedule, per language: valid for the schedule object they
+    # hold (compared by identity, so a /reload or a program change never serves stale ones).
+    _place_cache: dict[str, tuple[Schedule, dict[str, str]]] = field(default_factory=dict,
+                                                                    repr=False)
 
     @property
     def app(self) -> Application:
@@ -118,26 +123,27 @@ class Services:
 
     def _zone_countries(self) -> dict[str, str]:
         """Each program country's zones -> its code (a zone two countries share: neither)."""
-        key = (id(self.schedule), "")
-        if key not in self._place_cache:
+        def build() -> dict[str, str]:
             found: dict[str, set[str]] = {}
             for c in self.schedule.countries:
                 for zone in {c.zone, *c.zones}:
                     found.setdefault(zone, set()).add(c.code)
-            self._place_cache[key] = {z: next(iter(cs)) for z, cs in found.items()
-                                      if len(cs) == 1}
-        return self._place_cache[key]
+            return {z: next(iter(cs)) for z, cs in found.items() if len(cs) == 1}
+
+        return self._derived("", build)
 
     def _places(self, lang: str) -> dict[str, str]:
         """The program countries' time labels in this language (schedule.json), for each
         country's default zone; a country's other zones are named by their city."""
-        key = (id(self.schedule), lang)
-        if key not in self._place_cache:
-            self._place_cache[key] = {
-                c.zone: c.time_label[lang] for c in self.schedule.countries
-                if lang in c.time_label
-            }
-        return self._place_cache[key]
+        return self._derived(lang, lambda: {c.zone: c.time_label[lang]
+                                            for c in self.schedule.countries
+                                            if lang in c.time_label})
+
+    def _derived(self, key: str, build: Callable[[], dict[str, str]]) -> dict[str, str]:
+        cached = self._place_cache.get(key)
+        if cached is None or cached[0] is not self.schedule:
+            cached = self._place_cache[key] = (self.schedule, build())
+        return cached[1]
 
     async def member(self, person: Participant) -> Member:
         """Anyone's place in the program (for people other than the one writing)."""

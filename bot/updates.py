@@ -76,7 +76,8 @@ def kind_of(update: object) -> str:
         if value is None:
             continue
         if name == "message" and update.message is not None and update.message.text:
-            first = update.message.text.split(maxsplit=1)[0]
+            words = update.message.text.split(maxsplit=1)  # none: only whitespace
+            first = words[0] if words else ""
             return f"message {first[:32]}" if first.startswith("/") else "message"
         if name == "callback_query" and update.callback_query is not None:
             return f"callback_query {(update.callback_query.data or '')[:32]}"

@@ -73,14 +73,28 @@ class WebhookServer:
             return web.Response(status=403)
         if not self.app.running:
             return web.Response(status=503)  # stopping: Telegram delivers it again later
-        try:
-            update = Update.de_json(json.loads(await request.text()), self.app.bot)
-        except (ValueError, TypeError, KeyError):
-            return web.Response(status=400)
+        update = self._parse(await request.text())
         if update is None:
             return web.Response(status=400)
         await self.app.update_queue.put(update)
         return web.Response()
+
+    def _parse(self, body: str) -> Update | None:
+        """The Update in a body, or None (answered 400, no traceback) for anything that is
+        not one: not JSON, too deeply nested, a string, number, list or null, no update_id,
+        or fields of the wrong shape ({"message": "x"})."""
+        try:
+            data = json.loads(body)
+        except (ValueError, RecursionError):
+            return None
+        if not isinstance(data, dict) or type(data.get("update_id")) is not int:
+            return None
+        try:
+            return Update.de_json(data, self.app.bot)
+        except Exception as exc:  # whatever a malformed field makes ptb's parser raise
+            log.warning("webhook: a body that is not an update was refused (%s)",
+                        type(exc).__name__)
+            return None
 
     async def _health(self, request: web.Request) -> web.Response:
         report = await health(self.app)

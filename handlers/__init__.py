@@ -25,6 +25,7 @@ from handlers import (
     networking,
     onboarding,
     people,
+    program,
     questions,
     reminders,
     roster,
@@ -44,6 +45,7 @@ def register(app: Application) -> None:
     people.register(app)
     roster.register(app)
     reminders.register(app)
+    program.register(app)
     attendance.register(app)
     goals.register(app)
     exports.register(app)

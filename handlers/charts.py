@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.constants import ChatAction, ChatType
+from telegram.constants import ChatAction
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.charts import catalog, texts
@@ -18,10 +18,6 @@ from bot.context import BotContext, Who
 from handlers.common import restricted, stale_button
 
 log = logging.getLogger(__name__)
-
-
-def _private(update: Update) -> bool:
-    return update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
 
 
 def _scope(w: Who) -> catalog.Scope:
@@ -35,9 +31,6 @@ async def stats_command(update: Update, context: BotContext) -> None:
     w = await context.who()
     message = update.effective_message
     assert message is not None
-    if not _private(update):  # staff figures stay out of group chats
-        await message.reply_text(texts.private_only(w.view))
-        return
     charts = [(c.key, c.icon, c.title(w.view)) for c in catalog.CHARTS]
     await message.reply_text(texts.menu_text(w.view, w.svc.schedule, w.member.scope),
                              reply_markup=menu_keyboard(w.view, charts))
@@ -50,7 +43,7 @@ async def on_pick(update: Update, context: BotContext) -> None:
     assert query is not None and message is not None
     picked = PickChart.parse(query.data)
     chart = catalog.BY_KEY.get(picked.chart) if picked else None
-    if chart is None or not _private(update):
+    if chart is None:
         await stale_button(update, context)
         return
     await query.answer()

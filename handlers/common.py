@@ -40,15 +40,21 @@ async def not_understood(update: Update, context: BotContext) -> None:
         )
 
 
-def restricted(minimum: Role) -> Callable[[Callback], Callback]:
-    """The one place privileged commands and buttons check the role.
+def restricted(minimum: Role, *, in_groups: bool = False) -> Callable[[Callback], Callback]:
+    """The one place privileged commands and buttons check the role, and where they answer.
 
-    Anyone below `minimum` gets a polite, localized refusal and nothing runs.
+    Anyone below `minimum` gets a polite, localized refusal and nothing runs. Staff answers
+    show people, figures or links, so they go to the private chat only: in any other chat the
+    only answer is private_only()'s short note, checked first (before the role, so a group
+    learns nothing either way). `in_groups=True` declares the few that act on the group chat
+    itself (/link, /unlink).
     """
 
     def decorate(handler: Callback) -> Callback:
         @functools.wraps(handler)
         async def checked(update: Update, context: BotContext) -> None:
+            if not in_groups and not await private_only(update, context):
+                return
             w = await context.who()
             if allows(w.role, minimum):
                 await handler(update, context)
@@ -65,6 +71,7 @@ def restricted(minimum: Role) -> Callable[[Callback], Callback]:
                 await update.effective_message.reply_text(text)
 
         checked.required_role = minimum  # type: ignore[attr-defined]
+        checked.private_only = not in_groups  # type: ignore[attr-defined]
         return checked
 
     return decorate

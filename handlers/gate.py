@@ -15,6 +15,20 @@ from bot.membership import admitted
 from bot.people.texts import invitation_needed
 from handlers.common import Group
 
+OPEN = ("/start", "/verify")  # what a stranger may send under REGISTRATION=closed
+
+
+def command_of(text: str | None, bot_username: str | None) -> str:
+    """'/verify' for '/verify CODE' and '/verify@ThisBot CODE' (as ptb's CommandHandler reads
+    it); '' for anything else (another bot's command stays another bot's)."""
+    words = (text or "").split(maxsplit=1)
+    if not words or not words[0].startswith("/"):
+        return ""
+    command, _at, mention = words[0].partition("@")
+    if mention and mention.lower() != (bot_username or "").lower():
+        return ""
+    return command.lower()
+
 
 async def gate(update: Update, context: BotContext) -> None:
     svc = context.svc
@@ -24,7 +38,7 @@ async def gate(update: Update, context: BotContext) -> None:
     if chat.type != ChatType.PRIVATE or update.my_chat_member is not None:
         return
     message = update.message
-    if message is not None and (message.text or "").split(" ")[0] in ("/start", "/verify"):
+    if message is not None and command_of(message.text, context.bot.username) in OPEN:
         return  # /start and /start CODE: the admission decides; /verify is for anyone
     if update.message is None and update.callback_query is None:
         return

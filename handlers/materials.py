@@ -5,7 +5,6 @@ them with the 📎 Materials button (on /session N and on the follow-up after th
 from __future__ import annotations
 
 from telegram import Message, MessageEntity, Update
-from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
@@ -48,9 +47,6 @@ async def materials_command(update: Update, context: BotContext) -> None:
     w = await context.who()
     message = update.effective_message
     assert message is not None
-    if update.effective_chat is None or update.effective_chat.type != ChatType.PRIVATE:
-        await message.reply_text(mt.private_only(w.view))
-        return
     args = context.args or []
     number = parse_int(args[0]) if len(args) == 1 else None
     session = w.svc.schedule.session(number) if number is not None else None

@@ -121,8 +121,7 @@ async def _finish(update: Update, context: BotContext, mode: str) -> None:
 async def on_settings_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    pressed = ChangeSetting.parse(query.data)
-    assert pressed is not None
+    pressed = context.pressed(ChangeSetting)
     await query.answer()
     w = await context.who()
     _ = w.view.tr.gettext
@@ -141,8 +140,7 @@ async def on_settings_button(update: Update, context: BotContext) -> None:
 async def on_language(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    pressed = PickLanguage.parse(query.data)
-    assert pressed is not None
+    pressed = context.pressed(PickLanguage)
     await query.answer()
     w = await context.who()
     await w.svc.repo.participants.update(w.user_id, w.svc.clock.now(), language=pressed.code)
@@ -168,8 +166,7 @@ async def on_language(update: Update, context: BotContext) -> None:
 async def on_country(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    pressed = PickCountry.parse(query.data)
-    assert pressed is not None
+    pressed = context.pressed(PickCountry)
     await query.answer()
     w = await context.who()
     _ = w.view.tr.gettext
@@ -197,8 +194,7 @@ async def on_country(update: Update, context: BotContext) -> None:
 async def on_zone(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    pressed = PickZone.parse(query.data)
-    assert pressed is not None
+    pressed = context.pressed(PickZone)
     await query.answer()
     w = await context.who()
     country = w.svc.schedule.country(pressed.country)
@@ -243,8 +239,7 @@ async def on_zone_text(update: Update, context: BotContext, pending: Pending) ->
 async def on_home(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    pressed = PickHome.parse(query.data)
-    assert pressed is not None
+    pressed = context.pressed(PickHome)
     await query.answer()
     w = await context.who()
     country = w.svc.schedule.country(pressed.code)

@@ -89,8 +89,7 @@ async def questions_command(update: Update, context: BotContext) -> None:
 async def on_question_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    pressed = QuestionAction.parse(query.data)
-    assert pressed is not None
+    pressed = context.pressed(QuestionAction)
     w = await context.who()
     svc = w.svc
     question = await svc.repo.questions.get(pressed.question)

@@ -1,4 +1,5 @@
-"""/reminders, group chats (/link, /unlink), /reload, and block detection (my_chat_member)."""
+"""/reminders, group chats (/link, /unlink), and block detection (my_chat_member).
+/reload is with the program changes (handlers/program.py)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,6 @@ from telegram.ext import (
 from bot.context import BotContext, Who
 from bot.reminders.keyboards import ToggleAll, ToggleReminder, reminders_keyboard
 from bot.reminders.texts import no_group_note, reminders_text
-from bot.schedule import ScheduleError, load_schedule
 from bot.storage.reminders import ALL_OFF
 from bot.viewer import country_name
 from handlers.common import personal, restricted
@@ -107,7 +107,7 @@ def _parse_link_args(w: Who, args: list[str]) -> tuple[str, str] | None:
     return None
 
 
-@restricted("organizer")
+@restricted("organizer", in_groups=True)
 async def link(update: Update, context: BotContext) -> None:
     w = await context.who()
     _ = w.view.tr.gettext
@@ -138,7 +138,7 @@ async def link(update: Update, context: BotContext) -> None:
     )
 
 
-@restricted("organizer")
+@restricted("organizer", in_groups=True)
 async def unlink(update: Update, context: BotContext) -> None:
     w = await context.who()
     _ = w.view.tr.gettext
@@ -155,41 +155,11 @@ async def unlink(update: Update, context: BotContext) -> None:
     )
 
 
-@restricted("organizer")
-async def reload(update: Update, context: BotContext) -> None:
-    w = await context.who()
-    _ = w.view.tr.gettext
-    assert update.effective_message is not None
-    try:
-        schedule = load_schedule(w.svc.settings.schedule_path)
-    except ScheduleError as exc:
-        await update.effective_message.reply_text(
-            _("The schedule was not reloaded: {error}").format(error=escape(str(exc)))
-        )
-        return
-    try:
-        await w.svc.install(schedule)
-    except Exception as exc:  # the old schedule and its jobs stay (Services.install)
-        log.exception("reload: the new schedule's jobs could not be built")
-        await update.effective_message.reply_text(
-            _("The schedule was not reloaded: {error}").format(
-                error=escape(f"its jobs could not be built ({type(exc).__name__}: {exc})"))
-        )
-        return
-    await w.svc.repo.participants.audit(w.user_id, "reload", w.svc.clock.now())
-    await update.effective_message.reply_text(
-        w.view.tr.ngettext("Schedule reloaded: {count} session. Reminders were rebuilt.",
-                           "Schedule reloaded: {count} sessions. Reminders were rebuilt.",
-                           len(schedule.sessions)).format(count=len(schedule.sessions))
-    )
-
-
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("reminders", reminders_command))
     app.add_handler(CallbackQueryHandler(on_toggle, pattern=ToggleReminder.pattern()))
     app.add_handler(CallbackQueryHandler(on_toggle, pattern=ToggleAll.pattern()))
     app.add_handler(CommandHandler("link", link))
     app.add_handler(CommandHandler("unlink", unlink))
-    app.add_handler(CommandHandler("reload", reload))
     app.add_handler(ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate))

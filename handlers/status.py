@@ -4,7 +4,7 @@ last errors."""
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, filters
+from telegram.ext import Application, CommandHandler
 
 from bot.context import BotContext
 from bot.operations.health import status_report
@@ -21,4 +21,4 @@ async def status_command(update: Update, context: BotContext) -> None:
 
 
 def register(app: Application) -> None:
-    app.add_handler(CommandHandler("status", status_command, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("status", status_command))

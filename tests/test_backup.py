@@ -13,7 +13,7 @@ from bot.clock import FakeClock
 from bot.jobs import fire_due
 from bot.operations.jobs import BACKUP_JOB
 from bot.storage import Repository, copy
-from bot.storage.db import SqliteDatabase
+from bot.storage.sqlite import SqliteDatabase
 from tests.helpers import ROOT, BotRunner, database_env, dump, fresh_database
 
 NOW = datetime(2021, 3, 24, 14, 5, tzinfo=UTC)

@@ -265,11 +265,15 @@ async def test_a_triple_tap_on_issue_sends_one_report(
     (asked,) = await organizer.press("Issue certificates (1)")
     for _ in range(3):  # on the question each time (the report may already be the last)
         await organizer.press_data(asked.buttons()[0][0][1], message_id=asked.message_id)
+
+    def reports() -> list[str]:
+        return [m.text for m in organizer.messages if m.text.startswith("🎓 Certificates sent")]
+
+    await wait_for(emulator, lambda: bool(reports()), timeout=30)  # the PDF is drawn first
     await bot.join()
     await emulator.settle()
-    reports = [m.text for m in organizer.messages if m.text.startswith("🎓 Certificates sent")]
-    assert reports == ["🎓 Certificates sent: 1 delivered · 0 not delivered. /certificates "
-                       "shows the totals."]
+    assert reports() == ["🎓 Certificates sent: 1 delivered · 0 not delivered. /certificates "
+                         "shows the totals."]
     assert await q(bot, "SELECT COUNT(*) FROM certificates") == [(1,)]
 
 

@@ -157,7 +157,7 @@ async def test_participants_refused_group_chats_and_nothing_to_draw(
     organizer = emulator.user(ORGANIZER_ID, "en")
     await emulator.add_bot_to_group(-100500, "Ghana core", ORGANIZER_ID)
     (private,) = await organizer.send_in_group(-100500, "/stats")
-    assert private.text == "Please use /stats in a private chat with me."
+    assert private.text.startswith("This is personal, so I only answer it in our private chat")
 
     clock.set(S[0] - timedelta(days=3))  # before the kick-off
     await organizer.send("/stats")

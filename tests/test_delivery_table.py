@@ -15,12 +15,10 @@ bot.delivery.keyed.deliver, as its feature's job does (and does again after a re
 from __future__ import annotations
 
 import asyncio
-import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -44,6 +42,7 @@ from bot.services import Services, get_services
 from bot.storage.broadcast_records import Audience
 from bot.storage.reminders import DeliveryKey
 from tests.helpers import ORGANIZER_ID, TEST_DATABASE_URL, core_members
+from tests.test_storage_faults import write_lock
 
 S3 = datetime(2021, 3, 24, 14, 0, tzinfo=UTC)  # session 3 (core only)
 AFTER = datetime(2021, 10, 7, 12, tzinfo=UTC)  # the day after the closing session
@@ -318,23 +317,12 @@ async def test_a_crash_half_way_then_a_restart_delivers_to_everyone_once(
             if uid in PEOPLE and s not in ("sent", "unknown")} == {}
 
 
-@contextmanager
-def _sqlite_lock(path: Path) -> Iterator[None]:
-    other = sqlite3.connect(path, isolation_level=None, timeout=10)
-    other.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
-
-
 @asynccontextmanager
 async def storage_locked(svc: Services, settings: Settings) -> AsyncIterator[None]:
     """Another program holds the database's write lock: on SQLite every write fails after the
     busy timeout (StorageUnavailable); on PostgreSQL every write waits for the lock."""
     if TEST_DATABASE_URL is None:
-        with _sqlite_lock(settings.database_path):
+        with write_lock(settings.database_path):
             yield
         return
     import asyncpg
@@ -367,7 +355,11 @@ async def test_storage_locked_half_way_pauses_then_finishes_once(
         task = asyncio.create_task(case.start(svc, PEOPLE))
         await _until(lambda: sum(_received(emulator, case, PEOPLE).values()) >= 8)
         async with storage_locked(svc, settings):
-            await asyncio.sleep(0.8)  # claims fail (SQLite) or wait (PostgreSQL) meanwhile
+            # Claims fail (SQLite) or wait (PostgreSQL) meanwhile: held until a claim met
+            # the lock (each document is drawn first, slow on a busy machine).
+            await asyncio.sleep(0.8)
+            if KINDS[name].recorded and TEST_DATABASE_URL is None:
+                await _until(lambda: "fan-out paused" in caplog.text or task.done(), 20)
         await asyncio.wait_for(task, 60)
         await svc.join()
         statuses = await case.statuses(svc, PEOPLE) if case.statuses else {}

@@ -133,14 +133,15 @@ def test_french_has_no_break_spaces_before_high_punctuation(schedule: Schedule) 
 
 
 def test_the_program_ships_its_published_contact(schedule: Schedule) -> None:
-    assert schedule_warnings(schedule) == []
+    # The shipped file has no join link yet: warned about (tests/test_join_links_missing.py).
+    assert [w for w in schedule_warnings(schedule) if "contact" in w.split(":")[0]] == []
     for lang in LANGUAGES:
         assert "catalina.vonhildebrand@alisos.net" in schedule.program.contact[lang]
     placeholder = schedule.model_copy(update={"program": schedule.program.model_copy(
         update={"contact": {"en": "Contact us — replace this text in schedule.json."}})})
-    assert schedule_warnings(placeholder) == [
+    assert schedule_warnings(placeholder)[0] == (
         "program.contact.en still says to replace it: "
-        "'Contact us — replace this text in schedule.json.'"]
+        "'Contact us — replace this text in schedule.json.'")
 
 
 def test_the_glossary_terms_are_used(schedule: Schedule) -> None:

@@ -226,7 +226,7 @@ async def test_mydata_and_forget_cover_networking(bot: Services, emulator: BotAP
     tables = json.loads(document.document[1])["tables"]
     assert tables["network_profiles"][0]["offers"] == "agroforestry"
     assert tables["network_requests"][0]["note"] == "Shall we talk about shade trees?"
-    assert tables["network_hidden"][0]["hidden_user"] == 8_001
+    assert tables["network_hidden"][0]["hidden_user"] == "another person"  # not their id
 
     await rosa.send("/forget")
     await rosa.press("🗑")

@@ -12,6 +12,7 @@ import pytest
 from telegram.ext import Application
 
 from bot.emulator import BotAPIEmulator
+from bot.schedule import Schedule
 from bot.services import Services
 from tests.helpers import ORGANIZER_ID, ROOT
 
@@ -94,8 +95,23 @@ async def test_jobs_that_cannot_be_built_leave_the_old_schedule_and_jobs(
 
     bot.job_builders.remove(breaks)
     (reply,) = await organizer.send("/reload")
-    assert reply.text == "Schedule reloaded: 11 sessions. Reminders were rebuilt."
+    assert reply.text.splitlines() == [
+        "Schedule reloaded: 11 sessions. Reminders were rebuilt.",
+        "📅 Session 3 moved: Mar 24, 2021, 14:00 → Mar 25, 2021, 14:00 (UTC)",
+        "Nobody needs to be told now.",
+    ]
     moved = {j.id: j.next_run_time for j in bot.app.job_queue.scheduler.get_jobs()}  # type: ignore[union-attr]
     assert "reminder:3:0" in moved and jobs_now(bot) != jobs
     session = bot.schedule.session(3)
     assert session is not None and session.start == datetime(2021, 3, 25, 14, tzinfo=UTC)
+
+
+async def test_zone_labels_follow_a_new_schedule_at_once(bot: Services) -> None:
+    """The labels derived from schedule.json are never served from an earlier schedule."""
+    assert bot.viewer_for("en", "America/Lima").zone_name() == "Peru time"
+    data = bot.schedule.model_dump(mode="json", by_alias=True)
+    for country in data["countries"]:
+        if country["code"] == "PE":
+            country["time_label"]["en"] = "Lima time"
+    await bot.install(Schedule.model_validate(data))
+    assert bot.viewer_for("en", "America/Lima").zone_name() == "Lima time"

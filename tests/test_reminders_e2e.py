@@ -275,7 +275,10 @@ async def test_moved_session_notifies_its_audience_once(
         schedule_file.write_text(json.dumps(data), encoding="utf-8")
         mark = len(core.messages)
         (reply,) = await organizer.send("/reload")
-        assert reply.text == "Schedule reloaded: 11 sessions. Reminders were rebuilt."
+        assert reply.text.splitlines() == [
+            "Schedule reloaded: 11 sessions. Reminders were rebuilt.",
+            "📅 Session 4 moved: Apr 14, 2021, 14:00 → Apr 21, 2021, 15:00 (UTC)",
+            "1 person will be told."]  # the core member; session 4 is not the wider group's
         await fire_due(app, clock)
         (notice,) = texts(core, mark)
         assert notice.splitlines()[0] == "📣 Sesión reprogramada"

@@ -13,12 +13,14 @@ PARTICIPANT = {"next", "schedule", "session", "checkin", "me", "goals", "network
 FACILITATOR = {"people", "person", "attendance", "code", "correct", "broadcast", "broadcasts",
                "review", "coaching", "stats", "materials", "feedback", "certificates", "questions",
                "networking", "breakouts"}
-ORGANIZER = {"invite", "invites", "roster", "grant", "revoke", "export", "reload", "status"}
+ORGANIZER = {"invite", "invites", "roster", "grant", "revoke", "export", "reload", "joinlink",
+             "move", "changes", "status"}
 TOOLS = ("/people, /person, /attendance, /code, /correct, /broadcast, /broadcasts, /review, "
          "/coaching, /stats, /materials, /feedback, /certificates, /questions, /networking, "
          "/breakouts")
 ORGANIZER_HELP = ("/invite", "/invites", "/roster", "/grant", "/revoke", "/export", "/reload",
-                  "/status", "/link", "/unlink", "Organizer tools")
+                  "/joinlink", "/move", "/changes", "/status", "/link", "/unlink",
+                  "Organizer tools")
 
 
 def chat_menu(emulator: BotAPIEmulator, user_id: int) -> dict[str, str]:

@@ -110,3 +110,18 @@ async def test_a_rush_of_writes_shares_commits_and_a_failing_one_fails_alone(
                              ).fetchall() == [("A",)]
     finally:
         other.close()
+
+
+async def test_the_private_aiosqlite_names_of_the_write_path_are_there(tmp_path: Path) -> None:
+    """bot/storage/sqlite.py runs a group commit on aiosqlite's own thread through
+    Connection._execute and the sqlite3 connection Connection._conn (no public call does
+    that); pyproject pins aiosqlite below the next minor version, and this fails first."""
+    import inspect
+    import sqlite3
+
+    import aiosqlite
+
+    assert inspect.iscoroutinefunction(aiosqlite.Connection._execute)
+    async with aiosqlite.connect(tmp_path / "x.sqlite3") as conn:
+        assert isinstance(conn._conn, sqlite3.Connection)
+        assert await conn._execute(lambda: 41 + 1) == 42

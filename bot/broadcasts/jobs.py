@@ -26,13 +26,15 @@ from typing import Any
 from telegram.ext import Application
 
 from bot import jobs
-from bot.broadcasts.rules import pick_version
-from bot.broadcasts.texts import final_text, progress_text, when_text
+from bot.broadcasts.rules import author_may_send, pick_version
+from bot.broadcasts.texts import final_text, held_text, progress_text, when_text
 from bot.context import BotContext
 from bot.delivery import Copy, Delivery, Report, kind, run
 from bot.faults import StorageUnavailable, persist
+from bot.notify import notify
 from bot.sender import Outcome
 from bot.services import Services, get_services
+from bot.storage.broadcast_records import Broadcast
 from bot.viewer import Viewer
 
 log = logging.getLogger(__name__)
@@ -60,11 +62,21 @@ async def begin(app: Application, broadcast_id: int,
     if broadcast is None:
         return False
     if broadcast.status in ("draft", "scheduled"):
+        author = await svc.repo.participants.get(broadcast.author_id)
+        m = await svc.member(author) if author is not None else None
+        # Fixed in countries when scheduled (Audience.fixed); when due, the author must still
+        # have the right to all of them, or it is held and nobody gets it.
+        if broadcast.status == "scheduled" and not author_may_send(m, broadcast.audience):
+            if await store.hold(broadcast_id, svc.clock.now()):
+                log.warning("broadcast %s held: its author lost the right to its countries",
+                            broadcast_id)  # fmt: skip
+                await _tell_held(app, svc, broadcast)
+            return False
         if status_message is not None:
             await store.set_status_message(broadcast_id, *status_message)
-        # Evaluated when it goes out, within the author's countries at that moment.
-        author = await svc.repo.participants.get(broadcast.author_id)
-        scope = (await svc.member(author)).scope if author is not None else frozenset()
+        # Within its fixed countries and the author's countries now (never wider than either;
+        # an empty intersection reaches nobody).
+        scope = m.scope if m is not None else frozenset()
         audience = broadcast.audience.effective(svc.schedule, scope)
         if not await store.start(broadcast_id, audience, svc.clock.now(),
                                  svc.settings.organizer_ids):
@@ -249,6 +261,17 @@ def _schedule(app: Application, broadcast_id: int, kind: str, due: Any) -> None:
         grace=MISSED_AFTER,
         data={"broadcast_id": broadcast_id},
     )
+
+
+async def _tell_held(app: Application, svc: Services, broadcast: Broadcast) -> None:
+    """The author (in a message) and the organizers (bot/notify.py) learn it was held."""
+    author = await svc.repo.participants.get(broadcast.author_id)
+    text = held_text(svc.viewer(author), svc.schedule, broadcast, author, mine=True)
+    await svc.sender.send(
+        lambda rl: app.bot.send_message(broadcast.author_id, text, rate_limit_args=rl))
+    organizers = await svc.repo.participants.many(svc.settings.organizer_ids)
+    notify(app, [p for uid, p in sorted(organizers.items()) if uid != broadcast.author_id],
+           lambda v, _p: held_text(v, svc.schedule, broadcast, author, mine=False))
 
 
 async def _tell_missed(

@@ -34,6 +34,8 @@ def audience_text(v: Viewer, schedule: Schedule, audience: Audience) -> str:
     _ = v.tr.gettext
     if audience.everyone:
         return _("everyone")
+    if audience.reach is not None and not audience.reach:
+        return _("nobody (no country left within the author's rights)")
     parts = []
     if audience.groups == {"core"}:
         parts.append(_("core group"))
@@ -232,6 +234,8 @@ def status_label(v: Viewer, broadcast: Broadcast) -> str:
         return _("cancelled")
     if broadcast.status == "missed":
         return _("not sent: the bot was not running at the scheduled time")
+    if broadcast.status == "held":
+        return _("held, not sent: its author no longer has the right to all its countries")
     when = broadcast.started_at or broadcast.created_at
     return _("sent {when}").format(when=when_text(v, when))
 
@@ -316,3 +320,21 @@ def sender_facts(v: Viewer, schedule: Schedule, person: Participant | None, user
     if person is not None and person.language:
         facts.append(v.language_name(person.language))
     return ", ".join(facts)
+
+
+def held_text(v: Viewer, schedule: Schedule, broadcast: Broadcast, author: Participant | None,
+              *, mine: bool) -> str:
+    """A scheduled broadcast was held when due: its author lost rights to its countries."""
+    _ = v.tr.gettext
+    audience = "👥 " + audience_text(v, schedule, broadcast.audience.effective(schedule))
+    if mine:
+        return "\n".join([_(
+            "⏸ Broadcast #{id} was held and not sent: you no longer have the right to all the "
+            "countries it was scheduled for. Nobody received it. Start a new one with "
+            "/broadcast if it is still useful.").format(id=broadcast.id), audience])
+    name = escape(author.name) if author is not None else _("id {id}").format(
+        id=broadcast.author_id)
+    return "\n".join([_(
+        "⏸ Broadcast #{id} by {name} was held and not sent: its author no longer has the "
+        "right to all the countries it was scheduled for. Nobody received it.").format(
+            id=broadcast.id, name=name), audience])

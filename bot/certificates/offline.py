@@ -3,7 +3,6 @@ documents and answers as the bot gives, from the database alone (no token, no ne
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 from bot.certificates import jobs, rules, texts
 from bot.config import Settings
 from bot.i18n import I18n
+from bot.lengths import plain
 from bot.schedule import Schedule
 from bot.storage import Repository
 from bot.storage.certificates import Certificate
@@ -37,11 +37,6 @@ async def write_all(settings: Settings, schedule: Schedule, output: Path) -> tup
     for c in valid:
         (output / file_name(c)).write_bytes(jobs.pdf(schedule, i18n, c))
     return len(valid), len(found) - len(valid)
-
-
-def plain(text: str) -> str:
-    """Telegram HTML as terminal text."""
-    return html.unescape(re.sub(r"<[^>]+>", "", text))
 
 
 async def verify(settings: Settings, schedule: Schedule, typed: str,

@@ -178,10 +178,15 @@ def revoked_for_holder(v: Viewer, c: Certificate) -> str:
 # verification
 
 
+SHOWN_CODE = 40  # at most this much of what was typed is shown back
+
+
 def verification(v: Viewer, schedule: Schedule, c: Certificate | None, typed: str) -> str:
     """What anyone who checks a code sees: no personal data beyond what the paper shows."""
     _ = v.tr.gettext
     if c is None:
+        if len(typed) > SHOWN_CODE:  # never echoed whole: a code has 16 characters
+            typed = typed[:SHOWN_CODE] + "…"
         return "❓ " + _(
             "No certificate has the code {code}. Check that it was typed in full: 16 letters "
             "and digits, as printed under the QR code."

@@ -5,9 +5,7 @@ and the numbers behind them (`python -m bot report --output DIR`). Whole program
 from __future__ import annotations
 
 import asyncio
-import html
 import io
-import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +17,7 @@ from fpdf.fonts import FontFace
 
 from bot.charts import catalog, texts
 from bot.i18n import I18n
+from bot.lengths import plain
 from bot.schedule import Schedule
 from bot.storage import Repository
 from bot.viewer import Viewer
@@ -34,9 +33,9 @@ class Section:
     note: str  # the caption as plain text, or why there is no chart
 
 
-def plain(caption: str) -> str:
+def without_heading(caption: str) -> str:
     """A Telegram HTML caption as plain text, without its bold first line (the heading)."""
-    text = html.unescape(re.sub(r"<[^>]*>", "", caption))
+    text = plain(caption)
     return text.split("\n", 1)[1].strip() if "\n" in text else text
 
 
@@ -56,7 +55,7 @@ async def write_report(repo: Repository, schedule: Schedule, i18n: I18n, output:
         path = output / f"{chart.key}.png"
         path.write_bytes(picture.png)
         written.append(path)
-        sections.append(Section(chart.title(v), picture, plain(picture.caption)))
+        sections.append(Section(chart.title(v), picture, without_heading(picture.caption)))
     pdf = output / "report.pdf"
     await asyncio.to_thread(_write_pdf, pdf, v, schedule, now, sections)
     return [*written, pdf]

@@ -105,9 +105,6 @@ def drawing_failed(v: Viewer) -> str:
     return v.tr.gettext("Sorry, I could not draw this chart. Please try again in a moment.")
 
 
-def private_only(v: Viewer) -> str:
-    return v.tr.gettext("Please use /stats in a private chat with me.")
-
 
 def nothing_to_draw(v: Viewer, key: str) -> str:
     _ = v.tr.gettext

@@ -20,7 +20,7 @@ FACILITATOR_COMMANDS = ("people", "person", "attendance", "code", "correct", "br
                         "broadcasts", "review", "coaching", "stats", "materials", "feedback",
                         "certificates", "questions", "networking", "breakouts")
 ORGANIZER_COMMANDS = ("invite", "invites", "roster", "grant", "revoke", "export", "reload",
-                      "status")
+                      "joinlink", "move", "changes", "status")
 
 
 def staff_commands(role: Role) -> tuple[str, ...]:
@@ -76,6 +76,9 @@ def _staff_descriptions(v: Viewer) -> dict[str, str]:
         "revoke": _("Take facilitator rights back"),
         "export": _("Attendance or goals as files"),
         "reload": _("Reload the schedule"),
+        "joinlink": _("Set or remove a join link"),
+        "move": _("Move a session to a new date and time"),
+        "changes": _("Program changes made in the chat: list, undo"),
         "certificates": _("Certificates: counts, names, issue"),
         "status": _("Bot status: storage, jobs, errors"),
     }
@@ -132,7 +135,12 @@ def _organizer_section(v: Viewer) -> list[str]:
         _("/revoke facilitator PERSON: take them back"),
         _("/export or /export goals: attendance or goals as CSV and Excel files"),
         _("/export networking: anonymous networking counts as CSV and Excel files"),
-        _("/reload: read schedule.json again and rebuild the reminders"),
+        _("/reload: read schedule.json again and rebuild the reminders (the changes made in "
+          "the chat stay on top of it)"),
+        _("/joinlink URL [passcode]: the program's join link · /joinlink 3 URL: session 3's "
+          "own · /joinlink GH URL: Ghana's coaching · /joinlink 3 off: remove it"),
+        _("/move 4 2021-04-21 15:00: move session 4 (your time zone; everyone is told) · "
+          "/changes: the changes in force, each can be undone"),
         _("/export coaching: the coaching hours and their attendance as CSV and Excel files"),
         _("/export feedback: session ratings and comments as CSV and Excel files"),
         _("/certificates: also ask people to confirm their names, and issue the certificates "
@@ -165,7 +173,8 @@ def help_text(v: Viewer, schedule: Schedule, role: Role = "participant",
         _("/next: the next session, in your time zone"),
         _("/schedule: the whole program"),
         _("/session 3: one session in full (any number from the schedule)"),
-        _("/calendar: all your sessions as a calendar file, with the join links"),
+        _("/calendar: all your sessions as a calendar file, with the join links")
+        if not schedule.without_link() else _("/calendar: all your sessions as a calendar file"),
         _("/reminders: choose which session reminders you get"),
         _("/checkin: check in to the session running now"),
         _("/me: your attendance and certificate progress"),

@@ -114,9 +114,6 @@ def not_sent(v: Viewer, item: Material) -> str:
         item=label(item) or ICONS[item.kind])
 
 
-def private_only(v: Viewer) -> str:
-    return v.tr.gettext("Please use /materials in a private chat with me.")
-
 
 def removed(v: Viewer) -> str:
     return v.tr.gettext("Removed.")

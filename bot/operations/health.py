@@ -63,4 +63,5 @@ async def status_report(app: Application) -> StatusReport:
         jobs_total=len(planned),
         pending=await svc.repo.operations.pending() if ok else {},
         errors=list(svc.errors.recent),
+        without_link=[s.number for s in svc.schedule.without_link()],
     )

@@ -15,7 +15,7 @@ from telegram.ext import Application
 from bot.context import BotContext
 from bot.jobs import schedule_at
 from bot.services import get_services
-from bot.storage.copy import CopyError, backup_db
+from bot.storage.copy import BackupFailed, CopyError, backup_db
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,8 @@ async def backup_job(context: BotContext) -> None:
     output = folder / f"bot-{now:%Y-%m-%d}.sqlite3"
     try:
         copied = await backup_db(svc.repo.db, output)
+    except BackupFailed:
+        raise  # a full disk...: organizers hear of it (its partial files are gone)
     except CopyError as exc:  # today's is there already (a restart)
         log.info("daily backup skipped: %s", exc)
         return

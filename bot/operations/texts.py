@@ -27,6 +27,7 @@ class StatusReport:
     jobs_total: int
     pending: dict[str, int]  # deliveries, broadcasts
     errors: list[SeenError] = field(default_factory=list)
+    without_link: list[int] = field(default_factory=list)  # sessions nobody can join yet
 
 
 def _size(v: Viewer, size: int) -> str:
@@ -56,6 +57,11 @@ def status_text(v: Viewer, r: StatusReport) -> str:
     if r.storage_problem:
         lines.append("⚠️ " + _("Storage problem: {problem}").format(
             problem=escape(r.storage_problem)))
+    if r.without_link:
+        lines.append("⚠️ " + v.tr.ngettext(
+            "No join link for session {numbers}: /joinlink sets one.",
+            "No join link for sessions {numbers}: /joinlink sets one.",
+            len(r.without_link)).format(numbers=", ".join(map(str, r.without_link))))
     def count(key: str) -> str:
         return format_decimal(r.people.get(key, 0), locale=v.number_locale)
 

@@ -77,10 +77,11 @@ async def moved_job(context: BotContext) -> None:
     old: datetime = context.job.data["old"]
     if session is None:
         return
-    key = DeliveryKey("moved", session.number, session.start, 0)
     async with _lock(context.application, context.job.name or ""):
-        recipients = await session_targets(svc, session, None)
         sequence = await svc.repo.sessions.sequence(session.number)
+        # Keyed by the new version: a move made again (after an undo) is a new notice.
+        key = DeliveryKey("moved", session.number, session.start, sequence)
+        recipients = await session_targets(svc, session, None)
         link = svc.schedule.join_link(session)
 
         def render(view: Viewer, target: Target) -> tuple[str, InlineKeyboardMarkup | None]:

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from html import escape
 
 from bot.schedule import Schedule, Session
-from bot.sessions.texts import join_lines
+from bot.sessions.texts import join_lines, no_link_line
 from bot.viewer import Viewer, session_heading, when_line
 
 
@@ -34,18 +34,9 @@ def reminder_text(v: Viewer, schedule: Schedule, session: Session, now: datetime
         f"🕑 {when_line(v, session)}",
     ]
     lines += join_lines(v, schedule, session, link=not link_button)
+    if not schedule.join_link(session):
+        lines.append(no_link_line(v, schedule))
     return "\n".join(lines)
-
-
-def link_changed_text(v: Viewer, schedule: Schedule, session: Session, now: datetime) -> str:
-    """A new join link shortly before a session (the Join button carries it)."""
-    return "\n".join([
-        "<b>🔗 " + v.tr.gettext("New join link") + "</b>",
-        f"<b>{session_heading(v, session)}</b>",
-        f"📅 {v.date(session.start)}",
-        f"🕑 {when_line(v, session)} · {v.until(session.start, now)}",
-        *join_lines(v, schedule, session),
-    ])
 
 
 def moved_text(v: Viewer, session: Session, old_start: datetime) -> str:

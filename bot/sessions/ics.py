@@ -27,6 +27,10 @@ def session_event(v: Viewer, schedule: Schedule, session: Session, sequence: int
         if info:
             join.append(info)
         parts.append("\n".join(join))
+    elif with_link:  # the audience's calendar: say how the link will come, promise no URL
+        contact = schedule.program.contact.get(v.lang) or schedule.program.contact.get("en")
+        parts.append(_("The join link has not been shared yet.") + (
+            f" {contact}" if contact else ""))
     parts.append(program_name(v, schedule))
     return Event(
         uid=uid("session", session.number, schedule.slug),

@@ -16,7 +16,9 @@ from bot.schedule import Schedule
 GROUPS = ("core", "wider")
 # "absent": did not check in to session N; "present": did (present or late).
 AttendanceKind = Literal["absent", "present"]
-BroadcastStatus = Literal["draft", "scheduled", "sending", "done", "cancelled", "missed"]
+# "held": scheduled, but its author no longer had the right to every country it was fixed to
+# when it was due (stored as status 'cancelled' with held_at set: bot/storage/broadcasts.py).
+BroadcastStatus = Literal["draft", "scheduled", "sending", "done", "cancelled", "missed", "held"]
 # pending -> sending (claimed, the call is under way) -> sent/blocked/failed/unknown.
 RecipientStatus = Literal[
     "pending", "sending", "sent", "blocked", "failed", "unknown", "skipped", "cancelled"
@@ -25,12 +27,18 @@ RecipientStatus = Literal[
 
 @dataclass(frozen=True)
 class Audience:
-    """Filters combined with AND across kinds and OR within one kind; none = everyone."""
+    """Filters combined with AND across kinds and OR within one kind; none = everyone.
+
+    `reach`: the countries the broadcast is fixed to (the author's countries when it was
+    scheduled or started, within the chosen ones). None: not limited (an organizer's or an
+    unlimited facilitator's); an empty set reaches nobody, never "every country".
+    """
 
     groups: frozenset[str] = frozenset()
     countries: frozenset[str] = frozenset()
     languages: frozenset[str] = frozenset()
     attendance: tuple[AttendanceKind, int] | None = None
+    reach: frozenset[str] | None = None
 
     @property
     def everyone(self) -> bool:
@@ -59,10 +67,24 @@ class Audience:
             session = schedule.session(self.attendance[1])
             if session is not None and session.audience == "core" and not self.groups:
                 audience = replace(audience, groups=frozenset({"core"}))
-        if scope is not None:
-            countries = audience.countries & scope if audience.countries else scope
-            audience = replace(audience, countries=frozenset(countries))
+        limits = [s for s in (scope, self.reach) if s is not None]
+        if limits:
+            countries: frozenset[str] | None = audience.countries or None
+            for limit in limits:
+                countries = frozenset(limit) if countries is None else countries & limit
+            assert countries is not None
+            audience = replace(audience, countries=countries, reach=countries)
         return audience
+
+    def fixed(self, scope: frozenset[str] | None) -> Audience:
+        """The audience fixed in countries when it is scheduled: within the author's scope at
+        that moment (None: an unlimited author, not limited to countries)."""
+        if scope is None:
+            return self
+        countries = (self.countries & scope) if self.countries else frozenset(scope)
+        if self.reach is not None:
+            countries &= self.reach
+        return replace(self, reach=countries)
 
     def to_json(self) -> str:
         return json.dumps(
@@ -71,6 +93,7 @@ class Audience:
                 "countries": sorted(self.countries),
                 "languages": sorted(self.languages),
                 "attendance": list(self.attendance) if self.attendance else None,
+                **({"reach": sorted(self.reach)} if self.reach is not None else {}),
             },
             sort_keys=True,
         )
@@ -84,6 +107,7 @@ class Audience:
             countries=frozenset(data.get("countries") or ()),
             languages=frozenset(data.get("languages") or ()),
             attendance=(attendance[0], int(attendance[1])) if attendance else None,
+            reach=frozenset(data["reach"]) if data.get("reach") is not None else None,
         )
 
 

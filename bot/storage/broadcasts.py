@@ -28,7 +28,7 @@ def _broadcast(row: Row) -> Broadcast:
     return Broadcast(
         id=row["id"],
         author_id=row["author_id"],
-        status=row["status"],
+        status="held" if row["status"] == "cancelled" and row["held_at"] else row["status"],
         audience=Audience.from_json(row["audience"]),
         created_at=dt(row["created_at"]),
         scheduled_for=dt_or_none(row["scheduled_for"]),
@@ -127,6 +127,12 @@ class BroadcastStore(Store):
             if values:
                 clauses.append(f"{column} IN ({', '.join('?' for _ in values)})")
                 args.extend(sorted(values))
+        if audience.reach is not None:  # fixed in countries: an empty set reaches nobody
+            if audience.reach:
+                clauses.append(f"p.country IN ({', '.join('?' for _ in audience.reach)})")
+                args.extend(sorted(audience.reach))
+            else:
+                clauses.append("1 = 0")
         if audience.attendance is not None:
             kind, session = audience.attendance
             # Checked in = present or late (the attendance feature's contract).
@@ -245,6 +251,14 @@ class BroadcastStore(Store):
                 (ts(now), broadcast_id),
             )
         return True
+
+    async def hold(self, broadcast_id: int, now: datetime) -> bool:
+        """Scheduled -> held: nothing is sent (its author lost the right to its countries)."""
+        return await self.db.write(
+            "UPDATE broadcasts SET status = 'cancelled', held_at = ?, finished_at = ? "
+            "WHERE id = ? AND status = 'scheduled'",
+            (ts(now), ts(now), broadcast_id),
+        ) > 0
 
     async def mark_missed(self, broadcast_id: int, now: datetime) -> bool:
         return await self.db.write(

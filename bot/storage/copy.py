@@ -8,19 +8,95 @@ are SQLite files whatever the backend: SQLite's online backup API for SQLite, a 
 
 from __future__ import annotations
 
+import asyncio
 import shutil
+import sqlite3
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
-from bot.storage.db import Database, SqliteDatabase, StorageOpenError
+from bot.storage.db import Database, StorageOpenError
 from bot.storage.repository import Repository
+from bot.storage.sqlite import SqliteDatabase
 
 BOOKKEEPING = {"schema_version"}  # written by migrate(), not copied
+SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
+SIDECARS = ("", "-journal", "-wal", "-shm")  # a SQLite file and what it leaves beside it
 
 
 class CopyError(Exception):
     """One line: what is wrong (target not empty, counts differ...)."""
+
+
+class BackupFailed(CopyError):
+    """The backup could not be written (a full disk...); its partial files were removed."""
+
+
+def sqlite_file(path: Path, kind: str = "a backup") -> Path:
+    """An existing, non-empty SQLite file; else CopyError naming it. Nothing is created or
+    written (a typo never leaves an empty database behind)."""
+    if not path.exists():
+        raise CopyError(f"{path}: no such file")
+    if not path.is_file():
+        raise CopyError(f"{path}: not a file")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise CopyError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    if not head:
+        raise CopyError(f"{path}: not {kind} (an empty file, 0 bytes)")
+    if head != SQLITE_HEADER:
+        raise CopyError(f"{path}: not {kind} (not a SQLite database)")
+    return path
+
+
+def inspect(path: Path, kind: str = "a backup") -> tuple[int, Copied]:
+    """Integrity check, schema version and row counts of a SQLite file, opened read-only
+    (mode=ro: never written, never switched to WAL)."""
+    sqlite_file(path, kind)
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    with path.open("rb") as fh:
+        head = fh.read(20)
+    wal = len(head) > 18 and head[18] == 2  # header: file format 2 = WAL
+    if wal and not path.with_name(path.name + "-wal").exists():
+        # A WAL file with no log beside it: read it as it is, without creating -shm/-wal.
+        uri += "&immutable=1"
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+        try:
+            problem = conn.execute("PRAGMA integrity_check").fetchone()[0]
+            if problem != "ok":
+                raise CopyError(f"{path}: integrity check failed: {problem}")
+            tables = [r[0] for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%' ORDER BY rowid")]
+            version = 0
+            if "schema_version" in tables:
+                version = int(conn.execute(
+                    "SELECT MAX(version) FROM schema_version").fetchone()[0] or 0)
+            found = {t: int(conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0])
+                     for t in tables if t not in BOOKKEEPING}
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise CopyError(f"{path}: not {kind} ({exc})") from None
+    return version, Copied(found)
+
+
+def remove_partial(output: Path) -> None:
+    """What a failed backup left: OUTPUT.partial and SQLite's files beside it."""
+    partial = output.with_name(output.name + ".partial")
+    for suffix in SIDECARS:
+        partial.with_name(partial.name + suffix).unlink(missing_ok=True)
+
+
+def _failed(output: Path, exc: BaseException) -> BackupFailed:
+    remove_partial(output)
+    reason = (exc.strerror if isinstance(exc, OSError) else None) or str(exc) or type(exc).__name__
+    return BackupFailed(f"{output}: the backup could not be written ({reason}); "
+                        "its partial files were removed")
 
 
 @dataclass(frozen=True)
@@ -75,7 +151,9 @@ async def copy_rows(source: Database, target: Database) -> Copied:
 
 async def migrate_data(source: Path | str, target: Path | str) -> Copied:
     """Copy a whole program from one database to another (both migrated to the current
-    schema first)."""
+    schema first). A SQLite source must exist and be a database (it is never created)."""
+    if isinstance(source, Path):
+        sqlite_file(source, "a SQLite database")
     src = await Repository.open(source)
     try:
         dest = await Repository.open(target)
@@ -101,30 +179,31 @@ async def backup_db(db: Database, output: Path) -> Copied:
     if output.exists():
         raise CopyError(f"{output} exists already; choose a new file")
     if isinstance(db, SqliteDatabase):
-        await db.backup_to(output)
-        copy = await SqliteDatabase.open(output)
         try:
-            return Copied(await counts(copy))
-        finally:
-            await copy.close()
-    output.parent.mkdir(parents=True, exist_ok=True)
+            await db.backup_to(output)
+            return (await asyncio.to_thread(inspect, output))[1]
+        except (OSError, sqlite3.Error) as exc:
+            raise _failed(output, exc) from None
     partial = output.with_name(output.name + ".partial")
-    partial.unlink(missing_ok=True)
-    dest = await Repository.open(partial)
     try:
-        async with db.snapshot():  # type: ignore[attr-defined]
-            copied = await copy_rows(db, dest.db)
-    finally:
-        await dest.close()
-    partial.replace(output)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        remove_partial(output)
+        dest = await Repository.open(partial)
+        try:
+            async with db.snapshot():  # type: ignore[attr-defined]
+                copied = await copy_rows(db, dest.db)
+        finally:
+            await dest.close()
+        partial.replace(output)
+    except (OSError, sqlite3.Error, StorageOpenError) as exc:
+        raise _failed(output, exc) from None
     return copied
 
 
 async def restore(backup_file: Path, database: Path | str) -> Copied:
     """A backup file into an empty database. The file itself is left untouched (a copy of
     it is migrated forward when it comes from an older version)."""
-    if not backup_file.is_file():
-        raise CopyError(f"{backup_file}: no such file")
+    await asyncio.to_thread(inspect, backup_file)  # a real, sound backup: else named here
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder) / "restore.sqlite3"
         shutil.copyfile(backup_file, work)
@@ -132,18 +211,6 @@ async def restore(backup_file: Path, database: Path | str) -> Copied:
 
 
 async def verify(backup_file: Path) -> tuple[int, Copied]:
-    """A backup file's schema version and row counts, after SQLite's integrity check."""
-    if not backup_file.is_file():
-        raise CopyError(f"{backup_file}: no such file")
-    try:
-        db = await SqliteDatabase.open(backup_file)
-    except StorageOpenError as exc:  # e.g. "file is not a database"
-        raise CopyError(f"{backup_file}: not a backup ({exc.__cause__ or exc})") from None
-    try:
-        problem = await db.fetchval("PRAGMA integrity_check")
-        if problem != "ok":
-            raise CopyError(f"{backup_file}: integrity check failed: {problem}")
-        version = int(await db.fetchval("SELECT MAX(version) FROM schema_version") or 0)
-        return version, Copied(await counts(db))
-    finally:
-        await db.close()
+    """A backup file's schema version and row counts, after SQLite's integrity check; the
+    file is opened read-only and never written."""
+    return await asyncio.to_thread(inspect, backup_file)

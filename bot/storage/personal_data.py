@@ -85,6 +85,7 @@ PERSONAL_DATA: list[PersonalData] = [
     PersonalData("coaching_answers", "user_id", "delete"),
     PersonalData("coaching_attendance", "user_id", "anonymize", None),  # counts stay
     PersonalData("session_materials", "added_by", "anonymize", FORMER),
+    PersonalData("program_changes", "made_by", "anonymize", FORMER),
     # The answer stays and still counts (anonymous); (session, user_id) is the key.
     PersonalData("session_feedback", "user_id", "anonymize", PSEUDONYM),
     PersonalData("certificate_names", "user_id", "delete"),
@@ -127,13 +128,31 @@ def _json_value(value: Any) -> Any:
     return value.hex() if isinstance(value, bytes) else value
 
 
+# In a person's export, a person column that holds someone else (the other side of an
+# introduction request, the staff member who corrected their attendance, a person they acted
+# on) says only this: their export holds their own data, never another person's Telegram id.
+ANOTHER_PERSON = "another person"
+NOT_SHOWN = "not shown"  # a text column (the audit target) about someone or something else
+
+
+def _own_only(row: dict[str, Any], columns: list[str], user_id: int) -> dict[str, Any]:
+    out = {k: _json_value(v) for k, v in row.items()}
+    for column in columns:
+        value = out.get(column)
+        if value is None or str(value) == str(user_id):
+            continue
+        out[column] = NOT_SHOWN if isinstance(value, str) else ANOTHER_PERSON
+    return out
+
+
 async def export_personal_data(db: Database, user_id: int, now: datetime) -> dict[str, Any]:
-    """Every row that mentions the person, table by table."""
+    """Every row that mentions the person, table by table; other people in those rows are
+    not identified (ANOTHER_PERSON)."""
     tables: dict[str, list[dict[str, Any]]] = {}
     for table, columns in _by_table().items():
         where = " OR ".join(f"{column} = ?" for column in columns)
         rows = await db.fetch(f"SELECT * FROM {table} WHERE {where}", (user_id,) * len(columns))
-        tables[table] = [{k: _json_value(v) for k, v in dict(row).items()} for row in rows]
+        tables[table] = [_own_only(dict(row), columns, user_id) for row in rows]
     return {"user_id": user_id, "exported_at": ts(now), "tables": tables}
 
 

@@ -29,6 +29,7 @@ from bot.storage.operations import OperationsStore
 from bot.storage.participants import ParticipantStore
 from bot.storage.pending import PendingStore
 from bot.storage.people import PeopleStore
+from bot.storage.program import ProgramStore
 from bot.storage.questions import QuestionStore
 from bot.storage.reminders import ReminderStore
 from bot.storage.roster import RosterStore
@@ -57,6 +58,7 @@ class Repository:
         self.networking = NetworkStore(db)
         self.questions = QuestionStore(db)
         self.roster = RosterStore(db)
+        self.program = ProgramStore(db)
 
     def audited(self, actor_id: int, action: str, now: datetime, target: str | None = None,
                 detail: str | None = None) -> AbstractAsyncContextManager[AuditEntry]:

@@ -129,8 +129,7 @@ async def on_request_button(update: Update, context: BotContext) -> None:
     _ = w.view.tr.gettext
     numbers = _correctable(w)
     user_id = query.from_user.id
-    pressed = AskCorrection.parse(query.data)
-    assert pressed is not None
+    pressed = context.pressed(AskCorrection)
     if pressed.session is None:
         await query.answer()
         if not numbers:

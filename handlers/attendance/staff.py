@@ -5,7 +5,6 @@ from __future__ import annotations
 from html import escape
 
 from telegram import Update
-from telegram.constants import ChatType
 from telegram.ext import Application, CommandHandler
 
 from bot.attendance import rules
@@ -74,9 +73,6 @@ async def code_command(update: Update, context: BotContext) -> None:
     _ = w.view.tr.gettext
     message = update.effective_message
     assert message is not None
-    if update.effective_chat is None or update.effective_chat.type != ChatType.PRIVATE:
-        await message.reply_text(_("Please use /code in a private chat with me."))
-        return
     if not w.member.unlimited:  # one code per session, for every country
         await message.reply_text(program_wide_refusal(w.view))
         return

@@ -65,6 +65,8 @@ async def take_when(update: Update, context: BotContext, w: Who, message: Messag
     await stop_waiting(update, context)
     async with w.svc.repo.audited(w.user_id, "broadcast_schedule", now, target=str(draft.id),
                                   detail=when.isoformat()) as entry:
+        # Fixed now in the author's countries; checked again when due (bot/broadcasts/jobs.py).
+        await w.svc.repo.broadcasts.set_audience(draft.id, draft.audience.fixed(w.member.scope))
         if not await w.svc.repo.broadcasts.schedule(draft.id, when):
             entry.skip()
     if entry.skipped:

@@ -84,8 +84,7 @@ async def certificate_command(update: Update, context: BotContext) -> None:
 async def on_confirm(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    pressed = ConfirmName.parse(query.data)
-    assert pressed is not None
+    pressed = context.pressed(ConfirmName)
     w = await context.who()
     s = await standing_of(w.svc, w.person)
     name = rules.clean_name(w.person.name)

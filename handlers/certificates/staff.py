@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.certificates import jobs, rules, texts
 from bot.certificates.keyboards import Manage, issue_keyboard, manage_keyboard
@@ -55,8 +55,7 @@ async def certificates_command(update: Update, context: BotContext) -> None:
 async def on_manage(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    pressed = Manage.parse(query.data)
-    assert pressed is not None
+    pressed = context.pressed(Manage)
     w = await context.who()
     await query.answer()
     if not w.member.unlimited:  # issuing reaches every country
@@ -153,5 +152,5 @@ async def on_reason(update: Update, context: BotContext, pending: Pending) -> No
 def register(app: Application) -> None:
     input.expect(REASON, on_reason)
     app.add_handler(CommandHandler("certificates", certificates_command))
-    app.add_handler(CommandHandler("revokecert", revoke_command, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("revokecert", revoke_command))
     app.add_handler(CallbackQueryHandler(on_manage, pattern=Manage.pattern()))

@@ -30,7 +30,7 @@ from bot.goals.keyboards import (
     is_country_code,
 )
 from bot.goals.rules import STATUS_CODES, Goal, reads_all
-from handlers.common import Callback, alert, restricted, show
+from handlers.common import Callback, alert, private_only, restricted, show
 from handlers.goals.screens import (
     Screen,
     audited,
@@ -40,7 +40,6 @@ from handlers.goals.screens import (
     list_screen,
     load_goal,
     may_read,
-    pressed,
     privileged,
     read_refusal,
     stale,
@@ -53,6 +52,8 @@ from handlers.goals.screens import (
 
 async def goals_command(update: Update, context: BotContext) -> None:
     w = await context.who()
+    if w.member.staff and not await private_only(update, context):
+        return  # staff see every country's goals and figures: a staff answer (restricted())
     _ = w.view.tr.gettext
     assert update.effective_message is not None
     args = context.args or []
@@ -97,7 +98,7 @@ async def goals_all(update: Update, context: BotContext) -> None:
 
 async def on_list(update: Update, context: BotContext) -> None:
     w = await context.who()
-    code = pressed(update, GoalList).country
+    code = context.pressed(GoalList).country
     if not is_country_code(code):
         await stale(update, w)
         return
@@ -128,7 +129,7 @@ async def _goal_view(
 ) -> None:
     """Open one goal's screen after the server-side right check (edit or read)."""
     w = await context.who()
-    goal = await load_goal(update, w, pressed(update, codec).goal, edit=edit)
+    goal = await load_goal(update, w, context.pressed(codec).goal, edit=edit)
     if goal is None:
         return
     assert update.callback_query is not None
@@ -154,7 +155,7 @@ async def on_status_menu(update: Update, context: BotContext) -> None:
 
 async def on_set_status(update: Update, context: BotContext) -> None:
     w = await context.who()
-    data = pressed(update, SetStatus)
+    data = context.pressed(SetStatus)
     goal = await load_goal(update, w, data.goal, edit=True)
     if goal is None:
         return
@@ -175,7 +176,7 @@ async def on_set_status(update: Update, context: BotContext) -> None:
 async def on_tick(update: Update, context: BotContext) -> None:
     w = await context.who()
     _ = w.view.tr.gettext
-    data = pressed(update, TickStep)
+    data = context.pressed(TickStep)
     goal = await load_goal(update, w, data.goal, edit=True)
     if goal is None:
         return

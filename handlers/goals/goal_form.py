@@ -38,7 +38,7 @@ from handlers.goals.forms import (
     typed,
     unexpected,
 )
-from handlers.goals.screens import audited, edit_refusal, goal_ref, may_edit, pressed, stale
+from handlers.goals.screens import audited, edit_refusal, goal_ref, may_edit, stale
 
 GOAL_FORM = "goal_form"
 TITLE, DESCRIPTION, TARGET = "title", "description", "target"
@@ -70,7 +70,7 @@ async def start_add(update: Update, context: BotContext) -> None:
     _ = w.view.tr.gettext
     country: str | None
     if update.callback_query is not None:
-        country = pressed(update, AddGoal).country
+        country = context.pressed(AddGoal).country
         if not is_country_code(country):
             await stale(update, w)
             return
@@ -95,7 +95,7 @@ async def start_add(update: Update, context: BotContext) -> None:
 
 async def start_edit(update: Update, context: BotContext) -> None:
     w = await context.who()
-    goal = await editable_goal(update, w, pressed(update, EditGoal).goal)
+    goal = await editable_goal(update, w, context.pressed(EditGoal).goal)
     if goal is None:
         await end_any(update, context)
         return

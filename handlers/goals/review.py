@@ -44,7 +44,6 @@ from handlers.goals.screens import (
     edit_refusal,
     load_goal,
     may_edit,
-    pressed,
     privileged,
     review_members,
     review_screen,
@@ -104,7 +103,7 @@ async def review_command(update: Update, context: BotContext) -> None:
 
 async def on_review(update: Update, context: BotContext) -> None:
     w = await context.who()
-    code = pressed(update, ReviewCountry).country
+    code = context.pressed(ReviewCountry).country
     if not is_country_code(code):
         await stale(update, w)
         return
@@ -124,7 +123,7 @@ async def on_rate(update: Update, context: BotContext) -> None:
     and publishes the result."""
     w = await context.who()
     _ = w.view.tr.gettext
-    data = pressed(update, Rate)
+    data = context.pressed(Rate)
     goal = await load_goal(update, w, data.goal, edit=True)
     if goal is None:
         return
@@ -169,7 +168,7 @@ async def on_close(update: Update, context: BotContext) -> None:
     result goes out."""
     w = await context.who()
     _ = w.view.tr.gettext
-    data = pressed(update, CloseReview)
+    data = context.pressed(CloseReview)
     code = data.country
     if not is_country_code(code) or w.svc.schedule.country(code) is None:
         await stale(update, w)

@@ -58,14 +58,6 @@ def read_refusal(w: Who) -> str:
     return w.view.tr.gettext("Sorry, you can only see your own country's goals.")
 
 
-def pressed(update: Update, codec: type[Data]) -> Data:
-    """The pressed button's data (the handler was registered with pattern=codec.pattern())."""
-    assert update.callback_query is not None
-    data = codec.parse(update.callback_query.data)
-    assert data is not None
-    return data
-
-
 async def stale(update: Update, w: Who) -> None:
     """Goal button data that matches no goal action (old or forged)."""
     await alert(update, w.view.tr.gettext("This button no longer works. Open /goals again."))

@@ -46,7 +46,7 @@ from handlers.goals.forms import (
     typed,
     unexpected,
 )
-from handlers.goals.screens import audited, pressed
+from handlers.goals.screens import audited
 
 STEP_FORM, NOTE_FORM = "step_form", "note_form"
 TEXT, RESPONSIBLE, DUE = "text", "responsible", "due"
@@ -58,7 +58,7 @@ TEXT, RESPONSIBLE, DUE = "text", "responsible", "due"
 async def start_step(update: Update, context: BotContext) -> None:
     w = await context.who()
     _ = w.view.tr.gettext
-    goal = await editable_goal(update, w, pressed(update, AddStep).goal)
+    goal = await editable_goal(update, w, context.pressed(AddStep).goal)
     if goal is None:
         await end_any(update, context)
         return
@@ -166,7 +166,7 @@ async def on_step_button(update: Update, context: BotContext, pending: Pending,
 async def start_note(update: Update, context: BotContext) -> None:
     w = await context.who()
     _ = w.view.tr.gettext
-    goal = await editable_goal(update, w, pressed(update, AddNote).goal)
+    goal = await editable_goal(update, w, context.pressed(AddNote).goal)
     if goal is None:
         await end_any(update, context)
         return

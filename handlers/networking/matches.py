@@ -107,8 +107,7 @@ async def _accept(update: Update, context: BotContext, w: Who, request: Request,
 async def on_meet(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    pressed = Meet.parse(query.data)
-    assert pressed is not None
+    pressed = context.pressed(Meet)
     w = await context.who()
     profile = await w.svc.repo.networking.profile(w.user_id)
     if not may_network(w.member) or profile is None or not profile.visible:
@@ -171,8 +170,7 @@ async def on_request_note(update: Update, context: BotContext, pending: Pending)
 async def on_send_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    pressed = SendRequest.parse(query.data)
-    assert pressed is not None
+    pressed = context.pressed(SendRequest)
     w = await context.who()
     pending = await input.waiting(update, context)
     if pending is None or pending.kind != REQUEST:
@@ -189,8 +187,7 @@ async def on_send_button(update: Update, context: BotContext) -> None:
 async def on_hide(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    pressed = Hide.parse(query.data)
-    assert pressed is not None
+    pressed = context.pressed(Hide)
     w = await context.who()
     profile = await w.svc.repo.networking.profile_by_id(pressed.profile)
     if profile is None or profile.user_id == w.user_id:
@@ -203,8 +200,7 @@ async def on_hide(update: Update, context: BotContext) -> None:
 async def on_answer(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    pressed = Answer.parse(query.data)
-    assert pressed is not None
+    pressed = context.pressed(Answer)
     w = await context.who()
     store = w.svc.repo.networking
     request = await store.request(pressed.request)

@@ -52,8 +52,7 @@ async def network_command(update: Update, context: BotContext) -> None:
 async def on_action(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    pressed = NetworkAction.parse(query.data)
-    assert pressed is not None
+    pressed = context.pressed(NetworkAction)
     w = await context.who()
     if not may_network(w.member):
         await alert(update, nt.not_for_you(w.view))
@@ -91,8 +90,7 @@ async def on_action(update: Update, context: BotContext) -> None:
 async def on_topic(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    pressed = ToggleTopic.parse(query.data)
-    assert pressed is not None
+    pressed = context.pressed(ToggleTopic)
     w = await context.who()
     if w.svc.schedule.networking.topic(pressed.key) is None:
         await stale_button(update, context)
@@ -120,8 +118,7 @@ async def on_topic(update: Update, context: BotContext) -> None:
 async def on_language(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    pressed = ToggleLanguage.parse(query.data)
-    assert pressed is not None
+    pressed = context.pressed(ToggleLanguage)
     w = await context.who()
     if pressed.lang not in LANGUAGES:
         await stale_button(update, context)

@@ -76,8 +76,7 @@ async def breakouts_command(update: Update, context: BotContext) -> None:
 async def on_confirm_rooms(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    pressed = ConfirmRooms.parse(query.data)
-    assert pressed is not None
+    pressed = context.pressed(ConfirmRooms)
     w = await context.who()
     svc = w.svc
     if not w.member.unlimited:

@@ -98,8 +98,7 @@ def _valid(svc: Services, w: Who, pressed: PersonAction, person: Participant) ->
 async def on_card_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    pressed = PersonAction.parse(query.data)
-    assert pressed is not None
+    pressed = context.pressed(PersonAction)
     w = await context.who()
     _ = w.view.tr.gettext
     svc = w.svc

@@ -80,8 +80,7 @@ async def invite_command(update: Update, context: BotContext) -> None:
 async def on_group_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    pressed = InviteGroup.parse(query.data)
-    assert pressed is not None
+    pressed = context.pressed(InviteGroup)
     await query.answer()
     w = await context.who()
     await query.edit_message_text(
@@ -94,8 +93,7 @@ async def on_group_button(update: Update, context: BotContext) -> None:
 async def on_country_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    pressed = InviteCountry.parse(query.data)
-    assert pressed is not None
+    pressed = context.pressed(InviteCountry)
     await query.answer()
     w = await context.who()
     country, group = pressed.country, pressed.group
@@ -128,8 +126,7 @@ async def invites_command(update: Update, context: BotContext) -> None:
 async def on_revoke_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    pressed = WithdrawInvite.parse(query.data)
-    assert pressed is not None
+    pressed = context.pressed(WithdrawInvite)
     w = await context.who()
     _ = w.view.tr.gettext
     now = w.svc.clock.now()

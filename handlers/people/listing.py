@@ -95,8 +95,7 @@ async def people_command(update: Update, context: BotContext) -> None:
 async def on_people_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    pressed = PeopleList.parse(query.data)
-    assert pressed is not None
+    pressed = context.pressed(PeopleList)
     await query.answer()
     w = await context.who()
     words: list[str] = [pressed.country, pressed.group]

@@ -54,8 +54,7 @@ async def forget_command(update: Update, context: BotContext) -> None:
 async def on_forget_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    pressed = Forget.parse(query.data)
-    assert pressed is not None
+    pressed = context.pressed(Forget)
     await query.answer()
     w = await context.who()
     _ = w.view.tr.gettext

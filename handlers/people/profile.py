@@ -75,8 +75,7 @@ async def profile_command(update: Update, context: BotContext) -> None:
 async def on_profile_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    pressed = ProfileAction.parse(query.data)
-    assert pressed is not None
+    pressed = context.pressed(ProfileAction)
     await query.answer()
     w = await context.who()
     _ = w.view.tr.gettext
@@ -109,8 +108,7 @@ async def on_profile_button(update: Update, context: BotContext) -> None:
 async def on_sector(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    pressed = PickSector.parse(query.data)
-    assert pressed is not None
+    pressed = context.pressed(PickSector)
     await query.answer()
     w = await context.who()
     if pressed.key in SECTORS:

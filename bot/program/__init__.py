@@ -1,0 +1,1 @@
+"""Program changes from the chat (issue 25): join links and session moves over schedule.json."""
