@@ -7,10 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.console import Screen
 from bot.emulator import BotAPIEmulator
 from bot.services import Services
 from tests.helpers import ROOT
+
+pytestmark = pytest.mark.e2e  # the real bot, in a process of its own
 
 
 def test_console_chats_with_the_real_bot() -> None:
