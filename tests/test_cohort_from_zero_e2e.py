@@ -307,6 +307,8 @@ async def test_a_cohort_from_zero(
             uid(MOVED_UP))] == [6, 7]
         person = await bot.repo.participants.get(uid(MOVED_UP))
         assert person is not None and (person.group, person.joined_at) == ("core", CARD)
+        await bot.join()
+        assert users[MOVED_UP].last.text.startswith("ℹ️"), users[MOVED_UP].last.text
 
         # 7. A join link and a move, from the chat.
         clock.set(CHANGES)
@@ -339,6 +341,14 @@ async def test_a_cohort_from_zero(
         session = bot.schedule.session(8)
         assert session is not None and session.start == MOVED
         assert bot.schedule.meeting.link == ZOOM
+        await fire_due(bot.app, clock)  # nobody is told of the move a second time
+        for user in [*users.values(), kofi, organizer]:
+            assert len([m for m in user.messages if m.text.startswith("📣")]) == 1
+        (listing,) = await organizer.send("/changes")
+        assert listing.text.splitlines() == [
+            "Changes in force (over schedule.json)",
+            f"1. 🔗 Program join link: {ZOOM} · 🔑 Passcode 4242",
+            "2. 📅 Session 8 moved to 12 Aug 2021, 15:00 (Ghana time)"], listing.text
         ama = users[36]
         (nxt,) = await ama.send("/next")
         assert nxt.text.splitlines()[1:8] == [
@@ -393,6 +403,14 @@ async def test_a_cohort_from_zero(
         assert sheet[1:] == [[numeric[i](v) if i in numeric else v for i, v in enumerate(row)]
                              for row in expected]
         assert str(FAC) not in {str(row[0]) for row in sheet}
+        # The counts per session and country: Ghana at session 6 (open to all), without Kofi.
+        ghana = [row for row in expected if row[3] == "Ghana"]
+        marks = [row[7 + 6] for row in ghana]
+        came = marks.count("present") + marks.count("late")
+        by_country = sheet_rows(content, "By country")
+        (s6,) = [row for row in by_country if row[:3] == [6, "2021-06-17", "Ghana"]]
+        assert s6[3:8] == [len(ghana), came, marks.count("present"), marks.count("late"),
+                           len(ghana) - came], s6
 
         # /certificates counts, /people and /export people: Kofi as staff, Esi counted.
         (cofac,) = [row for row in expected if row[0] == str(uid(COFAC))]
