@@ -426,9 +426,11 @@ async def test_a_cohort_from_zero(
         head, _sep, staff = listing.text.partition(
             "Staff, not counted as participants: 2 people")
         assert head.startswith("People: 8\ncore group: 6 · wider group: 2"), listing.text
-        assert "Kofi" not in head and f"{name(COFAC)} · {uid(COFAC)} · core" in head
+        assert "Kofi" not in head
+        assert (f"• {name(COFAC)} · {uid(COFAC)} · core · 🇬🇭 · co-facilitator · Org 6 · "
+                "Farmers' cooperative") in head.splitlines(), head
         assert staff.splitlines()[1:] == [f"• Kofi · {FAC} · wider · 🇬🇭 · facilitator",
-                                          f"• Test · {ORGANIZER_ID} · no group · 🇬🇭"]
+                                          f"• Test · {ORGANIZER_ID} · no group · 🇬🇭 · organizer"]
         export = await organizer.send("/export people", expect=2)
         _caption, content = document(export, "people.csv")
         people = {r["user_id"]: r for r in csv.DictReader(io.StringIO(
