@@ -370,6 +370,13 @@ async def test_a_cohort_from_zero(
             (job,) = bot.app.job_queue.get_jobs_by_name(f"reminder:8:{offset}")
             assert job.data["due"] == MOVED - timedelta(minutes=offset)  # type: ignore[index]
 
+        # The 1-hour reminder comes at the new time, with the join link.
+        clock.set(MOVED - timedelta(hours=1))
+        mark = len(users[1].messages)
+        await fire_due(bot.app, clock)
+        (hour,) = [m for m in users[1].messages[mark:] if m.text.startswith("⏰")]
+        assert hour.buttons()[0][-1] == ("🔗 Rejoindre", ZOOM), hour.buttons()
+
         # Session 8 at its new time: two check in with /checkin, the rest as before.
         clock.set(MOVED + timedelta(minutes=5))
         for n in sorted(BY_BOT):
@@ -411,6 +418,14 @@ async def test_a_cohort_from_zero(
         (s6,) = [row for row in by_country if row[:3] == [6, "2021-06-17", "Ghana"]]
         assert s6[3:8] == [len(ghana), came, marks.count("present"), marks.count("late"),
                            len(ghana) - came], s6
+
+        # The cards say why: Kofi registered himself; Esi is a member and co-facilitator.
+        (card,) = await organizer.send(f"/person {FAC}")
+        assert "Counted as a participant: no (staff who registered themselves are not " \
+            "counted)" in card.text, card.text
+        (card,) = await organizer.send(f"/person {uid(COFAC)}")
+        assert "Role: co-facilitator for 🇬🇭 Ghana" in card.text, card.text
+        assert "Counted as a participant: yes (member)" in card.text, card.text
 
         # /certificates counts, /people and /export people: Kofi as staff, Esi counted.
         (cofac,) = [row for row in expected if row[0] == str(uid(COFAC))]
