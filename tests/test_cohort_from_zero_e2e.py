@@ -28,12 +28,10 @@ from bot.schedule import load_schedule
 from bot.services import Services, get_services
 from bot.spreadsheet import Table, write_xlsx
 from tests.helpers import ORGANIZER_ID, ROOT, dump, onboard
+from tests.test_roster_e2e import COUNTRIES, HEADER, LANGS, as_csv  # schedule.json's order
 
-COUNTRIES = ["GH", "CI", "CO", "PE", "BR", "DO"]  # schedule.json's order: the export's too
 COUNTRY_EN = {"GH": "Ghana", "CI": "Côte d'Ivoire", "CO": "Colombia", "PE": "Peru",
               "BR": "Brazil", "DO": "Dominican Republic"}
-LANGS = {"GH": "en", "CI": "fr", "CO": "es", "PE": "es", "BR": "pt", "DO": "es"}
-HEADER = ["Name", "Country", "Group", "Language", "Organization", "Sector", "E-mail", "Role"]
 BAD = {9: ("Country", "Atlantis"), 23: ("Group", "middle"), 44: ("E-mail", "nobody@")}
 
 PEOPLE = range(1, 51)  # roster row n + 1 is person n, Telegram user 1000 + n
@@ -76,14 +74,6 @@ def roster_rows() -> list[list[str]]:
         rows.append([name(n), code, "core" if n in CORE else "wider", LANGS[code],
                      organization, sector, f"person{n}@example.org", ""])
     return rows
-
-
-def as_csv(rows: list[list[str]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8")
 
 
 def as_xlsx(rows: list[list[str]], path: Path) -> bytes:
@@ -229,12 +219,12 @@ async def test_a_cohort_from_zero(
         assert cells[0] == ["name", "email", "country", "group", "link", "status",
                             "expires_utc"]
         assert len(table) == 50 and len(cells) == 51
-        for n, row, line in zip(PEOPLE, table, cells[1:], strict=True):
+        for n, row, cell_row in zip(PEOPLE, table, cells[1:], strict=True):
             assert (row["name"], row["email"], row["country"], row["group"], row["status"]) \
                 == (name(n), f"person{n}@example.org", country(n),
                     "core" if n in CORE else "wider", "new")
-            assert line[:6] == [name(n), f"person{n}@example.org", country(n),
-                                "core" if n in CORE else "wider", row["link"], "new"]
+            assert cell_row[:6] == [name(n), f"person{n}@example.org", country(n),
+                                    "core" if n in CORE else "wider", row["link"], "new"]
         codes = {n: row["link"].rsplit("=", 1)[1] for n, row in zip(PEOPLE, table, strict=True)}
         assert len(set(codes.values())) == 50
 
