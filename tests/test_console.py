@@ -95,7 +95,7 @@ def test_console_sends_files_knows_usernames_breaks_lines_and_waits_for_paced_re
     out = result.stdout
     assert "console:" not in out.split("\n", 1)[1], out
     assert "Organization: Coop North" in out  # "\n" was a line break, folded into one line
-    assert "bot> User 1002 is now a facilitator for 🇬🇭 Ghana." in out
+    assert "bot> Test is now a facilitator for 🇬🇭 Ghana." in out  # the profile name
     # Everything the bot answered to the file comes before the next line is read.
     after_file = out.split("you> !file roster.csv\n", 1)[1].split("you> /next\n", 1)[0]
     assert after_file.startswith("bot> Roster imported: 2 people.\n2 new links\n")

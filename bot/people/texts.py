@@ -104,7 +104,8 @@ def invite_usage(v: Viewer) -> str:
 
 
 def _until(v: Viewer, inv: Invitation) -> str:
-    return v.at(inv.expires_at, "medium")
+    """The expiry with its time zone: "Feb 4, 2021 at 13:05 (UTC)"."""
+    return f"{v.at(inv.expires_at, 'medium')} ({escape(v.zone_name())})"
 
 
 def invitation_text(v: Viewer, schedule: Schedule, inv: Invitation, link: str) -> str:

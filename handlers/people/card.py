@@ -69,7 +69,7 @@ async def person_command(update: Update, context: BotContext) -> None:
         ).format(username=escape(args[0])))
         return
     if not may_act_on(w.member, person.country):
-        await message.reply_text(scope_refusal(w.view, w.svc.schedule, w.member.scope))
+        await message.reply_text(scope_refusal(w.view, w.svc.schedule, w.member.scope, "people"))
         return
     text, markup = await card_screen(w, person)
     await message.reply_text(text, reply_markup=markup)
@@ -104,7 +104,7 @@ async def on_card_button(update: Update, context: BotContext) -> None:
     svc = w.svc
     person = await svc.repo.participants.get(pressed.user)
     if person is None or not may_act_on(w.member, person.country):
-        await alert(update, scope_refusal(w.view, svc.schedule, w.member.scope))
+        await alert(update, scope_refusal(w.view, svc.schedule, w.member.scope, "people"))
         return
     if pressed.action in ORGANIZERS_ONLY and w.role != "organizer":
         await alert(update, _("Sorry, only organizers can do that."))

@@ -33,7 +33,7 @@ async def _send_list(update: Update, w: Who, f: PeopleFilter) -> None:
     chat = update.effective_chat
     assert chat is not None
     if f.country is not None and not may_act_on(w.member, f.country):
-        await chat.send_message(scope_refusal(w.view, w.svc.schedule, w.member.scope))
+        await chat.send_message(scope_refusal(w.view, w.svc.schedule, w.member.scope, "people"))
         return
     people, staff = split_staff(select(await w.svc.repo.people.registered(), f, scope),
                                 w.svc.settings.organizer_ids)
