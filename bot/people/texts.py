@@ -192,15 +192,18 @@ def staff_heading(v: Viewer, count: int) -> str:
         count=v.number(count)) + "</b>"
 
 
-def person_line(v: Viewer, schedule: Schedule, p: Participant) -> str:
+def person_line(v: Viewer, schedule: Schedule, p: Participant, staff: str = "") -> str:
+    """One person of /people; `staff`: their staff role (bot.people.rules.staff_label)."""
+    _ = v.tr.gettext
     names = group_names(v)
     who = escape(p.name) + (f" (@{escape(p.username)})" if p.username else "")
     parts = [f"• {who} · <code>{p.user_id}</code>", names[p.group or "none"]]
     found = schedule.country(p.country)
     if found is not None:
         parts.append(flag(found.code))
-    if p.role != "participant":
-        parts.append(v.tr.gettext("facilitator") if p.role == "facilitator" else p.role)
+    if staff:
+        parts.append({"organizer": _("organizer"), "facilitator": _("facilitator"),
+                      "co-facilitator": _("co-facilitator")}[staff])
     if p.organization:
         parts.append(escape(p.organization))
     if p.sector:
