@@ -34,6 +34,7 @@ from bot.services import Services, get_services
 from bot.sessions.jobs import build_jobs as session_jobs
 from bot.storage import Repository
 from bot.updates import UpdateProcessor
+from bot.warnings.jobs import build_jobs as warning_jobs
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ def setup_application(
         # "session moved" notice carries the event with its new SEQUENCE.
         job_builders=[session_jobs, reminder_jobs, build_goal_jobs, people_jobs, broadcast_jobs,
                       materials_jobs, feedback_jobs, certificate_jobs, coaching_jobs,
-                      networking_jobs, backup_jobs],
+                      networking_jobs, backup_jobs, warning_jobs],
     )
     builder = (
         Application.builder()
