@@ -44,7 +44,7 @@ def absence_note(v: Viewer, a: Absence) -> str:
 def digest_text(v: Viewer, schedule: Schedule, d: Digest) -> str:
     _ = v.tr.gettext
     ngettext = v.tr.ngettext
-    lines = ["<b>🔔 " + _("After session {n}").format(n=d.session.number) + "</b>",
+    lines = ["<b>📋 " + _("After session {n}").format(n=d.session.number) + "</b>",
              f"<i>{session_heading(v, d.session)}</i>", ""]
     if d.countries:
         lines.append("<b>" + (_("Attendance (session {n} · session {m})").format(
@@ -137,4 +137,4 @@ def digest_screen(v: Viewer, mode: str) -> str:
     state = (_("After each session, you get a short digest: attendance in your countries, "
                "who missed it, questions waiting, goals without progress.")
              if mode != "off" else _("The digest after sessions is off."))
-    return "\n".join(["<b>🔔 " + _("Digest for facilitators") + "</b>", "", state])
+    return "\n".join(["<b>📋 " + _("Digest for facilitators") + "</b>", "", state])
