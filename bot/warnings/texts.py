@@ -43,7 +43,6 @@ def absence_note(v: Viewer, a: Absence) -> str:
 
 def digest_text(v: Viewer, schedule: Schedule, d: Digest) -> str:
     _ = v.tr.gettext
-    ngettext = v.tr.ngettext
     lines = ["<b>📋 " + _("After session {n}").format(n=d.session.number) + "</b>",
              f"<i>{session_heading(v, d.session)}</i>", ""]
     if d.countries:
@@ -57,7 +56,7 @@ def digest_text(v: Viewer, schedule: Schedule, d: Digest) -> str:
             lines.append(line)
         lines.append("")
     if d.absences:
-        lines.append("<b>" + ngettext("{n} core member missed it",
+        lines.append("<b>" + v.tr.ngettext("{n} core member missed it",
                                       "{n} core members missed it",
                                       len(d.absences)).format(n=len(d.absences)) + "</b>")
         for a in d.absences:
@@ -66,7 +65,7 @@ def digest_text(v: Viewer, schedule: Schedule, d: Digest) -> str:
             lines.append(f"{mark} {escape(a.person.name)}" + (f" · {note}" if note else ""))
         lines.append("")
     if d.questions:
-        lines.append("<b>" + ngettext(
+        lines.append("<b>" + v.tr.ngettext(
             "{n} question unanswered for more than 48 hours",
             "{n} questions unanswered for more than 48 hours",
             len(d.questions)).format(n=len(d.questions)) + "</b> · /questions")
@@ -75,7 +74,7 @@ def digest_text(v: Viewer, schedule: Schedule, d: Digest) -> str:
             lines.append(f"❓ {who}: {escape(q.summary[:60])}")
         lines.append("")
     if d.goals:
-        lines.append("<b>" + ngettext(
+        lines.append("<b>" + v.tr.ngettext(
             "{n} goal with no progress since session {m}",
             "{n} goals with no progress since session {m}",
             len(d.goals)).format(n=len(d.goals), m=d.previous.number if d.previous else 0)
@@ -92,7 +91,6 @@ def missed_text(v: Viewer, schedule: Schedule, session: Session, a: Absence,
     """A kind word to a participant who missed the session: what was shared, where they
     stand (the numbers of /me), the next session in their zone."""
     _ = v.tr.gettext
-    ngettext = v.tr.ngettext
     p = a.progress
     lines = ["<b>👋 " + (_("We missed you again at session {n}") if a.second
                          else _("We missed you at session {n}")).format(n=session.number)
@@ -106,14 +104,14 @@ def missed_text(v: Viewer, schedule: Schedule, session: Session, a: Absence,
     if items:
         lines += ["", "📎 " + _("Materials and recording:"), *item_lines(items)]
     lines.append("")
-    lines.append(ngettext("You have attended {attended} of {past} session so far.",
+    lines.append(v.tr.ngettext("You have attended {attended} of {past} session so far.",
                           "You have attended {attended} of {past} sessions so far.",
                           a.past).format(attended=p.attended, past=a.past))
     if p.standing == "reached":
         lines.append("🎓 " + _("You have already reached the certificate threshold."))
     elif p.standing == "reachable":
         more = p.needed - p.attended
-        lines.append(ngettext(
+        lines.append(v.tr.ngettext(
             "To earn the certificate you need {more} of the remaining {remaining} session.",
             "To earn the certificate you need {more} of the remaining {remaining} sessions.",
             p.remaining).format(more=more, remaining=p.remaining))
