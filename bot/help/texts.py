@@ -18,7 +18,7 @@ from bot.viewer import Viewer, country_name, flag
 # and /unlink are used inside group chats: /help explains them, the private menu leaves them out.
 FACILITATOR_COMMANDS = ("people", "person", "attendance", "code", "correct", "broadcast",
                         "broadcasts", "review", "coaching", "stats", "materials", "feedback",
-                        "certificates", "questions", "networking", "breakouts")
+                        "certificates", "questions", "digest", "networking", "breakouts")
 ORGANIZER_COMMANDS = ("invite", "invites", "roster", "grant", "revoke", "export", "reload",
                       "joinlink", "move", "changes", "status")
 
@@ -67,6 +67,7 @@ def _staff_descriptions(v: Viewer) -> dict[str, str]:
         "materials": _("Attach slides, recordings and links to a session"),
         "feedback": _("How participants rated a session"),
         "questions": _("Questions to the organizers waiting for an answer"),
+        "digest": _("The digest after each session: on or off"),
         "networking": _("Networking profiles and introductions"),
         "breakouts": _("Mixed breakout rooms from those checked in"),
         "invite": _("Create an invitation link"),
@@ -116,6 +117,8 @@ def _facilitator_section(v: Viewer) -> list[str]:
         _("/certificates: who has earned a certificate of completion, by country"),
         _("/questions: questions to the organizers still waiting for an answer; reply to a "
           "copied question to answer it"),
+        _("/digest: after each session, who in your countries missed it, questions waiting "
+          "and goals without progress; turn it off or on"),
         _("/networking: networking profiles, requests and introductions per pair of "
           "countries"),
         _("/breakouts 9 4: four mixed breakout rooms from the people checked in to session 9; "
