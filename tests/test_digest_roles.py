@@ -1,0 +1,111 @@
+"""/digest and the digest's "write to those who missed it", walked by every role (participant,
+facilitator limited to another country, co-facilitator, organizer), in two languages; then
+the digest after session 4 reaches only those who left it on and have something to read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.emulator import BotAPIEmulator, FakeUser
+from bot.jobs import fire_due
+from bot.services import Services
+from bot.warnings.keyboards import WriteAbsentees
+from tests.helpers import ORGANIZER_ID, as_core, onboard
+
+PARTICIPANT, PE_FAC, CO_FAC, KOFI = 401, 402, 403, 404
+
+REFUSED = {"en": "Sorry, only facilitators and organizers can do that.",
+           "es": "Disculpe, solo los facilitadores y organizadores pueden hacer eso."}
+SCREEN = {"en": ("📋 Digest for facilitators", "Turn the digest off", "Turn the digest on",
+                 "The digest after sessions is off."),
+          "es": ("📋 Resumen para facilitadores", "Desactivar el resumen", "Activar el resumen",
+                 "El resumen después de las sesiones está desactivado.")}
+
+
+@dataclass(frozen=True)
+class Role:
+    user_id: int
+    lang: str
+    allowed: bool
+    leaves_it: str  # the digest setting they end with
+
+
+ROLES = {
+    "participant": Role(PARTICIPANT, "es", False, "session"),
+    "facilitator of another country": Role(PE_FAC, "es", True, "session"),
+    "co-facilitator": Role(CO_FAC, "en", True, "session"),
+    "organizer": Role(ORGANIZER_ID, "en", True, "off"),
+}
+
+
+async def people(bot: Services, emulator: BotAPIEmulator) -> dict[int, FakeUser]:
+    organizer = emulator.user(ORGANIZER_ID, "en")
+    await organizer.send("/start")
+    users = {ORGANIZER_ID: organizer}
+    for uid, lang, button, country, name in (
+        (PARTICIPANT, "es", "Español", "Perú", "Rosa"), (PE_FAC, "es", "Español", "Perú", "Julio"),
+        (CO_FAC, "en", "English", "Ghana", "Efua"), (KOFI, "en", "English", "Ghana", "Kofi"),
+    ):
+        users[uid] = emulator.user(uid, lang, name)
+        await onboard(users[uid], button, country)
+    await as_core(bot, users[PARTICIPANT], users[CO_FAC], users[KOFI])
+    await bot.repo.participants.update(PE_FAC, bot.clock.now(), grp=None)
+    await organizer.send(f"/grant facilitator {PE_FAC} PE")
+    await organizer.send(f"/grant cofacilitator {CO_FAC}")
+    await bot.join()
+    return users
+
+
+@pytest.mark.parametrize("name", list(ROLES))
+async def test_digest_by_role(name: str, bot: Services, emulator: BotAPIEmulator,
+                              clock: FakeClock) -> None:
+    role = ROLES[name]
+    users = await people(bot, emulator)
+    user = users[role.user_id]
+    (screen,) = await user.send("/digest")
+    title, off, on, is_off = SCREEN[role.lang]
+    if not role.allowed:
+        assert screen.text == REFUSED[role.lang]
+        await user.press_data("dg:m:off", expect=0)
+        await user.press_data(WriteAbsentees(4).pack(), expect=0)
+        assert await bot.repo.warnings.modes() == {}
+        assert await bot.repo.db.fetch("SELECT id FROM broadcasts") == []
+        return
+    assert screen.text.splitlines()[0] == title
+    assert screen.button_texts() == ["🔕 " + off]
+    (turned,) = await user.press(off)
+    assert turned.text.splitlines()[-1] == is_off and turned.button_texts() == ["🔔 " + on]
+    if role.leaves_it == "session":
+        await user.press(on)
+    assert await bot.repo.warnings.mode(role.user_id) == role.leaves_it
+
+    # Session 4: Kofi (Ghana) misses it, everyone else checks in.
+    s4 = bot.schedule.sessions[4]
+    clock.set(s4.start + timedelta(minutes=5))
+    for uid in (PARTICIPANT, CO_FAC):
+        await bot.repo.attendance.check_in(uid, 4, "present", "button", clock.now())
+    clock.set(s4.end + timedelta(minutes=1))
+    await fire_due(bot.app, clock)
+    await bot.join()
+    digests = {uid: [m for m in u.messages if m.text.startswith("📋 ") and "4" in
+                     m.text.splitlines()[0]] for uid, u in users.items()}
+    expected = {CO_FAC} | ({ORGANIZER_ID} if role.leaves_it == "session" else set())
+    assert {uid for uid, got in digests.items() if got} == expected
+    (co,) = digests[CO_FAC]
+    assert "Kofi" in co.text and "Rosa" not in co.text
+
+    # "Write to those who missed it": the broadcast flow, within the author's countries.
+    if role.user_id == CO_FAC:
+        (audience,) = await user.press("Write to those who missed it", message=co)
+    else:
+        (audience,) = await user.press_data(WriteAbsentees(4).pack())
+    lines = audience.text.splitlines()
+    assert lines[0].startswith("📣")
+    assert lines[-2] == {"en": "👥 did not check in to session 4",
+                         "es": "👥 no registraron asistencia en la sesión 4"}[role.lang]
+    # Kofi for Ghana's co-facilitator and the organizer; nobody of Peru missed it.
+    assert lines[-1].endswith(": 0" if role.user_id == PE_FAC else ": 1")
