@@ -10,6 +10,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.coaching import keyboards as kb
 from bot.coaching import rules
+from bot.coaching import staff_texts as st
 from bot.coaching import texts as ct
 from bot.membership import Member, may_act_on
 from bot.models import Participant
@@ -41,7 +42,7 @@ async def overview(svc: Services, view: Viewer, m: Member) -> Screen:
     groups = [await group(svc, c.code) for c in svc.schedule.countries if may_act_on(m, c.code)]
     tallies = {g.country: await tally(svc, g.current) for g in groups
                if g.current is not None and g.state == "polling"}
-    return (ct.overview(view, svc.schedule, groups, tallies),
+    return (st.overview(view, svc.schedule, groups, tallies),
             kb.overview_keyboard(view, svc.schedule, groups))
 
 
@@ -50,14 +51,14 @@ async def staff_screen(svc: Services, view: Viewer, g: rules.GroupCoaching) -> S
     c = g.current
     if c is not None and g.state == "polling":
         t = await tally(svc, c)
-        return (ct.polling_screen(view, svc.schedule, g, t),
+        return (st.polling_screen(view, svc.schedule, g, t),
                 kb.polling_keyboard(view, c, [row.slot for row in t.slots]))
     if c is not None:
         people = await members(svc, c.country)
         checkins = await svc.repo.coaching.checkins(c.id)
-        return (ct.booked_screen(view, svc.schedule, g, people, checkins, svc.clock.now()),
+        return (st.booked_screen(view, svc.schedule, g, people, checkins, svc.clock.now()),
                 kb.booked_staff_keyboard(view, c))
-    return ct.idle_screen(view, svc.schedule, g, rules.may_open(g)), None
+    return st.idle_screen(view, svc.schedule, g, rules.may_open(g)), None
 
 
 async def poll_screen(svc: Services, view: Viewer, c: Coaching, user_id: int,

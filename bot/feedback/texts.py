@@ -10,11 +10,14 @@ from babel.numbers import format_decimal
 from bot.attendance.texts import pack
 from bot.feedback.rules import COMMENT_MAX, RATINGS, Answerable, Summary
 from bot.schedule import Schedule, Session
-from bot.sessions.texts import stars
 from bot.viewer import Viewer, country_name, flag, session_heading
 
 MAX_COMMENTS = 30  # newest shown in /feedback N; the export has them all
 BAR = 10
+
+
+def stars(rating: int) -> str:
+    return "★" * rating + "☆" * (5 - rating)
 
 
 def closing_question(v: Viewer, schedule: Schedule) -> str:

@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from bot.attendance.rules import Progress
 from bot.help.texts import countries_label
 from bot.membership import Member
 from bot.models import Participant
@@ -18,6 +17,9 @@ from bot.viewer import Viewer
 
 Status = Literal["active", "blocked", "left"]
 RoleChoice = Literal["participant", "cofacilitator", "facilitator"]
+
+if TYPE_CHECKING:  # the card shows attendance's numbers; no import at run time
+    from bot.attendance.rules import Progress
 
 
 def status_of(person: Participant) -> Status:

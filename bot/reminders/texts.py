@@ -39,17 +39,6 @@ def reminder_text(v: Viewer, schedule: Schedule, session: Session, now: datetime
     return "\n".join(lines)
 
 
-def link_changed_text(v: Viewer, schedule: Schedule, session: Session, now: datetime) -> str:
-    """A new join link shortly before a session (the Join button carries it)."""
-    return "\n".join([
-        "<b>🔗 " + v.tr.gettext("New join link") + "</b>",
-        f"<b>{session_heading(v, session)}</b>",
-        f"📅 {v.date(session.start)}",
-        f"🕑 {when_line(v, session)} · {v.until(session.start, now)}",
-        *join_lines(v, schedule, session),
-    ])
-
-
 def moved_text(v: Viewer, session: Session, old_start: datetime) -> str:
     _ = v.tr.gettext
     return "\n".join(

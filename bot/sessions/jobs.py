@@ -17,10 +17,10 @@ from telegram.ext import Application
 from bot.context import BotContext
 from bot.delivery.keyed import Target, deliver, session_targets
 from bot.jobs import cancel, schedule_at
-from bot.reminders.texts import link_changed_text
 from bot.services import get_services
 from bot.sessions import rules
 from bot.sessions.keyboards import join_keyboard
+from bot.sessions.texts import link_changed_text
 from bot.storage.reminders import DeliveryKey
 from bot.viewer import Viewer
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from html import escape
 
+from bot.feedback.texts import stars
 from bot.materials.texts import materials_block
 from bot.schedule import Schedule, Session
 from bot.storage.materials import Material
@@ -30,10 +31,6 @@ def no_link_line(v: Viewer, schedule: Schedule) -> str:
     contact = schedule.program.contact.get(v.lang) or schedule.program.contact.get("en")
     line = "🔗 " + v.tr.gettext("The join link has not been shared yet.")
     return f"{line} {escape(contact)}" if contact else line
-
-
-def stars(rating: int) -> str:
-    return "★" * rating + "☆" * (5 - rating)
 
 
 def next_text(v: Viewer, schedule: Schedule, session: Session | None, now: datetime, *,
@@ -130,3 +127,12 @@ def session_text(v: Viewer, schedule: Schedule, session: Session, now: datetime,
     return "\n".join(lines)
 
 
+def link_changed_text(v: Viewer, schedule: Schedule, session: Session, now: datetime) -> str:
+    """A new join link shortly before a session (the Join button carries it)."""
+    return "\n".join([
+        "<b>🔗 " + v.tr.gettext("New join link") + "</b>",
+        f"<b>{session_heading(v, session)}</b>",
+        f"📅 {v.date(session.start)}",
+        f"🕑 {when_line(v, session)} · {v.until(session.start, now)}",
+        *join_lines(v, schedule, session),
+    ])

@@ -13,7 +13,7 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.coaching import jobs as cj
 from bot.coaching import rules, screens
-from bot.coaching import texts as ct
+from bot.coaching import staff_texts as st
 from bot.coaching.keyboards import Book, Cancel, DropDraft, SendDraft, confirm_keyboard
 from bot.context import BotContext, Who
 from bot.services import Services
@@ -44,7 +44,7 @@ async def on_send(update: Update, context: BotContext) -> None:
     pending = await input.waiting(update, context)
     data = pending.data if pending is not None and pending.kind == KIND else {}
     if "slots" not in data:
-        await alert(update, ct.draft_gone(w.view))
+        await alert(update, st.draft_gone(w.view))
         return
     country = data["country"]
     if not in_scope(w, country):
@@ -53,7 +53,7 @@ async def on_send(update: Update, context: BotContext) -> None:
     starts = [dt(s) for s in data["slots"]]
     if any(s <= now for s in starts):  # typed a while ago: ask again
         await input.ask(update, context, KIND, {k: v for k, v in data.items() if k != "slots"})
-        await alert(update, ct.bad_line(w.view, svc.schedule, rules.BadLine(
+        await alert(update, st.bad_line(w.view, svc.schedule, rules.BadLine(
             1, data["slots"][0][:16], "past")))
         return
     people = await screens.members(svc, country)
@@ -67,13 +67,13 @@ async def on_send(update: Update, context: BotContext) -> None:
             entry.detail = f"{c.id}: {data['slots']}"
     await input.done(update, context, KIND)
     if refused is not None:
-        await show(update, ct.open_refusal(w.view, svc.schedule, country, refused))
+        await show(update, st.open_refusal(w.view, svc.schedule, country, refused))
         return
     if c is None:
-        await show_group(update, context, w, country, prefix=ct.changed_meanwhile(w.view))
+        await show_group(update, context, w, country, prefix=st.changed_meanwhile(w.view))
         return
     _spawn(w, context, c, "booked" if single else "poll")
-    sent = ct.booked_done(w.view, len(people)) if single else ct.poll_sent(w.view, len(people))
+    sent = st.booked_done(w.view, len(people)) if single else st.poll_sent(w.view, len(people))
     assert update.callback_query is not None
     await update.callback_query.answer()
     await show(update, sent)
@@ -130,11 +130,11 @@ async def on_book(update: Update, context: BotContext) -> None:
         return
     assert c is not None
     if c.status != "polling" or slot.round != c.round or slot.start <= now:
-        await show_group(update, context, w, c.country, prefix=ct.changed_meanwhile(w.view))
+        await show_group(update, context, w, c.country, prefix=st.changed_meanwhile(w.view))
         return
     if pressed.sure is None:
         await update.callback_query.answer()
-        await show(update, ct.book_question(w.view, svc.schedule, c, slot.start),
+        await show(update, st.book_question(w.view, svc.schedule, c, slot.start),
                    confirm_keyboard(w.view, "✅ " + w.view.tr.gettext("Yes, book it"),
                                     Book(slot.id, "y"), c.country))
         return
@@ -143,11 +143,11 @@ async def on_book(update: Update, context: BotContext) -> None:
         if not await svc.repo.coaching.book(c, slot.start, w.user_id, now):
             entry.skip()
     if entry.skipped:
-        await show_group(update, context, w, c.country, prefix=ct.changed_meanwhile(w.view))
+        await show_group(update, context, w, c.country, prefix=st.changed_meanwhile(w.view))
         return
     _spawn(w, context, c, "booked")
     people = await screens.members(svc, c.country)
-    await show_group(update, context, w, c.country, prefix=ct.booked_done(w.view, len(people)))
+    await show_group(update, context, w, c.country, prefix=st.booked_done(w.view, len(people)))
 
 
 @restricted("facilitator")
@@ -161,11 +161,11 @@ async def on_cancel(update: Update, context: BotContext) -> None:
         return
     assert c is not None
     if rules.state(c, now) not in ("polling", "booked"):
-        await show_group(update, context, w, c.country, prefix=ct.changed_meanwhile(w.view))
+        await show_group(update, context, w, c.country, prefix=st.changed_meanwhile(w.view))
         return
     if pressed.sure is None:
         await update.callback_query.answer()
-        await show(update, ct.cancel_question(w.view, svc.schedule, c),
+        await show(update, st.cancel_question(w.view, svc.schedule, c),
                    confirm_keyboard(w.view, "✖️ " + w.view.tr.gettext("Yes, cancel it"),
                                     Cancel(c.id, "y"), c.country))
         return
@@ -174,11 +174,11 @@ async def on_cancel(update: Update, context: BotContext) -> None:
         if not await svc.repo.coaching.cancel(c, now):
             entry.skip()
     if entry.skipped:
-        await show_group(update, context, w, c.country, prefix=ct.changed_meanwhile(w.view))
+        await show_group(update, context, w, c.country, prefix=st.changed_meanwhile(w.view))
         return
     _spawn(w, context, c, "cancelled")
     await update.callback_query.answer()
-    await show(update, ct.cancelled_done(w.view))
+    await show(update, st.cancelled_done(w.view))
 
 
 def register(app: Application) -> None:

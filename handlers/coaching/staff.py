@@ -11,7 +11,7 @@ from telegram import Message, Update
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.coaching import rules, screens
-from bot.coaching import texts as ct
+from bot.coaching import staff_texts as st
 from bot.coaching.keyboards import GroupScreen, NewTimes, Overview, draft_keyboard
 from bot.context import BotContext, Who
 from bot.membership import may_act_on
@@ -70,7 +70,7 @@ async def ask_times(update: Update, context: BotContext, w: Who, country: str,
     await input.ask(update, context, KIND, {
         "country": country, "coaching": c.id if c else None,
         "round": c.round if c else None, "bookings": c.bookings if c else None})
-    text = ct.slots_prompt(w.view, svc.schedule, country, len(people), c, svc.clock.now())
+    text = st.slots_prompt(w.view, svc.schedule, country, len(people), c, svc.clock.now())
     if update.callback_query is not None:
         await update.callback_query.answer()
     assert update.effective_message is not None
@@ -92,7 +92,7 @@ async def group_command(update: Update, context: BotContext) -> None:
     code = (context.args or [""])[0].upper()[:3]
     if w.svc.schedule.country(code) is None:
         assert update.effective_message is not None
-        await update.effective_message.reply_text(ct.unknown_country(w.view, w.svc.schedule))
+        await update.effective_message.reply_text(st.unknown_country(w.view, w.svc.schedule))
         return
     if not in_scope(w, code):
         await refuse_scope(update, w)
@@ -130,7 +130,7 @@ async def on_new_times(update: Update, context: BotContext) -> None:
         await refuse_scope(update, w)
         return
     if rules.state(c, w.svc.clock.now()) not in ("polling", "booked"):
-        await show_group(update, context, w, c.country, prefix=ct.changed_meanwhile(w.view))
+        await show_group(update, context, w, c.country, prefix=st.changed_meanwhile(w.view))
         return
     await ask_times(update, context, w, c.country, c)
 
@@ -151,12 +151,12 @@ async def on_times(update: Update, context: BotContext, pending: Pending) -> Non
         starts = rules.parse_slots(message.text or "", w.view.zone, now, svc.schedule,
                                    rules.allowed_counts(c))
     except rules.SlotsError as exc:
-        await message.reply_text(ct.slots_refusal(w.view, svc.schedule, exc, now))
+        await message.reply_text(st.slots_refusal(w.view, svc.schedule, exc, now))
         return
     await input.ask(update, context, KIND, {**data, "slots": [ts(s) for s in starts]})
     people = await screens.members(svc, data["country"])
     await message.reply_text(
-        ct.preview_text(w.view, svc.schedule, data["country"], starts, len(people)),
+        st.preview_text(w.view, svc.schedule, data["country"], starts, len(people)),
         reply_markup=draft_keyboard(w.view, len(starts) == 1))
 
 
