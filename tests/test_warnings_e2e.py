@@ -154,3 +154,22 @@ async def test_sessions_0_to_4_warn_the_right_people_once(
     assert statuses == {KOFI: "sent", ROSA: "sent"}
     assert counts == (len(digests(gh)), len(digests(pe)), len(words(p[KOFI])),
                       len(words(p[ROSA])))
+
+
+async def test_a_person_who_turned_the_word_off_in_reminders_gets_none(
+    bot: Services, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
+    p = await setup(bot, emulator)
+    kofi = p[KOFI]
+    (screen,) = await kofi.send("/reminders")
+    assert screen.button_texts()[-1] == "✅ A word after a session I missed"
+    (changed,) = await kofi.press("A word after a session I missed")
+    assert changed.button_texts()[-1] == "🚫 A word after a session I missed"
+    (rosa,) = await p[ROSA].send("/reminders")  # in her language
+    assert rosa.button_texts()[-1] == "✅ Un mensaje tras una sesión a la que falté"
+    (staff,) = await p[GH_FAC].send("/reminders")  # not in a group: nothing to turn off
+    assert "A word after" not in " ".join(staff.button_texts())
+    await run_session(bot, clock, 3)  # session 3: Kofi misses it
+    assert words(kofi) == []
+    (digest,) = digests(p[GH_FAC])
+    assert "⚠️ Kofi · second miss in a row" in digest.text  # still told (none in 0-2 here)
