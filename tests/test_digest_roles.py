@@ -20,9 +20,10 @@ PARTICIPANT, PE_FAC, CO_FAC, KOFI = 401, 402, 403, 404
 
 REFUSED = {"en": "Sorry, only facilitators and organizers can do that.",
            "es": "Disculpe, solo los facilitadores y organizadores pueden hacer eso."}
-SCREEN = {"en": ("📋 Digest for facilitators", "Turn the digest off", "Turn the digest on",
-                 "The digest after sessions is off."),
-          "es": ("📋 Resumen para facilitadores", "Desactivar el resumen", "Activar el resumen",
+SCREEN = {"en": ("📋 Digest for facilitators", "After each session", "Weekly, Monday 09:00",
+                 "Off", "The digest after sessions is off."),
+          "es": ("📋 Resumen para facilitadores", "Después de cada sesión",
+                 "Semanal, lunes 09:00", "Desactivado",
                  "El resumen después de las sesiones está desactivado.")}
 
 
@@ -67,7 +68,7 @@ async def test_digest_by_role(name: str, bot: Services, emulator: BotAPIEmulator
     users = await people(bot, emulator)
     user = users[role.user_id]
     (screen,) = await user.send("/digest")
-    title, off, on, is_off = SCREEN[role.lang]
+    title, on, weekly, off, is_off = SCREEN[role.lang]
     if not role.allowed:
         assert screen.text == REFUSED[role.lang]
         await user.press_data("dg:m:off", expect=0)
@@ -76,9 +77,10 @@ async def test_digest_by_role(name: str, bot: Services, emulator: BotAPIEmulator
         assert await bot.repo.db.fetch("SELECT id FROM broadcasts") == []
         return
     assert screen.text.splitlines()[0] == title
-    assert screen.button_texts() == ["🔕 " + off]
+    assert screen.button_texts() == ["✅ " + on, weekly, off]
     (turned,) = await user.press(off)
-    assert turned.text.splitlines()[-1] == is_off and turned.button_texts() == ["🔔 " + on]
+    assert turned.text.splitlines()[-1] == is_off
+    assert turned.button_texts() == [on, weekly, "✅ " + off]
     if role.leaves_it == "session":
         await user.press(on)
     assert await bot.repo.warnings.mode(role.user_id) == role.leaves_it

@@ -7,7 +7,7 @@ from typing import Literal
 
 from bot.storage.base import Store, ts
 
-Mode = Literal["session", "off"]
+Mode = Literal["session", "weekly", "off"]
 DEFAULT: Mode = "session"
 
 

@@ -2,17 +2,25 @@
 session's check-in window closes (sent up to GRACE late if the bot was down):
 
 - the digest to each staff member within their countries (kind "digest"), unless they turned
-  it off in /digest or there is nothing to say;
+  it off or chose the weekly summary in /digest, or there is nothing to say;
 - a kind word to each core member who missed it (kind "missed"), unless they turned it off in
   /reminders.
 
 Both are `deliveries` rows (bot.delivery.keyed.deliver): claimed right before each send, so a
 restart never sends one twice.
+
+The weekly summary (/digest: weekly) goes on Monday at 09:00 in each staff member's zone, for
+the sessions whose check-in window closed in the week before: jobs `digest:week:<instant>`,
+one per distinct Monday 09:00 of the program countries' zones and the staff's own; each sends
+to everyone whose Monday morning has come (a zone chosen since the start is served by the
+next job). Its key is the week's last session with offset WEEKLY_OFFSET.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 from telegram.ext import Application
@@ -25,12 +33,12 @@ from bot.membership import participants
 from bot.models import Participant
 from bot.notify import all_staff
 from bot.schedule import Session
-from bot.services import Services, get_services
+from bot.services import FALLBACK_ZONE, Services, get_services
 from bot.storage.reminders import MISSED_OFF, DeliveryKey
 from bot.viewer import Viewer
 from bot.warnings import rules
-from bot.warnings.keyboards import digest_keyboard
-from bot.warnings.texts import digest_text, missed_text
+from bot.warnings.keyboards import digest_keyboard, weekly_keyboard
+from bot.warnings.texts import digest_text, missed_text, weekly_text
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +57,14 @@ async def build_jobs(app: Application) -> None:
             schedule_at(app, svc.clock, name=f"digest:{session.number}", due=due,
                         callback=warn_job, grace=rules.GRACE,
                         data={"session": session.number})
+    zones = {FALLBACK_ZONE, *(c.zone for c in schedule.countries),
+             *(svc.viewer(p).zone for p in await all_staff(app))}
+    instants = {rules.monday_morning(day, zone) for day in rules.mondays(schedule)
+                for zone in zones}
+    for at in sorted(instants):
+        if now <= at + rules.GRACE:
+            schedule_at(app, svc.clock, name=f"digest:week:{at.isoformat()}", due=at,
+                        callback=weekly_job, grace=rules.GRACE, data={})
 
 
 async def warn_job(context: BotContext) -> None:
@@ -85,7 +101,7 @@ async def _digests(app: Application, svc: Services, f: rules.Facts) -> None:
     digests: dict[int, rules.Digest] = {}
     staff: list[Participant] = []
     for person in await all_staff(app):
-        if not person.active or modes.get(person.user_id, "session") == "off":
+        if not person.active or modes.get(person.user_id, "session") != "session":
             continue
         d = rules.digest_for(await svc.member(person), f)
         if not d.empty:
@@ -117,3 +133,47 @@ async def _missed(app: Application, svc: Services, f: rules.Facts) -> None:
     await deliver(app, key("missed", session),
                   person_targets(svc, [a.person for a in absent.values()]), render)
     log.info("missed session %s: %d people", session.number, len(absent))
+
+
+async def weekly_job(context: BotContext) -> None:
+    await send_weekly(context.application, context.svc.clock.now())
+
+
+async def send_weekly(app: Application, now: datetime) -> None:
+    """Each weekly staff member whose Monday 09:00 has come (within GRACE): the week's
+    digests in one message."""
+    svc = get_services(app)
+    modes = await svc.repo.warnings.modes()
+    cache: dict[int, rules.Facts] = {}
+    groups: dict[int, dict[int, list[rules.Digest]]] = {}  # last session -> chat -> digests
+    staff: dict[int, Participant] = {}
+    for person in await all_staff(app):
+        if not person.active or modes.get(person.user_id) != "weekly":
+            continue
+        zone = svc.viewer(person).zone
+        at = rules.monday_morning(now.astimezone(ZoneInfo(zone)).date(), zone)
+        if now.astimezone(ZoneInfo(zone)).weekday() != 0 or not at <= now <= at + rules.GRACE:
+            continue
+        sessions = rules.week_sessions(svc.schedule, at)
+        if not sessions:
+            continue
+        m = await svc.member(person)
+        for session in sessions:
+            if session.number not in cache:
+                cache[session.number] = await facts(svc, session)
+        digests = rules.weekly([rules.digest_for(m, cache[s.number]) for s in sessions])
+        if digests:
+            groups.setdefault(sessions[-1].number, {})[person.user_id] = digests
+            staff[person.user_id] = person
+    for number, chosen in groups.items():
+        last = svc.schedule.session(number)
+        assert last is not None
+
+        def render(view: Viewer, target: Target, chosen: dict[int, list[rules.Digest]] = chosen
+                   ) -> tuple[str, InlineKeyboardMarkup | None]:
+            ds = chosen[target.chat_id]
+            return weekly_text(view, svc.schedule, ds), weekly_keyboard(view, ds)
+
+        key = DeliveryKey("digest", last.number, last.start, rules.WEEKLY_OFFSET)
+        await deliver(app, key, person_targets(svc, [staff[uid] for uid in chosen]), render)
+        log.info("weekly digest up to session %s: %d staff", number, len(chosen))

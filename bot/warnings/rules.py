@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.attendance.rules import Progress, Tally, roll, session_tallies, window
 from bot.membership import Member, covers, may_act_on
@@ -23,6 +24,9 @@ from bot.storage.questions import Question
 UNANSWERED_AFTER = timedelta(hours=48)  # an /ask question waiting longer is in the digest
 GRACE = timedelta(hours=12)  # the bot was down: the warnings still go out this late
 _JUST_BEFORE = timedelta(microseconds=1)
+WEEK = timedelta(days=7)
+WEEKLY_OFFSET = 7 * 24 * 60  # the weekly digest's DeliveryKey offset (per-session ones: 0)
+WEEKLY_AT = time(9, 0)  # Monday, in the staff member's zone
 
 
 def due(schedule: Schedule, session: Session) -> datetime:
@@ -137,3 +141,37 @@ def digest_for(m: Member, f: Facts) -> Digest:
          if covers(m, asker.country if asker else None)],
         [g for g in f.goals if may_act_on(m, g.country)],
     )
+
+
+# weekly digests
+
+
+def monday_morning(day: date, zone: str) -> datetime:
+    """Monday `day` at 09:00 in the zone, as a UTC instant."""
+    return datetime.combine(day, WEEKLY_AT, tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+def mondays(schedule: Schedule) -> list[date]:
+    """The Mondays whose weekly digest may hold a session (any zone's 09:00 within a week
+    after a check-in window closed)."""
+    found: set[date] = set()
+    for session in schedule.sessions:
+        first = due(schedule, session).date() - timedelta(days=1)
+        found |= {first + timedelta(days=k) for k in range(10)
+                  if (first + timedelta(days=k)).weekday() == 0}
+    return sorted(found)
+
+
+def week_sessions(schedule: Schedule, at: datetime) -> list[Session]:
+    """The sessions whose check-in window closed in the week before `at`."""
+    return [s for s in schedule.sessions if at - WEEK <= due(schedule, s) < at]
+
+
+def weekly(digests: list[Digest]) -> list[Digest]:
+    """A week's digests as one summary: questions and goals only once (in the last, the most
+    recent state); sessions with nothing to say left out."""
+    if not digests:
+        return []
+    trimmed = [Digest(d.session, d.previous, d.countries, d.absences, [], [])
+               for d in digests[:-1]]
+    return [d for d in [*trimmed, digests[-1]] if not d.empty]

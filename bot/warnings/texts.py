@@ -41,7 +41,7 @@ def absence_note(v: Viewer, a: Absence) -> str:
     return " · ".join(notes)
 
 
-def digest_text(v: Viewer, schedule: Schedule, d: Digest) -> str:
+def digest_text(v: Viewer, schedule: Schedule, d: Digest, footer: bool = True) -> str:
     _ = v.tr.gettext
     lines = ["<b>📋 " + _("After session {n}").format(n=d.session.number) + "</b>",
              f"<i>{session_heading(v, d.session)}</i>", ""]
@@ -82,8 +82,19 @@ def digest_text(v: Viewer, schedule: Schedule, d: Digest) -> str:
         for g in d.goals:
             lines.append(f"🎯 {flag(g.country)} {escape(g.title[:60])}")
         lines.append("")
-    lines.append(_("Tap a name for the person's card. /digest: turn this off or on."))
+    if footer:
+        lines.append(_("Tap a name for the person's card. /digest: turn this off or on."))
     return fit(lines, min(LIMIT, MESSAGE))
+
+
+def weekly_text(v: Viewer, schedule: Schedule, digests: Sequence[Digest]) -> str:
+    """The week's digests, one after the other, the footer once."""
+    _ = v.tr.gettext
+    lines = ["<b>🗓 " + _("Your weekly digest") + "</b>", ""]
+    for d in digests:
+        lines += [*digest_text(v, schedule, d, footer=False).splitlines(), ""]
+    lines.append(_("Tap a name for the person's card. /digest: turn this off or on."))
+    return fit(lines, MESSAGE)
 
 
 def missed_text(v: Viewer, schedule: Schedule, session: Session, a: Absence,
@@ -132,7 +143,13 @@ def missed_text(v: Viewer, schedule: Schedule, session: Session, a: Absence,
 
 def digest_screen(v: Viewer, mode: str) -> str:
     _ = v.tr.gettext
-    state = (_("After each session, you get a short digest: attendance in your countries, "
-               "who missed it, questions waiting, goals without progress.")
-             if mode != "off" else _("The digest after sessions is off."))
+    if mode == "weekly":
+        state = _("Every Monday at 09:00 (your time), you get a short summary of the week's "
+                  "sessions: attendance in your countries, who missed them, questions "
+                  "waiting, goals without progress.")
+    elif mode == "off":
+        state = _("The digest after sessions is off.")
+    else:
+        state = _("After each session, you get a short digest: attendance in your countries, "
+                  "who missed it, questions waiting, goals without progress.")
     return "\n".join(["<b>📋 " + _("Digest for facilitators") + "</b>", "", state])
