@@ -5,7 +5,7 @@ the digest after session 4 reaches only those who left it on and have something 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -14,7 +14,7 @@ from bot.emulator import BotAPIEmulator, FakeUser
 from bot.jobs import fire_due
 from bot.services import Services
 from bot.warnings.keyboards import WriteAbsentees
-from tests.helpers import ORGANIZER_ID, as_core, onboard
+from tests.helpers import ORGANIZER_ID, BotRunner, as_core, onboard
 
 PARTICIPANT, PE_FAC, CO_FAC, KOFI = 401, 402, 403, 404
 
@@ -111,3 +111,38 @@ async def test_digest_by_role(name: str, bot: Services, emulator: BotAPIEmulator
                          "es": "👥 no registraron asistencia en la sesión 4"}[role.lang]
     # Kofi for Ghana's co-facilitator and the organizer; nobody of Peru missed it.
     assert lines[-1].endswith(": 0" if role.user_id == PE_FAC else ": 1")
+
+
+async def test_weekly_digest_on_monday_morning_in_the_facilitators_zone(
+    run_bot: BotRunner, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
+    async with run_bot() as bot:
+        users = await people(bot, emulator)
+        pe = users[PE_FAC]
+        await pe.send("/digest")
+        (chosen,) = await pe.press("Semanal, lunes 09:00")
+        assert chosen.text.splitlines()[-1].startswith("Cada lunes a las 09:00 (su hora)")
+        s3 = bot.schedule.sessions[3]  # Wednesday 24 March 2021; Rosa and Kofi miss it
+        clock.set(s3.end + timedelta(minutes=1))
+        await fire_due(bot.app, clock)
+        await bot.join()
+        assert [m for m in pe.messages if m.text.startswith(("📋 Después", "🗓"))] == []
+        clock.set(datetime(2021, 3, 29, 13, 59, tzinfo=UTC))  # Monday, 08:59 in Lima
+        await fire_due(bot.app, clock)
+        await bot.join()
+        assert [m for m in pe.messages if m.text.startswith("🗓")] == []
+        clock.set(datetime(2021, 3, 29, 14, 0, tzinfo=UTC))  # 09:00 in Lima
+        await fire_due(bot.app, clock)
+        await bot.join()
+        (week,) = [m for m in pe.messages if m.text.startswith("🗓")]
+        lines = week.text.splitlines()
+        assert lines[:3] == ["🗓 Su resumen semanal", "", "📋 Después de la sesión 3"]
+        assert "⚠️ Rosa · segunda ausencia seguida" in lines and "Kofi" not in week.text
+        assert lines[-1] == ("Toque un nombre para ver la ficha de la persona. /digest: "
+                             "desactivar o activar este resumen.")
+        assert week.button_texts() == ["👤 Rosa", "✉️ Escribir a quienes faltaron a la sesión 3"]
+    clock.advance(timedelta(hours=1))
+    async with run_bot() as bot:  # a restart the same morning sends nothing again
+        await fire_due(bot.app, clock)
+        await bot.join()
+    assert len([m for m in pe.messages if m.text.startswith("🗓")]) == 1
