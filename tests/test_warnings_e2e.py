@@ -173,3 +173,20 @@ async def test_a_person_who_turned_the_word_off_in_reminders_gets_none(
     assert words(kofi) == []
     (digest,) = digests(p[GH_FAC])
     assert "⚠️ Kofi · second miss in a row" in digest.text  # still told (none in 0-2 here)
+
+
+async def test_nobody_is_told_they_missed_a_session_on_the_day_they_joined(
+    bot: Services, emulator: BotAPIEmulator, clock: FakeClock, schedule: Schedule
+) -> None:
+    p = await setup(bot, emulator)
+    s3 = schedule.sessions[3]
+    # Kofi joined during session 3, Yaw the evening before it, Ama two days before.
+    for uid, since in ((KOFI, s3.start + timedelta(minutes=30)),
+                       (YAW, s3.start - timedelta(hours=5)), (AMA, s3.start - timedelta(days=2))):
+        await as_core(bot, p[uid], since=since)
+    clock.set(s3.end + timedelta(minutes=1))  # none of the three checked in
+    await fire_due(bot.app, clock)
+    await bot.join()
+    assert [len(words(p[uid])) for uid in (KOFI, YAW, AMA)] == [0, 0, 1]
+    (digest,) = digests(p[GH_FAC])  # the facilitators still see them, as /me and /attendance do
+    assert all(name in digest.text for name in ("Kofi", "Yaw", "Ama"))

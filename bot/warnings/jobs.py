@@ -120,7 +120,8 @@ async def _missed(app: Application, svc: Services, f: rules.Facts) -> None:
     session = f.session
     off = await svc.repo.reminders.opted_out(MISSED_OFF)
     absent = {a.person.user_id: a for a in f.absences
-              if a.person.active and a.person.onboarded and a.person.user_id not in off}
+              if a.person.active and a.person.onboarded and a.person.user_id not in off
+              and not a.just_joined(session)}
     items = await svc.repo.materials.for_session(session.number)
     files = sum(1 for item in items if item.is_file)
 

@@ -25,6 +25,7 @@ UNANSWERED_AFTER = timedelta(hours=48)  # an /ask question waiting longer is in 
 GRACE = timedelta(hours=12)  # the bot was down: the warnings still go out this late
 _JUST_BEFORE = timedelta(microseconds=1)
 WEEK = timedelta(days=7)
+JUST_JOINED = timedelta(days=1)
 WEEKLY_OFFSET = 7 * 24 * 60  # the weekly digest's DeliveryKey offset (per-session ones: 0)
 WEEKLY_AT = time(9, 0)  # Monday, in the staff member's zone
 
@@ -52,6 +53,12 @@ class Absence:
     progress: Progress  # as the window closed (what /me shows then)
     second: bool  # they missed the previous session of their program too
     out_of_reach: bool  # with this miss the certificate can no longer be reached
+
+    def just_joined(self, session: Session) -> bool:
+        """They joined within the day before the session (or during it): /me shows the miss,
+        but nobody is told they missed something on the day they arrived."""
+        joined = self.person.joined_at or self.person.created_at
+        return joined > session.start - JUST_JOINED
 
     @property
     def past(self) -> int:
