@@ -37,8 +37,9 @@ async def on_mode(update: Update, context: BotContext) -> None:
 
 @restricted("facilitator")
 async def on_write(update: Update, context: BotContext) -> None:
-    """A new broadcast to the people who did not check in to the session, within the
-    author's countries (Audience.effective), through the usual preview and report."""
+    """A new broadcast to the core members who did not check in to the session (those the
+    digest lists), within the author's countries (Audience.effective), through the usual
+    preview and report."""
     query = update.callback_query
     assert query is not None
     pressed = context.pressed(WriteAbsentees)
@@ -48,7 +49,8 @@ async def on_write(update: Update, context: BotContext) -> None:
                                              "again."), show_alert=True)
         return
     await query.answer()
-    await start_with(update, context, Audience(attendance=("absent", pressed.session)))
+    await start_with(update, context, Audience(groups=frozenset({"core"}),
+                                               attendance=("absent", pressed.session)))
 
 
 def register(app: Application) -> None:

@@ -133,7 +133,7 @@ async def test_sessions_0_to_4_warn_the_right_people_once(
 
         # One tap to the absentees: the broadcast flow, preset to "did not check in to 4".
         (screen,) = await gh.press("Write to those who missed it", message=last)
-        assert screen.text.splitlines()[-2:] == ["👥 did not check in to session 4",
+        assert screen.text.splitlines()[-2:] == ["👥 core group · did not check in to session 4",
                                                 "Active people matching: 1"]
         await gh.press("Continue")
         replies = await gh.send("We kept your seat. Can we help?", expect=3)

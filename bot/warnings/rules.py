@@ -68,10 +68,11 @@ class Absence:
 
 def absences(schedule: Schedule, session: Session, participants: Iterable[Participant],
              records: Sequence[Record]) -> list[Absence]:
-    """The counted participants whose cell for the session is 'absent' once its window has
-    closed (late joiners' earlier sessions are 'before_joined', never a miss)."""
+    """The counted core members whose cell for the session is 'absent' once its window has
+    closed (late joiners' earlier sessions are 'before_joined', never a miss). The wider
+    group, at the sessions open to all, is left out: the warnings are about the core group."""
     closes = due(schedule, session)
-    people = list(participants)
+    people = [p for p in participants if p.group == "core"]
     after = roll(schedule, people, records, closes)
     before = dict((p.user_id, pr) for p, pr in roll(schedule, people, records,
                                                       closes - _JUST_BEFORE))
