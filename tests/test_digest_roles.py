@@ -107,8 +107,9 @@ async def test_digest_by_role(name: str, bot: Services, emulator: BotAPIEmulator
         (audience,) = await user.press_data(WriteAbsentees(4).pack())
     lines = audience.text.splitlines()
     assert lines[0].startswith("📣")
-    assert lines[-2] == {"en": "👥 core group · did not check in to session 4",
-                         "es": "👥 grupo núcleo · no registraron asistencia en la sesión 4"}[role.lang]
+    assert lines[-2] == {
+        "en": "👥 core group · did not check in to session 4",
+        "es": "👥 grupo núcleo · no registraron asistencia en la sesión 4"}[role.lang]
     # Kofi for Ghana's co-facilitator and the organizer; nobody of Peru missed it.
     assert lines[-1].endswith(": 0" if role.user_id == PE_FAC else ": 1")
 
