@@ -129,7 +129,7 @@ async def test_sessions_0_to_4_warn_the_right_people_once(
         assert "Next session: " in kofi[0].text
         assert [len(words(p[uid])) for uid in (AMA, YAW)] == [0, 0]
         (rosa,) = words(p[ROSA])
-        assert rosa.text.splitlines()[0] == "👋 Le extrañamos en la sesión 4"
+        assert rosa.text.splitlines()[0] == "👋 Nos hizo falta en la sesión 4"
 
         # One tap to the absentees: the broadcast flow, preset to "did not check in to 4".
         (screen,) = await gh.press("Write to those who missed it", message=last)
