@@ -10,7 +10,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.broadcasts.rules import Audience
 from bot.context import BotContext
 from bot.warnings.keyboards import DigestMode, WriteAbsentees, digest_settings_keyboard
-from bot.warnings.texts import digest_screen
+from bot.warnings.texts import digest_screen, links_to_paste
 from handlers.broadcasts.audience import start_with
 from handlers.common import personal, restricted, show
 
@@ -44,13 +44,18 @@ async def on_write(update: Update, context: BotContext) -> None:
     assert query is not None
     pressed = context.pressed(WriteAbsentees)
     w = await context.who()
-    if w.svc.schedule.session(pressed.session) is None:
+    session = w.svc.schedule.session(pressed.session)
+    if session is None:
         await query.answer(w.view.tr.gettext("This button no longer works. Please start "
                                              "again."), show_alert=True)
         return
     await query.answer()
     await start_with(update, context, Audience(groups=frozenset({"core"}),
                                                attendance=("absent", pressed.session)))
+    links = links_to_paste(w.view, session, await w.svc.repo.materials.for_session(
+        session.number))
+    if links is not None and update.effective_message is not None:
+        await update.effective_message.reply_text(links)
 
 
 def register(app: Application) -> None:

@@ -78,6 +78,8 @@ async def test_sessions_0_to_4_warn_the_right_people_once(
                                               clock.now())
         clock.set(s[4].start - timedelta(days=3))
         await bot.repo.questions.add(AMA, 1, "When is the field visit?", clock.now())
+        await bot.repo.materials.add(4, "link", caption="Recording", by=GH_FAC, now=clock.now(),
+                                     url="https://youtu.be/rec4")
         await run_session(bot, clock, 4)
 
         gh, pe, org = p[GH_FAC], p[PE_FAC], p[ORGANIZER_ID]
@@ -125,6 +127,8 @@ async def test_sessions_0_to_4_warn_the_right_people_once(
             "👋 We missed you again at session 4"]
         assert "You have attended 2 of 5 sessions so far." in kofi[-1].text
         assert "/ask" in kofi[-1].text and "no longer within reach" in kofi[-1].text
+        assert "📎 Materials and recording:\n1. 🔗 Recording\n" in kofi[-1].text
+        assert "Materials and recording:" not in kofi[0].text  # nothing attached to session 1
         assert "To earn the certificate you need 8 of the remaining 9 sessions." in kofi[0].text
         assert "Next session: " in kofi[0].text
         assert [len(words(p[uid])) for uid in (AMA, YAW)] == [0, 0]
@@ -132,7 +136,10 @@ async def test_sessions_0_to_4_warn_the_right_people_once(
         assert rosa.text.splitlines()[0] == "👋 Nos hizo falta en la sesión 4"
 
         # One tap to the absentees: the broadcast flow, preset to "did not check in to 4".
-        (screen,) = await gh.press("Write to those who missed it", message=last)
+        screen, links = await gh.press("Write to those who missed it", message=last, expect=2)
+        assert links.text.splitlines() == [
+            "📎 The links of session 4, to paste into your message if you like:",
+            "Recording: https://youtu.be/rec4"]
         assert screen.text.splitlines()[-2:] == ["👥 core group · did not check in to session 4",
                                                 "Active people matching: 1"]
         await gh.press("Continue")

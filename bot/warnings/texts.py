@@ -153,3 +153,16 @@ def digest_screen(v: Viewer, mode: str) -> str:
         state = _("After each session, you get a short digest: attendance in your countries, "
                   "who missed it, questions waiting, goals without progress.")
     return "\n".join(["<b>📋 " + _("Digest for facilitators") + "</b>", "", state])
+
+
+def links_to_paste(v: Viewer, session: Session, items: Sequence[Material]) -> str | None:
+    """Beside "write to those who missed it": the session's links, written out so the author
+    can paste them into the message (a broadcast copies the author's message as it is)."""
+    links = [item for item in items if item.url]
+    if not links:
+        return None
+    return "\n".join([
+        "📎 " + v.tr.gettext("The links of session {n}, to paste into your message if you "
+                             "like:").format(n=session.number),
+        *(f"{escape(item.caption or '🔗')}: {escape(item.url or '')}" for item in links),
+    ])
