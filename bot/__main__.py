@@ -292,6 +292,14 @@ def _check_database(database: Path | str) -> None:
     asyncio.run(probe())
 
 
+def _check_cohort(settings: Settings) -> str | None:
+    """The database belongs to schedule.json's program (recorded at the first start)."""
+    from bot.operations import cohort
+
+    schedule = load_schedule(settings.schedule_path)
+    return asyncio.run(cohort.check(settings.database, schedule))
+
+
 def _run() -> int:
     from bot.app import setup_application
     from bot.runner import TokenRejected, run
@@ -300,6 +308,10 @@ def _run() -> int:
     _logging(settings)
     redact_token(settings.token or "")  # never in a log line or a printed traceback
     _check_database(settings.database)
+    wrong_program = _check_cohort(settings)
+    if wrong_program:
+        print(f"error: {wrong_program}", file=sys.stderr)
+        return 2
     app = setup_application(settings)
     try:
         return run(app, settings)

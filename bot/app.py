@@ -45,6 +45,8 @@ async def start_services(app: Application) -> None:
     if svc._repo is None:
         svc._repo = await Repository.open(svc.settings.database)
     await settle_interrupted(svc.repo, svc.clock.now())  # before anything resumes
+    # Which program this database runs (bot/operations/cohort.py refuses another at start).
+    await svc._repo.operations.program_slug(svc.schedule.slug, svc.clock.now())
     await overlay_program_changes(app)  # the schedule in force: schedule.json + changes
     for build in svc.job_builders:
         await build(app)

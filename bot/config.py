@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     # Daily backups (SQLite) into this folder, keeping the newest BACKUP_KEEP files.
     backup_dir: Path | None = None
     backup_keep: int = Field(default=7, ge=1)
+    # Databases of earlier cohorts (SQLite files or postgresql:// URLs), comma-separated:
+    # /verify and `python -m bot verify` also look there (docs/organizers.md, "The next cohort").
+    earlier_cohorts: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
 
     @field_validator("organizer_ids", mode="before")
     @classmethod
@@ -108,6 +111,34 @@ class Settings(BaseSettings):
     @classmethod
     def _backup_dir(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("earlier_cohorts", mode="before")
+    @classmethod
+    def _earlier_cohorts(cls, value: object) -> object:
+        """"data/cohort-2021.sqlite3, postgresql://..."; each file must exist (opening a
+        missing one would create an empty database and every code would verify as unknown)."""
+        if isinstance(value, str):
+            value = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+        if not isinstance(value, list):
+            return value
+        for item in value:
+            text = item.get_secret_value() if isinstance(item, SecretStr) else str(item)
+            if text.startswith(("postgresql://", "postgres://")):
+                continue
+            if "://" in text:
+                raise ValueError("each entry is a SQLite file or a postgresql:// URL")
+            if not Path(text).is_file():
+                raise ValueError(f"{text}: no such file")
+        return value
+
+    @property
+    def earlier_databases(self) -> list[Path | str]:
+        """What Repository.open() takes, for each earlier cohort."""
+        found: list[Path | str] = []
+        for item in self.earlier_cohorts:
+            text = item.get_secret_value()
+            found.append(text if "://" in text else Path(text))
+        return found
 
     @field_validator("database_url")
     @classmethod

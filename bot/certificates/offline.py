@@ -7,7 +7,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from bot.certificates import jobs, rules, texts
+from bot.certificates import jobs, lookup, rules, texts
 from bot.config import Settings
 from bot.i18n import I18n
 from bot.lengths import plain
@@ -46,7 +46,7 @@ async def verify(settings: Settings, schedule: Schedule, typed: str,
     code = rules.parse_code(typed)
     repo = await Repository.open(settings.database)
     try:
-        found = await repo.certificates.get(code) if code else None
+        found = await lookup.find(repo, settings.earlier_databases, code) if code else None
     finally:
         await repo.close()
     return plain(texts.verification(view, schedule, found, typed)), bool(found and found.valid)

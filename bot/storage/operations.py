@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.storage.base import Store
+from datetime import datetime
+
+from bot.storage.base import Store, ts
 from bot.storage.people import REGISTERED
 
 
@@ -30,3 +32,19 @@ class OperationsStore(Store):
             "ON b.id = r.broadcast_id WHERE b.status = 'sending' "
             "AND r.status IN ('pending', 'sending')")
         return {"deliveries": int(deliveries or 0), "broadcasts": int(broadcasts or 0)}
+
+    async def program_slug(self, slug: str, now: datetime) -> None:
+        """Record the program slug this database runs, at its first start (kept after)."""
+        await self.db.write(
+            "INSERT INTO program_identity (item, value, recorded_at) VALUES ('slug', ?, ?) "
+            "ON CONFLICT (item) DO NOTHING",
+            (slug, ts(now)),
+        )
+
+    async def recorded_slug(self) -> str | None:
+        """The program slug recorded at the first start; None before (also before migration
+        18: read without migrating, so it can run before the bot starts)."""
+        if "program_identity" not in await self.db.tables():
+            return None
+        value = await self.db.fetchval("SELECT value FROM program_identity WHERE item = 'slug'")
+        return str(value) if value is not None else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
-from bot.certificates import rules, texts
+from bot.certificates import lookup, rules, texts
 from bot.context import BotContext
 
 
@@ -27,7 +27,7 @@ async def reply(update: Update, context: BotContext, typed: str) -> None:
         await message.reply_text(texts.verify_usage(view))
         return
     code = rules.parse_code(typed)
-    found = await svc.repo.certificates.get(code) if code else None
+    found = await lookup.find(svc.repo, svc.settings.earlier_databases, code) if code else None
     await message.reply_text(texts.verification(view, svc.schedule, found,
                                                 typed.removeprefix(rules.LINK_PREFIX)))
 
