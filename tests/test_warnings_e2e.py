@@ -127,8 +127,8 @@ async def test_sessions_0_to_4_warn_the_right_people_once(
             "👋 We missed you again at session 4"]
         assert "You have attended 2 of 5 sessions so far." in kofi[-1].text
         assert "/ask" in kofi[-1].text and "no longer within reach" in kofi[-1].text
-        assert "📎 Materials and recording:\n1. 🔗 Recording\n" in kofi[-1].text
-        assert "Materials and recording:" not in kofi[0].text  # nothing attached to session 1
+        assert "📎 What was shared (materials and recording): /session 4" in kofi[-1].text
+        assert "What was shared" not in kofi[0].text  # nothing attached to session 1
         assert "To earn the certificate you need 8 of the remaining 9 sessions." in kofi[0].text
         assert "Next session: " in kofi[0].text
         assert [len(words(p[uid])) for uid in (AMA, YAW)] == [0, 0]

@@ -8,7 +8,6 @@ from html import escape
 
 from bot.attendance.rules import Tally
 from bot.lengths import MESSAGE, fit
-from bot.materials.texts import item_lines
 from bot.schedule import Schedule, Session
 from bot.storage.materials import Material
 from bot.viewer import Viewer, country_name, flag, session_heading
@@ -112,8 +111,9 @@ def missed_text(v: Viewer, schedule: Schedule, session: Session, a: Absence,
                        "to help."))
     else:
         lines.append(_("We hope all is well. You can catch up with what was shared."))
-    if items:
-        lines += ["", "📎 " + _("Materials and recording:"), *item_lines(items)]
+    if items:  # the materials follow-up lists them; here, where to find them again
+        lines += ["", "📎 " + _("What was shared (materials and recording): /session {n}")
+                  .format(n=session.number)]
     lines.append("")
     lines.append(v.tr.ngettext("You have attended {attended} of {past} session so far.",
                           "You have attended {attended} of {past} sessions so far.",
