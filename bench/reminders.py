@@ -29,9 +29,9 @@ from bench.common import Row, print_table, row  # noqa: E402
 from bot.app import running, setup_application  # noqa: E402
 from bot.clock import FakeClock  # noqa: E402
 from bot.config import load_settings  # noqa: E402
+from bot.delivery.keyed import session_targets as _targets  # noqa: E402
 from bot.emulator import BotAPIEmulator  # noqa: E402
 from bot.jobs import fire_due  # noqa: E402
-from bot.reminders.jobs import targets as _targets  # noqa: E402
 from bot.services import get_services  # noqa: E402
 from bot.storage.reminders import DeliveryKey  # noqa: E402
 

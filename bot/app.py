@@ -9,32 +9,21 @@ from contextlib import asynccontextmanager
 from telegram.constants import ParseMode
 from telegram.ext import Application, ContextTypes, Defaults
 
-from bot.broadcasts.jobs import build_jobs as broadcast_jobs
-from bot.certificates.jobs import build_jobs as certificate_jobs
 from bot.clock import Clock, SystemClock
-from bot.coaching.jobs import build_jobs as coaching_jobs
 from bot.config import Settings
 from bot.context import BotContext
 from bot.delivery.kinds import settle_interrupted
-from bot.feedback.jobs import build_jobs as feedback_jobs
-from bot.goals.jobs import build_goal_jobs
+from bot.features import job_builders
 from bot.help.menus import publish_all as publish_menus
 from bot.i18n import I18n
 from bot.limiter import OutboundLimiter
-from bot.materials.jobs import build_jobs as materials_jobs
-from bot.networking.jobs import build_jobs as networking_jobs
-from bot.operations.jobs import build_jobs as backup_jobs
-from bot.people.jobs import build_jobs as people_jobs
 from bot.program.changes import overlay_at_start as overlay_program_changes
 from bot.redact import install as redact_token
-from bot.reminders.jobs import build_jobs as reminder_jobs
 from bot.schedule import Schedule, load_schedule
 from bot.sender import Sender
 from bot.services import Services, get_services
-from bot.sessions.jobs import build_jobs as session_jobs
 from bot.storage import Repository
 from bot.updates import UpdateProcessor
-from bot.warnings.jobs import build_jobs as warning_jobs
 
 log = logging.getLogger(__name__)
 
@@ -77,11 +66,8 @@ def setup_application(
         i18n=i18n or I18n(default=settings.default_language),
         clock=clock or SystemClock(),
         sender=Sender(),
-        # Derived state, rebuilt at every start and on /reload. Session versions first: a
-        # "session moved" notice carries the event with its new SEQUENCE.
-        job_builders=[session_jobs, reminder_jobs, build_goal_jobs, people_jobs, broadcast_jobs,
-                      materials_jobs, feedback_jobs, certificate_jobs, coaching_jobs,
-                      networking_jobs, backup_jobs, warning_jobs],
+        # Derived state, rebuilt at every start and on /reload (bot/features.py's order).
+        job_builders=job_builders(),
     )
     builder = (
         Application.builder()

@@ -1,56 +1,26 @@
 """Organizer exports, shared by the /export commands and `python -m bot export KIND`.
 
 Each feature that exports has an export module with one function that writes a file of the
-given format ("csv" or "xlsx") from the repository; this table names them.
+given format ("csv" or "xlsx") from the repository, declared in its bot/<feature>/feature.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Collection
 from datetime import datetime
 from html import escape
-from pathlib import Path
 
-from bot.attendance.export import write_attendance
-from bot.certificates.export import write_certificates
-from bot.coaching.export import write_coaching
-from bot.feedback.export import write_feedback
-from bot.goals.export import write_goals
+from bot.feature import Exporter
+from bot.features import exports
 from bot.help.texts import countries_label
-from bot.networking.export import write_networking
-from bot.people.export import write_people
 from bot.schedule import Schedule
-from bot.storage import Repository
 from bot.viewer import Viewer
 
 FORMATS = ("csv", "xlsx")
-Exporter = Callable[[Repository, Schedule, str, Path], Awaitable[None]]
 
-EXPORTERS: dict[str, Exporter] = {
-    "attendance": write_attendance,
-    "feedback": write_feedback,
-    "goals": write_goals,
-    "networking": write_networking,
-    "people": write_people,
-    "certificates": write_certificates,
-    "coaching": write_coaching,
-}
-
-
-def N_(message: str) -> str:
-    """Marks a msgid for extraction; translated in caption()."""
-    return message
-
-
-WHAT: dict[str, str] = {
-    "attendance": N_("Attendance"),
-    "feedback": N_("Session feedback"),
-    "goals": N_("Group goals"),
-    "networking": N_("Networking counts"),
-    "people": N_("People"),
-    "certificates": N_("Certificate register"),
-    "coaching": N_("Coaching"),
-}
+# Every feature's exports (bot/<feature>/feature.py), by kind.
+EXPORTERS: dict[str, Exporter] = {kind: e.write for kind, e in exports().items()}
+WHAT: dict[str, str] = {kind: e.what for kind, e in exports().items()}
 
 
 def caption(v: Viewer, schedule: Schedule, kind: str, countries: Collection[str] | None,

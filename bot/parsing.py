@@ -44,6 +44,40 @@ def parse_code(text: str | None, *, max_length: int = 32) -> str | None:
     return value
 
 
+AttendanceWord = Literal["present", "late", "absent"]
+
+# The attendance statuses as a facilitator types them, in the four languages, both genders,
+# compared without case and accents ("Présente" = "presente"). Two-word forms first.
+STATUS_WORDS: dict[str, AttendanceWord] = {
+    # en
+    "present": "present", "late": "late", "absent": "absent",
+    # es
+    "presente": "present", "ausente": "absent", "tarde": "late", "con retraso": "late",
+    "retrasado": "late", "retrasada": "late", "atrasado": "late", "atrasada": "late",
+    # fr (présent, présente, absente; "present" and "absent" are above)
+    "absente": "absent", "en retard": "late", "retard": "late",
+    # pt (presente, ausente, atrasado, atrasada are above)
+    "com atraso": "late", "faltou": "absent", "falta": "absent",
+}
+
+
+def _folded(text: str) -> str:
+    """Lower case, without accents: what STATUS_WORDS is compared on."""
+    decomposed = unicodedata.normalize("NFKD", normalized(text).casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def parse_status(words: list[str]) -> tuple[AttendanceWord, int] | None:
+    """An attendance status at the start of `words` (two-word forms such as "en retard"
+    first), and how many words it took; None when it is not one."""
+    for size in (2, 1):
+        if len(words) >= size:
+            status = STATUS_WORDS.get(_folded(" ".join(words[:size])))
+            if status is not None:
+                return status, size
+    return None
+
+
 class WhenError(ValueError):
     """Why a typed time was refused: 'format', 'past' or 'gap' (skipped by a clock change)."""
 

@@ -237,6 +237,9 @@ class AfterSession(_Model):
     delay_minutes: int = Field(default=0, ge=0, le=10080)  # after the end, for the materials
     grace_hours: int = Field(default=48, ge=0, le=336)  # still sent this late (bot was down)
     closing_question: dict[str, str] = Field(default_factory=dict)  # about the whole program
+    # Feedback figures and comments of a country are shown apart only from this many answers
+    # on; fewer are folded into "other countries", so a small group's answers name nobody.
+    min_answers_shown: int = Field(default=3, ge=1, le=100)
 
     @field_validator("closing_question")
     @classmethod

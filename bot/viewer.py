@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from html import escape
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from babel import Locale, localedata
@@ -237,11 +238,29 @@ def when_line(v: Viewer, session: Session) -> str:
     )
 
 
-def scope_refusal(v: Viewer, schedule: Schedule, scope: frozenset[str] | None) -> str:
-    """To a staff member limited to some countries who tried to act beyond them."""
+ScopeAction = Literal["goals", "review", "coaching", "feedback", "people", "attendance",
+                      "certificates", "questions"]
+
+
+def scope_refusal(v: Viewer, schedule: Schedule, scope: frozenset[str] | None,
+                  action: ScopeAction) -> str:
+    """The one refusal of the one scope check (bot.membership.may_act_on): to a staff member
+    limited to some countries who tried to act beyond them, naming the action and the
+    countries they may act on."""
+    _ = v.tr.gettext
     names = [country_name(c, v.lang) for c in schedule.countries if scope and c.code in scope]
-    return v.tr.gettext("Sorry, you can only act on people and goals of {countries}.").format(
-        countries=escape(", ".join(names) or "—"))
+    texts = {
+        "goals": _("Sorry, you can change goals only for {countries}."),
+        "review": _("Sorry, you can follow and close the closing review only for {countries}."),
+        "coaching": _("Sorry, you can arrange coaching only for {countries}."),
+        "feedback": _("Sorry, you can read session feedback only from {countries}."),
+        "people": _("Sorry, you can see the people only of {countries}."),
+        "attendance": _("Sorry, you can record attendance only for {countries}."),
+        "certificates": _("Sorry, you can manage certificates only for {countries}."),
+        "questions": _("Sorry, you can answer questions only from {countries}."),
+    }
+    countries = format_list(names, locale=v.locale) if names else "—"
+    return texts[action].format(countries=escape(countries))
 
 
 def program_wide_refusal(v: Viewer) -> str:

@@ -135,14 +135,15 @@ async def feedback_command(update: Update, context: BotContext) -> None:
             .format(first=min(numbers), last=max(numbers), example="/feedback 3 GH"))
         return
     if country is not None and not may_act_on(w.member, country.code):
-        await message.reply_text(scope_refusal(w.view, w.svc.schedule, w.member.scope))
+        await message.reply_text(scope_refusal(w.view, w.svc.schedule, w.member.scope, "feedback"))
         return
     # A facilitator limited to some countries sees the answers of people from those only.
     codes = [c.code for c in w.svc.schedule.countries if may_act_on(w.member, c.code)
              and (country is None or c.code == country.code)]
     rows = [r for r in await w.svc.repo.feedback.ratings(session.number)
             if may_act_on(w.member, r.country) and (country is None or r.country in codes)]
-    figures = rules.summarize(rows, codes)
+    figures = rules.summarize(rows, codes,
+                              w.svc.schedule.after_session.min_answers_shown)
     for text in ft.summary(w.view, w.svc.schedule, session, figures):
         await message.reply_text(text)
 

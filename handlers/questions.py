@@ -98,7 +98,7 @@ async def on_question_button(update: Update, context: BotContext) -> None:
         await alert(update, texts.not_waiting(w.view))
         return
     if not covers(w.member, person.country):
-        await alert(update, scope_refusal(w.view, svc.schedule, w.member.scope))
+        await alert(update, scope_refusal(w.view, svc.schedule, w.member.scope, "questions"))
         return
     if pressed.action == "show":
         # A fresh copy in this chat, linked to the question like the first ones.

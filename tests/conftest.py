@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from telegram.ext import Application
 
+from bot import jobs as bot_jobs
 from bot.app import running, setup_application
 from bot.clock import FakeClock
 from bot.config import Settings, load_settings
@@ -75,9 +78,81 @@ def clock() -> FakeClock:
     return FakeClock(datetime(2021, 3, 20, 12, 0, tzinfo=UTC))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def one_tls_context() -> Iterator[None]:
+    """Every Application builds two httpx clients, each loading the CA bundle into a new TLS
+    context (about 40 ms of CPU, a third of a start), though the tests speak plain HTTP to
+    the emulator: the suite builds that context once. Nothing else about the clients changes."""
+    from httpx._transports import default
+
+    build = default.create_ssl_context
+    made: dict[tuple[object, ...], ssl.SSLContext] = {}
+
+    def shared(verify: object = True, cert: object = None, trust_env: bool = True
+               ) -> ssl.SSLContext:
+        if verify is not True or cert is not None:  # an own context: built as asked
+            return build(verify=verify, cert=cert, trust_env=trust_env)  # type: ignore[arg-type]
+        if trust_env not in made:
+            made[trust_env] = build(verify=True, trust_env=trust_env)
+        return made[trust_env]
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(default, "create_ssl_context", shared)
+    yield
+    patch.undo()
+
+
+# Every ptb Application started in this process and not stopped yet, however the test
+# started it (run_bot, bot.app.running, webhook mode...): see track_applications().
+RUNNING_APPS: set[Application] = set()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def track_applications() -> Iterator[None]:
+    """Note each Application from start() to the end of stop(), for bot_busy()."""
+    start, stop = Application.start, Application.stop
+
+    async def tracked_start(app: Application) -> None:
+        await start(app)
+        RUNNING_APPS.add(app)
+
+    async def tracked_stop(app: Application) -> None:
+        try:
+            await stop(app)
+        finally:
+            RUNNING_APPS.discard(app)
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(Application, "start", tracked_start)
+    patch.setattr(Application, "stop", tracked_stop)
+    yield
+    patch.undo()
+
+
+def app_busy(app: Application) -> bool:
+    """True while the Application handles an update (ptb counts a queued update done once its
+    handlers return: exact, unlike its update processor's count, which misses an update
+    between the queue and its task) or runs work it started with create_task (Services.spawn,
+    and handlers that call create_task themselves)."""
+    if app.update_queue._unfinished_tasks > 0:  # type: ignore[attr-defined]
+        return True
+    tasks: set[asyncio.Task[object]] = app._Application__create_task_tasks  # type: ignore[attr-defined]
+    return any(not task.done() for task in tasks)
+
+
+def bot_busy() -> bool:
+    """The emulator's busy hook (emu.busy): True while a running Application still handles
+    an update, runs work it started with create_task (Services.spawn's fan-outs), or a
+    scheduler job runs (bot.jobs). Once it is False and the emulator answers no
+    call, nothing more comes in answer: FakeUser.send() and friends return right then, not
+    after a quiet period (bot/emulator/server.py idle())."""
+    return any(app_busy(app) for app in list(RUNNING_APPS)) or bool(bot_jobs._running)
+
+
 @pytest.fixture
 async def emulator() -> AsyncIterator[BotAPIEmulator]:
     async with BotAPIEmulator() as emu:
+        emu.busy = bot_busy
         yield emu
 
 
@@ -150,8 +225,10 @@ def pytest_sessionfinish() -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that start the real Application over the emulator are marked e2e:
-    `python -m pytest -m "not e2e"` runs the plain domain tests in seconds."""
+    """Tests that start the real Application are marked e2e: every test that uses the
+    emulator (the bot in process, or `python -m bot` pointed at it) and every test of a
+    test_*_e2e.py file; a test that starts the bot otherwise (the console) is marked by hand.
+    `python -m pytest -m "not e2e"` runs the plain tests in well under a minute."""
     for item in items:
-        if "emulator" in getattr(item, "fixturenames", ()):
+        if "emulator" in getattr(item, "fixturenames", ()) or item.path.stem.endswith("_e2e"):
             item.add_marker(pytest.mark.e2e)

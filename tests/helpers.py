@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from bot.emulator import BotMessage, FakeUser
+from bot.schedule import Schedule, load_schedule
 from bot.services import Services
 from bot.storage.db import Database
 
@@ -103,3 +104,11 @@ async def core_members(bot: Services, user_ids: list[int], since: datetime = PRO
         await bot.repo.participants.ensure(user_id, first_name=f"P{user_id}", last_name=None,
                                            username=None, now=bot.clock.now())
     await as_core(bot, *user_ids, since=since)
+
+
+def schedule_with_min_answers(minimum: int) -> Schedule:
+    """schedule.json with after_session.min_answers_shown set (the feedback anonymity
+    minimum): tests that read the figures of one or two answers use 1."""
+    base = load_schedule(ROOT / "schedule.json")
+    return base.model_copy(update={"after_session": base.after_session.model_copy(
+        update={"min_answers_shown": minimum})})

@@ -214,9 +214,25 @@ def test_feedback_figures() -> None:
     assert s.distribution == {1: 0, 2: 1, 3: 1, 4: 1, 5: 2}
     assert [(f.country, f.count, f.mean) for f in s.by_country] == [
         ("GH", 2, 4.5), ("PE", 1, 2.0), (None, 2, 4.0)]
-    assert [r.comment for r in s.comments] == ["too long", "great"]  # newest first
+    assert [c.text for c in s.comments] == ["too long", "great"]  # newest first
     empty = summarize([], ["GH"])
     assert (empty.count, empty.mean, empty.by_country) == (0, None, [])
+
+
+def test_feedback_figures_fold_small_countries() -> None:
+    """From 3 answers on a country is shown apart; fewer fold into "other countries", which
+    shows only from 3 answers on; below 3 in all, only the count."""
+    rows = [_row(5, "GH", 1, "great"), _row(4, "GH", 2), _row(4, "GH", 3),
+            _row(2, "PE", 4, "too long"), _row(3, "CI", 5), _row(1, "CI", 6, "no")]
+    s = summarize(rows, ["GH", "CI", "PE"], 3)
+    assert [(f.country, f.count) for f in s.by_country] == [("GH", 3), (None, 3)]
+    assert [(c.country, c.language, c.text) for c in s.comments] == [
+        (None, None, "no"), (None, None, "too long"), ("GH", "en", "great")]
+    alone = summarize(rows[:1] + rows[3:4], ["GH", "PE"], 3)
+    assert (alone.count, alone.mean, alone.by_country, alone.comments) == (2, None, [], [])
+    two = summarize(rows[:3] + rows[3:4], ["GH", "PE"], 3)  # Peru alone is too few to show
+    assert [(f.country, f.count) for f in two.by_country] == [("GH", 3)]
+    assert [c.text for c in two.comments] == ["great"]
 
 
 def test_who_may_answer_the_feedback_question() -> None:

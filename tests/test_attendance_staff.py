@@ -28,7 +28,7 @@ async def facilitator(emulator: BotAPIEmulator, bot: Services) -> FakeUser:
     await fac.send("/start")
     await bot.repo.participants.update(FAC, bot.clock.now(), grp=None)
     (granted,) = await emulator.user(ORGANIZER_ID, "en").send(f"/grant facilitator {FAC}")
-    assert granted.text == f"User {FAC} is now a facilitator."
+    assert granted.text == "Fac Ilitator is now a facilitator."
     return fac
 
 

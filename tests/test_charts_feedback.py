@@ -17,10 +17,18 @@ from bot.membership import Member
 from bot.schedule import Schedule
 from bot.storage import Repository
 from tests.chart_helpers import CODES, NOW, answer, png_size, view
-from tests.helpers import fresh_database
+from tests.helpers import fresh_database, schedule_with_min_answers
+
 
 # Session 0: GH 5, 4, 2 and CI 3, 1; session 2: GH 5, 5 and CI 3 (with a comment); session 99
 # is not in schedule.json.
+@pytest.fixture
+def schedule() -> Schedule:
+    """Figures of one or two answers are read here: the anonymity minimum is 1
+    (tests/test_fair_private.py checks the minimum of 3)."""
+    return schedule_with_min_answers(1)
+
+
 ANSWERS = [answer(0, 1, "GH", 5), answer(0, 2, "GH", 4), answer(0, 3, "GH", 2),
            answer(0, 4, "CI", 3), answer(0, 5, "CI", 1),
            answer(2, 1, "GH", 5), answer(2, 2, "GH", 5),

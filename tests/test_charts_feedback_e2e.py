@@ -7,12 +7,23 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.clock import FakeClock
 from bot.emulator import BotAPIEmulator, FakeUser
 from bot.jobs import fire_due
+from bot.schedule import Schedule
 from bot.services import Services
 from tests.chart_helpers import picture, staff
-from tests.helpers import ORGANIZER_ID, as_core, onboard
+from tests.helpers import ORGANIZER_ID, as_core, onboard, schedule_with_min_answers
+
+
+@pytest.fixture
+def schedule() -> Schedule:
+    """Figures of one or two answers are read here: the anonymity minimum is 1
+    (tests/test_fair_private.py checks the minimum of 3)."""
+    return schedule_with_min_answers(1)
+
 
 GH = {101: "en", 102: "en", 103: "en"}
 CI = {201: "fr", 202: "fr"}

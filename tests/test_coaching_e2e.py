@@ -112,6 +112,11 @@ async def test_poll_tally_booking_reminders_checkin_export(
         await svc.join()
         await wait_for(emulator, lambda: awa.last.text.startswith("🔔"))
         assert awa.last.text.startswith("🔔 L'heure de coaching commence · 🇬🇭 Ghana")
+        # The coach gets no check-in button, so is not told to use one (issue 26).
+        await wait_for(emulator, lambda: any(m.text.startswith("🔔")
+                                             for m in facilitator.messages))
+        coach_start = next(m for m in facilitator.messages if m.text.startswith("🔔"))
+        assert "button below" not in coach_start.text and not coach_start.button_texts()
         (checked,) = await awa.press("✅ Je suis là")
         assert checked.text == ("✅ Votre présence à l'heure de coaching est enregistrée. "
                                 "Bienvenue\u00a0!")

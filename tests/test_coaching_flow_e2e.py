@@ -23,7 +23,7 @@ from tests.goal_helpers import member, wait_for
 from tests.helpers import ORGANIZER_ID, ROOT, BotRunner
 
 PARTICIPANT_REFUSAL = "Sorry, only facilitators and organizers can do that."
-SCOPE_REFUSAL = "Sorry, you can only act on people and goals of Ghana."
+SCOPE_REFUSAL = "Sorry, you can arrange coaching only for Ghana."
 
 
 @pytest.fixture

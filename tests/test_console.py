@@ -7,10 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.console import Screen
 from bot.emulator import BotAPIEmulator
 from bot.services import Services
 from tests.helpers import ROOT
+
+pytestmark = pytest.mark.e2e  # the real bot, in a process of its own
 
 
 def test_console_chats_with_the_real_bot() -> None:
@@ -95,7 +99,7 @@ def test_console_sends_files_knows_usernames_breaks_lines_and_waits_for_paced_re
     out = result.stdout
     assert "console:" not in out.split("\n", 1)[1], out
     assert "Organization: Coop North" in out  # "\n" was a line break, folded into one line
-    assert "bot> User 1002 is now a facilitator for 🇬🇭 Ghana." in out
+    assert "bot> Test is now a facilitator for 🇬🇭 Ghana." in out  # the profile name
     # Everything the bot answered to the file comes before the next line is read.
     after_file = out.split("you> !file roster.csv\n", 1)[1].split("you> /next\n", 1)[0]
     assert after_file.startswith("bot> Roster imported: 2 people.\n2 new links\n")

@@ -76,7 +76,15 @@ async def test_closing_review_worked_example(
         (screen,) = await rosa.press("1 🌓", message=screen)
         assert "1. P1\n   Su respuesta: 🌓 Logrado en parte" in screen.text
         assert "Resultado:" not in screen.text  # members see figures once the review closes
-        screen, peru_results = await rosa.press("2 ❌", message=screen, expect=2)
+        # Her answer would close the review: she is asked first, and nothing is stored yet.
+        (confirm,) = await rosa.press("2 ❌", message=screen)
+        assert confirm.text.splitlines() == [
+            "Su respuesta completa la evaluación", "P2: ❌ No logrado", "",
+            "Esto cierra la evaluación (🇵🇪 Perú) y publica el resultado: después ya no se "
+            "aceptan respuestas, tampoco las suyas."]
+        assert await _answers(svc, pe[1]) == {}
+        screen, peru_results = await rosa.press("🔒 Sí, cerrar y publicar", message=confirm,
+                                                expect=2)
         assert "Esta evaluación está cerrada: ya no se aceptan respuestas." in screen.text
         # Peru (es_PE) writes the percent sign without a space.
         assert "Resultado: 25% logrado (2 de 2 objetivos evaluados; respuestas: " \
@@ -108,14 +116,14 @@ async def test_closing_review_worked_example(
         # Staff follow the answers as they come in; their own answer is not a member's.
         (status,) = await facilitator.send("/review")
         (staff_screen,) = await facilitator.press("GH", message=status)
-        assert "2. G2\n   75\u00a0% atteint (✅ 1 · 🌓 1 · ❌ 0)" in staff_screen.text
+        assert "% atteint (" not in staff_screen.text  # no figures until the review closes
         assert "Réponses à ce jour\u00a0: 2 sur 3 membres" in staff_screen.text
         assert staff_screen.button_texts() == [
             "🔒 Clôturer le bilan (Ghana)", "📊 Tous les résultats", "« Objectifs"]
         assert await facilitator.press_data(f"g:r:{gh[0]}:n", expect=0) == []
         assert facilitator.callback_answers[-1]["text"] == (
             "Seuls les membres du groupe central (Ghana) évaluent ses objectifs. Les "
-            "facilitateurs suivent leurs réponses et peuvent clôturer le bilan.")
+            "facilitateurs voient combien ont répondu et peuvent clôturer le bilan.")
         assert 94 not in await _answers(svc, gh[0])
 
         # Kwame's last answer completes Ghana: the review closes and the results go out.
@@ -123,7 +131,10 @@ async def test_closing_review_worked_example(
         for button in ("1 ✅", "2 ❌", "3 🌓"):
             (kwame_screen,) = await kwame.press(button, message=kwame_screen)
         assert await svc.repo.goals.nudged("result:GH", 10) == {}
-        kwame_screen, results = await kwame.press("4 ❌", message=kwame_screen, expect=2)
+        (confirm,) = await kwame.press("4 ❌", message=kwame_screen)
+        assert confirm.text.startswith("Your answer completes the review")
+        kwame_screen, results = await kwame.press("🔒 Yes, close and publish", message=confirm,
+                                                  expect=2)
         assert "This review is closed: no more answers are taken." in kwame_screen.text
         assert "2. G2\n   Your answer: ❌ Not achieved\n   50% achieved (✅ 1 · 🌓 1 · ❌ 1)" \
                in kwame_screen.text  # achieved, partly, not -> (1 + 0.5 + 0) / 3
@@ -211,7 +222,8 @@ async def test_a_facilitator_closes_a_review(
     (status,) = await organizer.send("/review")
     assert "🇬🇭 Ghana: not closed yet (1 of 2 members answered)" in status.text
     (staff_screen,) = await organizer.press("GH", message=status)
-    assert "1. G1\n   50% achieved (✅ 1 · 🌓 0 · ❌ 1)" in staff_screen.text
+    assert "achieved (" not in staff_screen.text  # staff see how many answered, no figures
+    assert "Answers so far: 1 of 2 members" in staff_screen.text
     (confirm,) = await organizer.press("🔒 Close the review for Ghana", message=staff_screen)
     assert confirm.text.splitlines() == [
         "Close the review for 🇬🇭 Ghana?", "Answers so far: 1 of 2 members", "",
@@ -268,7 +280,8 @@ async def test_answers_of_forgotten_members_still_count(
     assert all(user_id < 0 for user_id in answers)  # two distinct anonymous ids
     (screen,) = await stays.send("/review")
     assert "Answers so far: 0 of 1 member" in screen.text
-    screen, results = await stays.press("1 🌓", message=screen, expect=2)
+    (confirm,) = await stays.press("1 🌓", message=screen)
+    screen, results = await stays.press("Yes, close and publish", message=confirm, expect=2)
     assert "Result: 50% achieved (1 of 1 goal rated; answers: ✅ 1 · 🌓 1 · ❌ 1)" in screen.text
     assert "🇬🇭 Ghana: 50% achieved" in results.text
 

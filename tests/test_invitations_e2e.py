@@ -176,11 +176,15 @@ async def test_open_registration_before_and_after_the_wider_group_starts(
         clock.set(datetime(2021, 6, 17, 14, 0, tzinfo=UTC))
         mark = len(early.messages)
         assert "registration:wider-start" in await fire_due(app, clock)
-        welcomed = [m.text for m in early.messages[mark:] if m.text.startswith("🎉")]
-        assert welcomed == [
+        welcomed = [m for m in early.messages[mark:] if m.text.startswith("🎉")]
+        assert [m.text.split("\n\n")[0] for m in welcomed] == [
             "🎉 You are now part of the wider group of the South-South Knowledge Exchange on "
             "Sustainable Cocoa (SSKE).\nIts first session starts now: Cocoa context in Africa "
             "and Latin America. /next shows it, /schedule the sessions ahead."]
+        # The welcome is their "starting now" reminder too: one message, with its buttons.
+        assert "🔔 Starting now!" in welcomed[0].text
+        assert welcomed[0].button_texts()[0] == "✅ Check in"
+        assert [m.text for m in early.messages[mark:]] == [welcomed[0].text]
         await fire_due(app, clock)  # a second run sends nothing again
         assert len([m for m in early.messages if m.text.startswith("🎉")]) == 1
 

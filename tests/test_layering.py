@@ -40,6 +40,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("program", "sessions"): "a changed link is announced by sessions' rule (within 24 h)",
     ("questions", "broadcasts"): "a question is relayed under the same header as a reply",
     ("reminders", "attendance"): "'starting now' carries the check-in button",
+    ("reminders", "people"): "the wider group's welcome (people's text) is its first "
+                             "'starting now' reminder",
     ("reminders", "sessions"): "reminders show the session's join lines, button and .ics",
     ("sessions", "feedback"): "/session N offers the feedback button and shows the stars",
     ("sessions", "materials"): "/session N lists the session's materials and their button",
@@ -105,3 +107,17 @@ def test_no_circle_between_features(edges: dict[tuple[str, str], list[str]]) -> 
         tuple(TopologicalSorter(graph).static_order())
     except CycleError as exc:
         pytest.fail(f"features import each other in a circle: {exc.args[1]}")
+
+
+def test_every_feature_describes_itself_once() -> None:
+    """A feature with jobs, exports or staff commands says so in bot/<feature>/feature.py, and
+    bot/features.py lists it: the wiring, /export and the staff menus walk that list."""
+    from bot.features import FEATURES, job_builders
+
+    described = {p.name for p in (ROOT / "bot").iterdir() if (p / "feature.py").exists()}
+    assert {f.name for f in FEATURES} == described
+    assert described <= features()
+    with_jobs = {p.parent.name for p in (ROOT / "bot").glob("*/jobs.py")
+                 if "\nasync def build" in p.read_text()}
+    assert with_jobs <= {f.name for f in FEATURES if f.jobs}
+    assert len(job_builders()) == sum(len(f.jobs) for f in FEATURES)

@@ -20,7 +20,7 @@ from tests.helpers import ORGANIZER_ID, ROOT
 GUIDES = [ROOT / "docs" / "organizers.md", ROOT / "docs" / "organizers.es.md"]
 # Issue 25's program changes (a parallel branch): remove a name
 # once its branch is merged; the test then checks it like the others.
-PENDING_CHAT = {"joinlink", "move", "changes"}
+PENDING_CHAT: set[str] = set()
 PENDING_SHELL: set[str] = set()
 TELEGRAM = {"newbot", "revoke", "setuserpic", "setdescription", "setabouttext", "setprivacy",
             "setcommands", "setjoingroups"}  # BotFather's commands, not ours

@@ -18,6 +18,7 @@ import pytest
 from telegram.error import RetryAfter
 from telegram.ext import ExtBot
 
+from bot import redact
 from bot.clock import FakeClock
 from bot.emulator import BotAPIEmulator, FakeUser
 from bot.jobs import fire_due
@@ -40,6 +41,7 @@ async def link(emulator: BotAPIEmulator) -> AsyncIterator[Link]:
 
         async def make(**limits: Any) -> tuple[Any, OutboundLimiter]:
             limiter = OutboundLimiter(**limits)
+            redact.install(emulator.token)  # as every start of the bot does
             bot = ExtBot(emulator.token, base_url=emulator.base_url, rate_limiter=limiter)
             await stack.enter_async_context(bot)
             return bot, limiter

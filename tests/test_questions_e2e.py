@@ -113,7 +113,7 @@ async def test_questions_list_follows_the_country_scope(
     if role == "gh":  # a forged button for Peru's question is refused
         await user.press_data("q:done:1", expect=0)
         assert user.callback_answers[-1]["text"] == (
-            "Sorry, you can only act on people and goals of Ghana.")
+            "Sorry, you can answer questions only from Ghana.")
     before = len(user.messages)
     await user.press(f"💬 #{kofi_question}", expect=0)
     await bot.join()

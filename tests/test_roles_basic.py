@@ -30,11 +30,11 @@ async def test_organizer_grants_and_revokes_with_audit(
     (usage,) = await organizer.send("/grant someone")
     assert usage.text.startswith("Usage: /grant facilitator")
     (granted,) = await organizer.send("/grant facilitator 12")
-    assert granted.text == "User 12 is now a facilitator."
+    assert granted.text == "Test is now a facilitator."
     person = await bot.repo.participants.get(12)
     assert person is not None and person.role == "facilitator"
     (revoked,) = await organizer.send("/revoke facilitator 12")
-    assert revoked.text == "User 12 is no longer a facilitator."
+    assert revoked.text == "Test is no longer a facilitator."
     entries = await bot.repo.participants.audit_entries()
     assert [(e["actor_id"], e["action"], e["target"]) for e in entries] == [
         (ORGANIZER_ID, "grant", "12"),

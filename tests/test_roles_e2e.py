@@ -29,10 +29,10 @@ async def test_grant_by_replying_to_a_forwarded_message(
         "facilitator, /grant cofacilitator or /revoke facilitator.")
     forwarded = organizer.last_sent_id
     (granted,) = await organizer.send("/grant facilitator", reply_to=forwarded)
-    assert granted.text == "User 81 is now a facilitator."
+    assert granted.text == "María Quispe is now a facilitator."
     assert (await bot.repo.participants.get(81)).role == "facilitator"  # type: ignore[union-attr]
     (revoked,) = await organizer.send("/revoke facilitator", reply_to=forwarded)
-    assert revoked.text == "User 81 is no longer a facilitator."
+    assert revoked.text == "María Quispe is no longer a facilitator."
 
     (hidden,) = await organizer.forward("Someone Private", "hello")
     assert hidden.text.startswith("That person hides their account in forwarded messages.")
@@ -58,7 +58,7 @@ async def test_grant_by_username_limited_to_countries(
     await ana.send("/next")
     organizer = emulator.user(ORGANIZER_ID, "en")
     (granted,) = await organizer.send("/grant facilitator @ana_staff PE, Colombia")
-    assert granted.text == "User 82 is now a facilitator for 🇨🇴 Colombia, 🇵🇪 Peru."
+    assert granted.text == "Test is now a facilitator for 🇨🇴 Colombia, 🇵🇪 Peru."
     assert await bot.repo.people.facilitator_countries(82) == {"CO", "PE"}
     (unknown,) = await organizer.send("/grant facilitator @nobody_here")
     assert unknown.text == (
@@ -67,7 +67,7 @@ async def test_grant_by_username_limited_to_countries(
     assert bad_country.text == "I don't know the country Atlantis."
     assert await bot.repo.people.facilitator_countries(82) == {"CO", "PE"}
     (unlimited,) = await organizer.send("/grant facilitator @Ana_Staff")
-    assert unlimited.text == "User 82 is now a facilitator."
+    assert unlimited.text == "Test is now a facilitator."
     assert await bot.repo.people.facilitator_countries(82) == set()
     await organizer.send("/revoke facilitator 82")
     person = await bot.repo.participants.get(82)
@@ -85,9 +85,9 @@ async def test_co_facilitator_is_limited_to_their_country(
     await add_person(bot, 94, "CO", "wider", first_name="Andrés")
     organizer = emulator.user(ORGANIZER_ID, "en")
     (refused,) = await organizer.send("/grant cofacilitator 92")
-    assert refused.text.startswith("User 92 is not a core participant of a country")
+    assert refused.text.startswith("Luis is not a core participant of a country")
     (granted,) = await organizer.send("/grant cofacilitator 91")
-    assert granted.text == "User 91 is now a co-facilitator for 🇵🇪 Peru."
+    assert granted.text == "Rosa is now a co-facilitator for 🇵🇪 Peru."
     assert await bot.repo.people.facilitator_countries(91) == {"PE"}
 
     rosa = emulator.user(91, "en", first_name="Rosa")
@@ -98,7 +98,7 @@ async def test_co_facilitator_is_limited_to_their_country(
     (peru,) = await rosa.press("🇵🇪 Peru")
     assert "Luis" in peru.text and "Camila" not in peru.text
     (other,) = await rosa.send("/people CO")
-    assert other.text == "Sorry, you can only act on people and goals of Peru."
+    assert other.text == "Sorry, you can see the people only of Peru."
     (forged,) = await rosa.press_data("ppl:CO:all")
     assert forged.text == other.text
     (everyone,) = await rosa.press_data("ppl:all:all")

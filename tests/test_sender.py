@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from telegram.ext import ExtBot
 
+from bot import redact
 from bot.delivery.fanout import fan_out
 from bot.emulator import BotAPIEmulator
 from bot.limiter import OutboundLimiter
@@ -33,6 +34,7 @@ async def link(emulator: BotAPIEmulator) -> AsyncIterator[Link]:
 
         async def make(**limits: Any) -> tuple[Any, OutboundLimiter]:
             limiter = OutboundLimiter(**limits)
+            redact.install(emulator.token)  # as every start of the bot does
             bot = ExtBot(emulator.token, base_url=emulator.base_url, rate_limiter=limiter)
             await stack.enter_async_context(bot)
             return bot, limiter

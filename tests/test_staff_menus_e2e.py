@@ -46,13 +46,13 @@ async def test_grant_and_revoke_change_the_menu_and_tell_the_person(
     assert chat_menu(emulator, 301) == {}
 
     (granted,) = await organizer.send("/grant facilitator 301 GH")
-    assert granted.text == "User 301 is now a facilitator for 🇬🇭 Ghana."
+    assert granted.text == "Kofi is now a facilitator for 🇬🇭 Ghana."
     menu = chat_menu(emulator, 301)
     assert set(menu) == PARTICIPANT | FACILITATOR
     assert menu["next"] == "When is the next session"
     assert menu["people"] == "Who takes part, by country and group"
     (granted,) = await organizer.send("/grant cofacilitator 302")
-    assert granted.text == "User 302 is now a co-facilitator for 🇵🇪 Peru."
+    assert granted.text == "Ana is now a co-facilitator for 🇵🇪 Peru."
     menu = chat_menu(emulator, 302)  # in her stored language
     assert set(menu) == PARTICIPANT | FACILITATOR
     assert menu["next"] == "Cuándo es la próxima sesión"
@@ -69,7 +69,7 @@ async def test_grant_and_revoke_change_the_menu_and_tell_the_person(
         "también aparecen en su menú de comandos.")
 
     (revoked,) = await organizer.send("/revoke facilitator 302")
-    assert revoked.text == "User 302 is no longer a facilitator."
+    assert revoked.text == "Ana is no longer a facilitator."
     assert emulator.commands("", {"type": "chat", "chat_id": 302}) == []  # the scope is gone
     assert set(chat_menu(emulator, 301)) == PARTICIPANT | FACILITATOR
     participant_menus_unchanged(emulator)
@@ -83,7 +83,7 @@ async def test_grant_and_revoke_change_the_menu_and_tell_the_person(
     assert len(ana.messages) == told
 
     (unlimited,) = await organizer.send("/grant facilitator 301")
-    assert unlimited.text == "User 301 is now a facilitator."
+    assert unlimited.text == "Kofi is now a facilitator."
     await bot.join()
     assert kofi.last.text.startswith("🧰 You are now a facilitator for every country. Your tools:")
 
@@ -94,12 +94,12 @@ async def test_organizers_keep_their_menu_and_get_no_notice(
     organizer = emulator.user(ORGANIZER_ID, "en")
     await organizer.send("/help")
     (revoked,) = await organizer.send(f"/revoke facilitator {ORGANIZER_ID}")
-    assert revoked.text == f"User {ORGANIZER_ID} is no longer a facilitator."
+    assert revoked.text == "Test is no longer a facilitator."
     assert set(chat_menu(emulator, ORGANIZER_ID)) == PARTICIPANT | FACILITATOR | ORGANIZER
     await organizer.send(f"/grant facilitator {ORGANIZER_ID}")
     assert set(chat_menu(emulator, ORGANIZER_ID)) == PARTICIPANT | FACILITATOR | ORGANIZER
     await bot.join()
-    assert organizer.last.text == f"User {ORGANIZER_ID} is now a facilitator."
+    assert organizer.last.text == "Test is now a facilitator."
 
 
 async def test_language_change_and_forget_update_a_staff_menu(

@@ -252,6 +252,7 @@ def _start(env_overrides: dict[str, str], cwd: Path) -> tuple[int, str]:
     return proc.returncode, proc.stderr
 
 
+@pytest.mark.e2e  # starts `python -m bot`
 def test_start_on_an_unusable_database_path_says_so_in_one_line(tmp_path: Path) -> None:
     not_sqlite = tmp_path / "notes.sqlite3"
     not_sqlite.write_text("these are my notes, not a database\n")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import redact
 from bot.emulator import BotAPIEmulator
 from bot.services import Services
 from tests.conftest import TokenScan
@@ -61,6 +62,8 @@ async def test_a_rejected_token_is_not_printed_at_start(
 def test_json_log_lines_hold_no_token(no_token_in_any_log_line: TokenScan) -> None:
     """LOG_FORMAT=json formats the exception itself: it must see only the redacted text."""
     from pythonjsonlogger.json import JsonFormatter
+
+    redact.install(TOKEN)  # as every start does (alone, this test runs no bot)
 
     try:
         raise RuntimeError(f"request to /bot{TOKEN}/getMe failed")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from html import escape
 
@@ -241,8 +242,11 @@ def status_label(v: Viewer, broadcast: Broadcast) -> str:
 
 
 def list_text(
-    v: Viewer, schedule: Schedule, items: list[tuple[Broadcast, Report]]
+    v: Viewer, schedule: Schedule, items: list[tuple[Broadcast, Report]],
+    scopes: Mapping[int, frozenset[str] | None] | None = None,
 ) -> str:
+    """`scopes`: each author's countries (bot.membership), so the audience shows in full
+    ("core group · Ghana" for a facilitator limited to Ghana)."""
     _ = v.tr.gettext
     if not items:
         return _("No broadcasts yet. Start one with /broadcast.")
@@ -252,7 +256,8 @@ def list_text(
         lines.append("<b>" + _("#{id}").format(id=broadcast.id)
                      + f"</b> · {status_label(v, broadcast)}")
         lines.append(
-            "👥 " + audience_text(v, schedule, broadcast.audience.effective(schedule))
+            "👥 " + audience_text(v, schedule, broadcast.audience.effective(
+                schedule, (scopes or {}).get(broadcast.author_id)))
         )
         if broadcast.started_at is not None:
             lines.extend(report_lines(v, report))
@@ -261,13 +266,13 @@ def list_text(
 
 def details_text(
     v: Viewer, schedule: Schedule, broadcast: Broadcast, report: Report,
-    undelivered: list[Undelivered],
+    undelivered: list[Undelivered], scope: frozenset[str] | None = None,
 ) -> str:
     _ = v.tr.gettext
     lines = [
         "📣 <b>" + _("Broadcast #{id}").format(id=broadcast.id) + "</b> · "
         + status_label(v, broadcast),
-        "👥 " + audience_text(v, schedule, broadcast.audience.effective(schedule)),
+        "👥 " + audience_text(v, schedule, broadcast.audience.effective(schedule, scope)),
         *report_lines(v, report),
     ]
     titles = {

@@ -156,7 +156,10 @@ def _body(pdf: _Certificate, doc: Document, g: float) -> float:
     y = pdf.centered(y + 4 * g, name, 16, width=NAME_MAX_WIDTH + 10)
     pdf.set_draw_color(*GOLD)
     pdf.set_line_width(0.3)
-    pdf.line(WIDTH / 2 - 85, y + 1.5, WIDTH / 2 + 85, y + 1.5)
+    # The rule under the name: at least 170 mm, and as wide as the name (plus a margin) when
+    # it is longer ("Maria José Gonçalves Araújo" must not overhang it).
+    half = max(85.0, min(pdf.get_string_width(name) / 2 + 6, (NAME_MAX_WIDTH + 10) / 2))
+    pdf.line(WIDTH / 2 - half, y + 1.5, WIDTH / 2 + half, y + 1.5)
 
     pdf.font("", 13.5, GREEN)
     y = pdf.centered(y + 6 * g, main.membership, 7)

@@ -110,8 +110,10 @@ async def load_program(scope: Scope) -> rules.ProgramNumbers:
 
 
 async def load_goals(scope: Scope) -> rules.GoalNumbers:
+    """Every country: goals, steps and the published review results are read by everyone in
+    the program (README, Roles: what a facilitator may read), as /goals all shows them."""
     store = scope.repo.goals
-    countries = scope.countries()
+    countries = [c.code for c in scope.schedule.countries]
     goals = [g for g in await store.goals() if g.country in countries]
     members: dict[str, set[int]] = {}
     for m in await store.core_members():

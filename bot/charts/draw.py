@@ -230,15 +230,18 @@ def program_png(v: Viewer, schedule: Schedule, n: ProgramNumbers) -> bytes:
 
 def goals_png(v: Viewer, schedule: Schedule, n: GoalNumbers) -> bytes:
     labels = texts.goals_labels(v)
-    names = [textwrap.fill(texts.place(v, schedule, c), 16) for c in n.countries]
+    names = [texts.place(v, schedule, c) for c in n.countries]  # one line each, never wrapped
     slots = max(len(names), 3)  # one country still gets a slim bar
     ys = list(range(len(names)))
     with _canvas() as fig:
         top = _header(fig, labels["title"], labels["subtitle"])
-        left = PAD + _width(fig, names, 14) + 14
+        label_size = 14.0
+        while label_size > 10 and _width(fig, names, label_size) > 300:  # long names: smaller
+            label_size -= 1
+        left = PAD + _width(fig, names, label_size) + 14
         width = WIDTH - PAD - 24 - left  # room for half of the last tick label ("100 %")
         # Above each panel: its title (and the status legend, two rows); below: tick labels.
-        above = [44, 96, 44][:3 if n.reviewed else 2]
+        above = [44, 84, 44][:3 if n.reviewed else 2]  # the status legend: a row of its own
         bottom, below = 40, 40
         height = (top - bottom - sum(above) - below * (len(above) - 1)) / len(above)
         axes = []
@@ -258,7 +261,7 @@ def goals_png(v: Viewer, schedule: Schedule, n: GoalNumbers) -> bytes:
             text = (f"{texts.pct(v, share)} ({g.steps_done}/{g.steps_total})" if share is not None
                     else labels["no_steps"])
             _bar_label(steps, y_, share, text)
-        _share_axis(v, steps, names, slots, labels["steps"])
+        _share_axis(v, steps, names, slots, labels["steps"], label_size)
 
         statuses = axes[1]
         start = [0] * len(ys)
@@ -272,14 +275,18 @@ def goals_png(v: Viewer, schedule: Schedule, n: GoalNumbers) -> bytes:
                     statuses.text(x0 + count / 2, y_, str(count), ha="center", va="center",
                                   fontsize=13, weight="bold", bbox=HALO)
             start = [a + b for a, b in zip(start, counts, strict=True)]
-        _bars_axis(statuses, names, slots, labels["statuses"])
+        _bars_axis(statuses, names, slots, labels["statuses"], label_size)
         statuses.set_xlim(0, max([*start, 1]) * 1.05)
         statuses.xaxis.set_major_locator(MaxNLocator(integer=True))
-        statuses.legend(
+        # The legend on one row of its own above the panel's title, from the left edge: it
+        # never crowds the title, whatever the language.
+        box = statuses.get_position()
+        fig.legend(
             handles=[Patch(facecolor=STATUS_STYLE[s][0], hatch=STATUS_STYLE[s][1],
                            edgecolor=INK, label=labels[s]) for s in STATUSES],
-            loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, fontsize=13,
-            handlelength=1.4, columnspacing=0.8, borderaxespad=0.1)
+            loc="lower left", bbox_to_anchor=((PAD - 8) / WIDTH, box.y1 + 40 / HEIGHT),
+            ncols=len(STATUSES), fontsize=13, handlelength=1.4, columnspacing=1.0,
+            borderaxespad=0)
 
         if n.reviewed:
             review = axes[2]
@@ -290,7 +297,7 @@ def goals_png(v: Viewer, schedule: Schedule, n: GoalNumbers) -> bytes:
             for y_, share in zip(ys, achieved, strict=True):
                 _bar_label(review, y_, share,
                            texts.pct(v, share) if share is not None else labels["not_closed"])
-            _share_axis(v, review, names, slots, labels["review"])
+            _share_axis(v, review, names, slots, labels["review"], label_size)
         return _png(fig)
 
 
@@ -301,16 +308,17 @@ def _bar_label(ax: Axes, y: float, share: float | None, text: str) -> None:
             fontsize=13, weight="bold", color="white" if inside else INK)
 
 
-def _bars_axis(ax: Axes, names: list[str], slots: int, title: str) -> None:
+def _bars_axis(ax: Axes, names: list[str], slots: int, title: str, size: float = 14) -> None:
     ax.set_title(title)
-    ax.set_yticks(list(range(len(names))), names)
+    ax.set_yticks(list(range(len(names))), names, fontsize=size)
     ax.set_ylim(slots - 0.5, -0.5)  # first country on top
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
 
 
-def _share_axis(v: Viewer, ax: Axes, names: list[str], slots: int, title: str) -> None:
-    _bars_axis(ax, names, slots, title)
+def _share_axis(v: Viewer, ax: Axes, names: list[str], slots: int, title: str,
+                size: float = 14) -> None:
+    _bars_axis(ax, names, slots, title, size)
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_locator(FixedLocator([0, 0.5, 1.0]))
     _percent_axis(v, ax.xaxis.set_major_formatter)
@@ -335,7 +343,10 @@ def feedback_png(v: Viewer, schedule: Schedule, n: FeedbackNumbers) -> bytes:
         left = PAD + max(_width(fig, names, 14), 40) + 12
         right = _width(fig, beside, 13, "bold") + 16
         width = WIDTH - PAD - right - left
-        height = min(top - 60, 130 * len(names))  # a few sessions: bars of a usual size
+        # Below the sessions, all of them together (answers per rating): with a few sessions
+        # the page is not half empty, with many the sessions keep the larger part.
+        totals_height = max(260.0, top - 60 - 110 * len(names) - 100)
+        height = top - 60 - totals_height - 100
         ax = fig.add_axes(_rect(left, top - height, width, height))
         figure = _width(fig, [texts.pct(v, 0.88)], 12, "bold") + 14  # room a figure needs
         start = [0.0] * len(ys)
@@ -351,8 +362,30 @@ def feedback_png(v: Viewer, schedule: Schedule, n: FeedbackNumbers) -> bytes:
         for y, text in zip(ys, beside, strict=True):
             ax.text(1.02, y, text, ha="left", va="center", fontsize=13, weight="bold",
                     clip_on=False)
-        _bars_axis(ax, names, len(names), "")
+        _bars_axis(ax, names, max(len(names), 3), "")
         ax.set_xlim(0, 1)
         ax.xaxis.set_major_locator(FixedLocator([0, 0.25, 0.5, 0.75, 1.0]))
         _percent_axis(v, ax.xaxis.set_major_formatter)
+        _feedback_totals(v, fig, n, labels["totals"], totals_height)
         return _png(fig)
+
+
+def _feedback_totals(v: Viewer, fig: Figure, n: FeedbackNumbers, title: str,
+                     height: float) -> None:
+    """Every answer together: one column per rating, its count and share above it."""
+    counts = {r: sum(s.counts[r] for s in n.sessions) for r in RATING_STYLE}
+    total = sum(counts.values()) or 1
+    left = PAD + 60
+    ax = fig.add_axes(_rect(left, 50, WIDTH - PAD - 20 - left, height - 44))
+    ax.set_title(title)
+    xs = list(RATING_STYLE)
+    for x in xs:
+        colour, hatch = RATING_STYLE[x]
+        ax.bar([x], [counts[x]], width=0.6, color=colour, hatch=hatch, edgecolor=INK,
+               linewidth=0.8)
+        ax.text(x, counts[x], f"{v.number(counts[x])} ({texts.pct(v, counts[x] / total)})",
+                ha="center", va="bottom", fontsize=13, weight="bold")
+    ax.set_xticks(xs, [f"{x} ★" for x in xs])
+    ax.set_ylim(0, max(counts.values() or [1]) * 1.2 or 1)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
+    ax.tick_params(axis="x", length=0)

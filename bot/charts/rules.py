@@ -222,13 +222,16 @@ class FeedbackNumbers:
 
 def feedback_numbers(schedule: Schedule, rows: Iterable[FeedbackRow]) -> FeedbackNumbers:
     """Per session with answers: the count of each rating (as /feedback N counts them).
-    Answers to a session no longer in schedule.json are left out: there is nothing to name."""
+    Answers to a session no longer in schedule.json are left out: there is nothing to name.
+    A session with fewer answers than after_session.min_answers_shown is left out too: its bar
+    would name the people who answered (as /feedback N hides its figures)."""
     by_session: dict[int, list[FeedbackRow]] = {}
     for r in rows:
         by_session.setdefault(r.session, []).append(r)
     sessions = []
     for session in schedule.sessions:
-        if mine := by_session.get(session.number):
+        mine = by_session.get(session.number, [])
+        if len(mine) >= max(schedule.after_session.min_answers_shown, 1):
             counts = summarize(mine, []).distribution
             if any(counts.values()):
                 sessions.append(SessionRatings(session, {k: counts[k] for k in RATINGS}))

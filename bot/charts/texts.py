@@ -266,8 +266,8 @@ def goals_table(v: Viewer, schedule: Schedule, n: GoalNumbers) -> Table:
 def feedback_caption(v: Viewer, schedule: Schedule, n: FeedbackNumbers) -> str:
     _ = v.tr.gettext
     lines = ["<b>" + escape(chart_titles(v)["feedback"]) + "</b>",
-             _("Ratings from 1 (poor) to 5 (excellent) by the people who checked in. The "
-               "comments are in /feedback."), ""]
+             _("Ratings from 1 (poor) to 5 (excellent) by the people who checked in.") + " "
+             + _("The comments are in /feedback."), ""]
     lines.append(v.tr.ngettext(
         "Overall: {mean} of 5 from {n} answer; {percent} rated 4 or 5.",
         "Overall: {mean} of 5 from {n} answers; {percent} rated 4 or 5.",
@@ -346,4 +346,5 @@ def feedback_labels(v: Viewer) -> dict[str, str]:
     return {"title": chart_titles(v)["feedback"],
             "subtitle": _("Share of the answers per rating, from 1 (poor) to 5 (excellent). "
                           "Beside each bar: the mean and the number of answers."),
-            "axis": _("Session and date")}
+            "axis": _("Session and date"),
+            "totals": _("All sessions together: answers per rating")}

@@ -121,9 +121,11 @@ async def send_reminder(app: Application, c: Coaching, offset: int) -> None:
 
     def render(view: Viewer, target: Target) -> tuple[str, InlineKeyboardMarkup | None]:
         # "Starts now" carries the one-tap check-in, bound to this member's id.
+        member = target.chat_id in in_group
         markup = (kb.booked_keyboard(view, c, target.chat_id, True)
-                  if offset == 0 and target.chat_id in in_group else None)
-        return ct.reminder_text(view, svc.schedule, c, svc.clock.now()), markup
+                  if offset == 0 and member else None)
+        return ct.reminder_text(view, svc.schedule, c, svc.clock.now(),
+                                checks_in=member), markup
 
     key = DeliveryKey("coaching", c.id, c.start, offset)
     await deliver(app, key, _targets(svc, people), render)

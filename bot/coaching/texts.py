@@ -122,14 +122,17 @@ def cancelled_text(v: Viewer, schedule: Schedule, c: Coaching) -> str:
     return "\n".join(lines)
 
 
-def reminder_text(v: Viewer, schedule: Schedule, c: Coaching, now: datetime) -> str:
+def reminder_text(v: Viewer, schedule: Schedule, c: Coaching, now: datetime, *,
+                  checks_in: bool = True) -> str:
+    """checks_in: the reader is a member of the group and gets the check-in button (the coach
+    does not check in, so is not told to)."""
     _ = v.tr.gettext
     assert c.start is not None
     country = country_label(v, schedule, c.country)
     if abs(c.start - now) < timedelta(minutes=1) or c.start < now:
         first = "🔔 <b>" + _("The coaching hour starts now · {country}").format(
             country=country) + "</b>"
-        last = _("Check in with the button below.")
+        last = _("Check in with the button below.") if checks_in else ""
     else:
         first = "⏰ <b>" + _("Coaching hour · {country}: {until}").format(
             country=country, until=v.until(c.start, now)) + "</b>"

@@ -23,9 +23,17 @@ from bot.emulator.limits import SEND_METHODS, Fault, RateLimits
 from bot.emulator.methods import BotMethods
 from bot.emulator.models import ApiError, BotMessage, ChatState, JsonDict, bad_request
 from bot.emulator.state import Upload, now
-from bot.emulator.user import FakeUser
+from bot.emulator.user import BUSY_POLL, FakeUser
 
 log = logging.getLogger(__name__)
+
+# With a busy hook, a wait for the bot's answer ends when the bot is idle (looked at every
+# BUSY_POLL seconds); failing that (no hook, or the bot stays busy: background work that goes
+# on, a call held by hang_next), once the chat saw no bot activity for QUIET seconds, as a
+# user's answer always did. settle() ("the bot is done") waits out busy gaps up to BUSY_QUIET
+# (a certificate's PDF takes a while to draw on a loaded machine).
+QUIET = 0.05
+BUSY_QUIET = 2.0
 
 # ptb form-encodes non-string values as JSON; these are turned back into objects.
 # fmt: off
@@ -249,6 +257,18 @@ class BotAPIEmulator(BotMethods):
         except ApiError as exc:
             return error_response(exc.code, exc.description)
         name = entry[0] if entry else name
+        if name == "getUpdates":
+            return await self._answer(name, entry, params)
+        self.in_flight += 1
+        try:
+            return await self._answer(name, entry, params)
+        finally:
+            self.in_flight -= 1
+            self.notify()
+
+    async def _answer(
+        self, name: str, entry: tuple[str, Any] | None, params: JsonDict
+    ) -> web.Response:
         self.calls.append((name, params))
         if entry is None:
             return error_response(404, "Not Found")
@@ -267,8 +287,6 @@ class BotAPIEmulator(BotMethods):
                     429, f"Too Many Requests: retry after {retry_after}",
                     {"retry_after": retry_after},
                 )
-        counted = name != "getUpdates"
-        self.in_flight += counted
         try:
             result = await entry[1](params)
         except ApiError as exc:
@@ -277,8 +295,7 @@ class BotAPIEmulator(BotMethods):
                 chat.errors.append(f"{name}: {exc.description}")
             return error_response(exc.code, exc.description, exc.parameters)
         finally:
-            self.in_flight -= counted
-            if counted:
+            if name != "getUpdates":
                 self.touch(chat_id)
         stamp = time.monotonic()
         if name in SEND_METHODS and isinstance(chat_id, int):
@@ -412,17 +429,53 @@ class BotAPIEmulator(BotMethods):
         return member
 
     async def settle(self, update_id: int | None = None, timeout: float = 5.0) -> None:
-        """Wait until the update (default: all queued) was fetched and the bot went quiet."""
+        """Wait until the update (default: all queued) was fetched and the bot is done with it
+        (see idle())."""
         target = update_id if update_id is not None else self.next_update_id - 1
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while self.delivered_update_id < target:
             if not await self.wait_change(deadline - loop.time()):
                 raise AssertionError(f"update {target} was not fetched by the bot in {timeout}s")
-        await self.wait_quiet(lambda: self.activity, deadline)
+        await self.wait_idle(target, lambda: self.activity, deadline,
+                             quiet=QUIET if self.busy is None else BUSY_QUIET)
+
+    def taken(self, update_id: int) -> bool:
+        """The bot has taken over every update up to this one: confirmed by the offset of its
+        next getUpdates (ptb queues a batch before asking again), or answered 200 by its
+        webhook. Updates that allowed_updates dropped were never queued."""
+        return not any(u["update_id"] <= update_id for u in self.updates)
+
+    def idle(self, update_id: int) -> bool | None:
+        """Nothing more will come in answer to the updates up to this one: the bot took them
+        over, no call of it is being answered, and it says it is not busy (no update in
+        hand, no background work). None when the bot cannot tell (no busy hook)."""
+        if self.busy is None:
+            return None
+        return self.taken(update_id) and not self.in_flight and not self.busy()
+
+    async def wait_idle(
+        self, update_id: int, counter: Callable[[], int], deadline: float,
+        quiet: float = QUIET,
+    ) -> None:
+        """Return as soon as the bot is idle() after this update; failing that, once
+        ``counter`` has not changed for ``quiet`` seconds (math.inf: only at the deadline)."""
+        loop = asyncio.get_running_loop()
+        seen = counter()
+        quiet_until = loop.time() + quiet
+        while not self.idle(update_id):
+            end = min(quiet_until, deadline)
+            if end <= loop.time():
+                return
+            # The busy hook sends no wake-up: while it is set, look again every BUSY_POLL.
+            step = end - loop.time() if self.busy is None else min(BUSY_POLL, end - loop.time())
+            await self.wait_change(step)
+            if counter() != seen:
+                seen = counter()
+                quiet_until = loop.time() + quiet
 
     async def wait_quiet(
-        self, counter: Callable[[], int], deadline: float, quiet: float = 0.05
+        self, counter: Callable[[], int], deadline: float, quiet: float = QUIET
     ) -> None:
         """Return once ``counter`` has not changed for ``quiet`` seconds (or at deadline)."""
         loop = asyncio.get_running_loop()

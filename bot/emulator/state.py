@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import mimetypes
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,6 +71,10 @@ class EmulatorState:
         self.callback_answers: dict[int, list[JsonDict]] = {}
         self.activity = 0  # bumped on every bot call except getUpdates
         self.in_flight = 0  # bot calls being answered right now (getUpdates aside)
+        # Set by whoever runs the bot in this process (tests/conftest.py): True while it still
+        # handles an update or runs background work. With it, waiters end as soon as the bot
+        # is idle; without it, after a quiet period (see server.idle()).
+        self.busy: Callable[[], bool] | None = None
         self.closing = False
         self.poll_generation = 0
         self._changed = asyncio.Event()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 from typing import TYPE_CHECKING, Any
 
 from bot.emulator.entities import command_entities, parse_html
@@ -12,7 +13,8 @@ from bot.emulator.state import now
 if TYPE_CHECKING:
     from bot.emulator.server import BotAPIEmulator
 
-NOTHING_EXPECTED_WAIT = 0.3  # how long send(expect=0) listens
+NOTHING_EXPECTED_WAIT = 0.3  # how long send(expect=0) listens, at most (see server.idle())
+BUSY_POLL = 0.002  # how often a waiter asks the busy hook (it sends no wake-up)
 
 
 class FakeUser:
@@ -339,14 +341,18 @@ class FakeUser:
         if message is not None:
             query["message"] = message.raw
         answers = len(self.callback_answers)
+        update_id = self._emu.next_update_id  # the id _deliver's update gets
         events = await self._deliver("callback_query", query, expect, timeout)
         # Every query should be answered (else the app shows a spinner); the answer can trail
-        # the messages on a loaded machine, so give it until the timeout before returning.
+        # the messages on a loaded machine, so give it until the timeout before returning
+        # (or until the bot is idle: then no answer is coming).
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        while len(self.callback_answers) <= answers:
-            if not await self._emu.wait_change(deadline - loop.time()):
+        while len(self.callback_answers) <= answers and not self._emu.idle(update_id):
+            left = deadline - loop.time()
+            if left <= 0:
                 break
+            await self._emu.wait_change(left if self._emu.busy is None else min(left, BUSY_POLL))
         return events
 
     async def _deliver(
@@ -355,11 +361,13 @@ class FakeUser:
     ) -> list[BotMessage]:
         chat = chat or self._chat()
         start, errors_start = len(chat.events), len(chat.errors)
-        self._emu.queue_update(kind, payload)
+        update_id = self._emu.queue_update(kind, payload)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         if expect <= 0:
-            await asyncio.sleep(NOTHING_EXPECTED_WAIT)
+            # Listen NOTHING_EXPECTED_WAIT, or less if the bot is done with it before.
+            await self._emu.wait_idle(update_id, lambda: chat.activity,
+                                      loop.time() + NOTHING_EXPECTED_WAIT, quiet=math.inf)
             return chat.events[start:]
         while len(chat.events) - start < expect:
             if not await self._emu.wait_change(deadline - loop.time()):
@@ -368,7 +376,7 @@ class FakeUser:
                     f"got {len(chat.events) - start}: {chat.events[start:]}; "
                     f"failed API calls: {chat.errors[errors_start:]}"
                 )
-        await self._emu.wait_quiet(lambda: chat.activity, deadline)
+        await self._emu.wait_idle(update_id, lambda: chat.activity, deadline)
         return chat.events[start:]
 
 

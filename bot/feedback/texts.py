@@ -8,7 +8,7 @@ from html import escape
 from babel.numbers import format_decimal
 
 from bot.attendance.texts import pack
-from bot.feedback.rules import COMMENT_MAX, RATINGS, Answerable, Summary
+from bot.feedback.rules import COMMENT_MAX, RATINGS, Answerable, Comment, Summary
 from bot.schedule import Schedule, Session
 from bot.viewer import Viewer, country_name, flag, session_heading
 
@@ -36,8 +36,19 @@ def question(v: Viewer, schedule: Schedule, session: Session) -> str:
     return "\n".join([
         f"<b>⭐ {session_heading(v, session)}</b>",
         ask,
-        _("Tap 1 (poor) to 5 (excellent). Facilitators see the answers without your name."),
+        _("Tap 1 (poor) to 5 (excellent)."),
+        who_sees(v, schedule.after_session.min_answers_shown),
     ])
+
+
+def who_sees(v: Viewer, minimum: int) -> str:
+    """The feedback question says who will see the answers."""
+    return v.tr.ngettext(
+        "Who sees your answer: the facilitators and organizers, without your name; your "
+        "country's figures and comments only once it has at least {min} answer.",
+        "Who sees your answer: the facilitators and organizers, without your name; your "
+        "country's figures and comments only once it has at least {min} answers.",
+        minimum).format(min=minimum)
 
 
 def rated(v: Viewer, session: Session, rating: int, had_comment: bool) -> str:
@@ -103,8 +114,15 @@ def summary(v: Viewer, schedule: Schedule, session: Session, s: Summary) -> list
             + "</b>"]
     if session.number == schedule.closing.number:
         head.append("<i>" + escape(closing_question(v, schedule)) + "</i>")
-    if s.mean is None:
+    if not s.count:
         head.append(_("No answers yet."))
+        return ["\n".join(head)]
+    if s.mean is None:  # too few to show without naming someone
+        head.append(v.tr.ngettext(
+            "{n} answer so far. Figures and comments show from {min} answers on, so that no "
+            "answer can be traced to a person.",
+            "{n} answers so far. Figures and comments show from {min} answers on, so that no "
+            "answer can be traced to a person.", s.count).format(n=s.count, min=s.minimum))
         return ["\n".join(head)]
     head.append(v.tr.ngettext("{n} answer · mean {mean} of 5", "{n} answers · mean {mean} of 5",
                               s.count).format(n=format_decimal(s.count, locale=v.number_locale),
@@ -115,20 +133,20 @@ def summary(v: Viewer, schedule: Schedule, session: Session, s: Summary) -> list
     if s.by_country:
         lines = ["<b>" + _("By country") + "</b>"]
         for figures in s.by_country:
-            country = schedule.country(figures.country)
+            country = schedule.country(figures.country) if figures.country else None
             name = (f"{flag(country.code)} {escape(country_name(country, v.lang))}" if country
-                    else _("Other / no country"))
+                    else _("Other countries"))
             lines.append(v.tr.ngettext("{country}: {mean} ({n} answer)",
                                        "{country}: {mean} ({n} answers)", figures.count)
                          .format(country=name, mean=_decimal(v, figures.mean), n=figures.count))
         blocks.append("\n".join(lines))
+    if s.minimum > 1:
+        blocks.append("<i>" + anonymity_note(v, s.minimum) + "</i>")
     if s.comments:
         lines = ["<b>" + _("Comments, newest first") + "</b>"]
-        for row in s.comments[:MAX_COMMENTS]:
-            tag = f"[{row.language or '?'}]"
-            where = f" {flag(row.country)}" if row.country else ""
-            lines.append(f"{tag}{where} {stars(row.rating)} {v.date(row.answered_at, 'medium')}"
-                         + "\n" + _("“{text}”").format(text=escape(row.comment or "")))
+        for c in s.comments[:MAX_COMMENTS]:
+            lines.append(f"{comment_tag(c)}{stars(c.rating)} {v.date(c.answered_at, 'medium')}"
+                         + "\n" + _("“{text}”").format(text=escape(c.text)))
         hidden = len(s.comments) - MAX_COMMENTS
         if hidden > 0:
             lines.append(v.tr.ngettext(
@@ -137,3 +155,19 @@ def summary(v: Viewer, schedule: Schedule, session: Session, s: Summary) -> list
                 hidden).format(n=hidden))
         blocks.append("\n".join(lines))
     return pack(blocks)
+
+
+def comment_tag(c: Comment) -> str:
+    """"[fr] 🇨🇮 " for a country shown apart; nothing for "other countries" (no city, ever)."""
+    if c.country is None:
+        return ""
+    return f"[{c.language or '?'}] {flag(c.country)} "
+
+
+def anonymity_note(v: Viewer, minimum: int) -> str:
+    return v.tr.ngettext(
+        "A country with fewer than {min} answer is counted under other countries, and its "
+        "comments carry no country, so that no answer can be traced to a person.",
+        "A country with fewer than {min} answers is counted under other countries, and its "
+        "comments carry no country, so that no answer can be traced to a person.",
+        minimum).format(min=minimum)

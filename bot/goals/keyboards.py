@@ -22,6 +22,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.callbacks import CallbackData
 from bot.goals import texts as gv
 from bot.goals.rules import RATING_CODES, STATUS_CODES, STEPS_MAX, RatingCode, StatusCode
+from bot.membership import Member, may_act_on
 from bot.models import Participant
 from bot.schedule import Schedule
 from bot.storage.goals import Goal, Step
@@ -89,8 +90,12 @@ class ReviewCountry(CallbackData, prefix="g:rv"):
 
 @dataclass(frozen=True)
 class Rate(CallbackData, prefix="g:r"):
+    """With `confirm` "y": the answer that completes the group, confirmed (it closes the
+    review and publishes the result)."""
+
     goal: int
     code: RatingCode
+    confirm: Literal["y"] | None = None
 
 
 @dataclass(frozen=True)
@@ -250,6 +255,15 @@ def review_keyboard(v: Viewer, schedule: Schedule, country: str, goals: list[Goa
     return InlineKeyboardMarkup(rows)
 
 
+def last_answer_keyboard(v: Viewer, goal: Goal, code: RatingCode) -> InlineKeyboardMarkup:
+    """The member whose answer completes the group confirms it (or goes back)."""
+    _ = v.tr.gettext
+    return InlineKeyboardMarkup([
+        [_button("🔒 " + _("Yes, close and publish"), Rate(goal.id, code, "y"))],
+        [_button("« " + _("Back"), ReviewCountry(goal.country))],
+    ])
+
+
 def close_confirm_keyboard(v: Viewer, country: str) -> InlineKeyboardMarkup:
     _ = v.tr.gettext
     return InlineKeyboardMarkup([
@@ -258,9 +272,10 @@ def close_confirm_keyboard(v: Viewer, country: str) -> InlineKeyboardMarkup:
     ])
 
 
-def review_countries_keyboard(schedule: Schedule) -> InlineKeyboardMarkup:
+def review_countries_keyboard(schedule: Schedule, m: Member) -> InlineKeyboardMarkup:
+    """The countries whose review this staff member follows (bot.membership.may_act_on)."""
     return InlineKeyboardMarkup([[_button(c.code, ReviewCountry(c.code))
-                                  for c in schedule.countries]])
+                                  for c in schedule.countries if may_act_on(m, c.code)]])
 
 
 def open_review_keyboard(v: Viewer) -> InlineKeyboardMarkup:

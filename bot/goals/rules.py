@@ -255,6 +255,23 @@ def review_complete(goals: Sequence[Goal], answers: Answers,
     return turnout(goals, answers, member_ids).everyone
 
 
+def with_answer(answers: Answers, answer: Review) -> dict[int, list[Review]]:
+    """The answers as they would be with this one given (it replaces the member's earlier
+    answer for the same goal)."""
+    result = {goal: [a for a in given if not (goal == answer.goal_id
+                                              and a.rated_by == answer.rated_by)]
+              for goal, given in answers.items()}
+    result.setdefault(answer.goal_id, []).append(answer)
+    return result
+
+
+def would_close(goals: Sequence[Goal], answers: Answers, member_ids: Collection[int],
+                answer: Review) -> bool:
+    """This answer would complete the group, so closing its review and publishing the result:
+    the member is asked to confirm first."""
+    return review_complete(goals, with_answer(answers, answer), member_ids)
+
+
 @dataclass(frozen=True)
 class ReviewBoard:
     """What the results show: each country's result (shown once its review is closed), how

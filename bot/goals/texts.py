@@ -204,9 +204,8 @@ def history_line(v: Viewer, entry: HistoryEntry) -> str:
         what = _("{who} marked a step as not done: {text}").format(who=who, text=text)
     elif entry.action == "note":
         what = _("{who} added a note: {text}").format(who=who, text=text)
-    elif entry.action == "review":
-        what = _("{who} rated the goal: {rating}").format(
-            who=who, rating=rating_label(v, entry.detail or ""))
+    elif entry.action == "review":  # private: neither who nor the answer
+        what = _("A core member answered the closing review")
     else:
         what = v.labelled(who, f"{escape(entry.action)} {text}")
     return f"• {moment(v, entry.at)} · {what}"
@@ -287,7 +286,7 @@ def results_text(v: Viewer, schedule: Schedule, board: ReviewBoard) -> str:
     lines = ["<b>" + _("Closing review: how much of their own goals each group achieved")
              + "</b>", rating_legend(v) + ". " + _("Partly achieved counts half."),
              _("A goal's result is the average of its core members' answers. A group's result "
-               "shows once its review is closed."), ""]
+               "shows once its review is closed."), "<i>" + privacy_note(v) + "</i>", ""]
     for code, result in board.per_country.items():
         if code in board.closed:
             shown = (result_line(v, result) if result.score is not None
@@ -305,25 +304,36 @@ def results_text(v: Viewer, schedule: Schedule, board: ReviewBoard) -> str:
     return fit(lines)
 
 
+def privacy_note(v: Viewer) -> str:
+    """Who sees the closing review's answers, said wherever the review shows."""
+    return v.tr.gettext("Answers are private: nobody but the member sees their own answers. "
+                        "When a group's review closes, its figures are published; individual "
+                        "answers are only in the organizers' export.")
+
+
 def review_text(v: Viewer, schedule: Schedule, country: str, goals: list[Goal],
                 answers: Answers, viewer_id: int, progress: Turnout,
                 closure: Closure | None, *, member: bool, staff: bool) -> str:
-    """A group's review. Members see their own answers and how many members answered; the
-    group's figures show once the review is closed (staff see them as they come in)."""
+    """A group's review. Members see their own answers; everyone else (staff too) how many
+    members answered. The group's figures show once the review is closed."""
     _ = v.tr.gettext
     title = "<b>" + _("Closing review: {country}").format(
         country=country_title(v, schedule, country)) + "</b>"
     if closure is not None:
         intro = _("This review is closed: no more answers are taken.")
     elif member:
-        intro = _("Every core member rates each goal. You can change your answers until the "
-                  "review is closed. Each goal's result is the average of the members' "
-                  "answers.")
+        intro = _("Every core member rates each goal; each goal's result is the average of "
+                  "the members' answers. You can change your answers until the review "
+                  "closes: when every member has answered every goal (the last answer is "
+                  "confirmed first), or when a facilitator closes it.")
+    elif staff:
+        intro = _("The core members rate each goal. Until the review closes you see how many "
+                  "have answered, not their answers. Close it when the group is done.")
     else:
-        intro = _("The core members rate each goal; you see their answers as they come in. "
-                  "Close the review when the group is done.")
+        intro = _("The core members rate each goal. The group's figures are published when "
+                  "its review closes.")
     lines = [title, intro, rating_legend(v), ""]
-    figures = closure is not None or staff
+    figures = closure is not None
     rated = rateable(goals)
     if not rated:
         lines.append(_("No goals to rate."))
@@ -346,7 +356,21 @@ def review_text(v: Viewer, schedule: Schedule, country: str, goals: list[Goal],
     if figures:
         lines.append(_("Result: {result}").format(result=result_line(v, review_result(goals,
                                                                                     answers))))
+    lines += ["", "<i>" + privacy_note(v) + "</i>"]
     return fit(lines)
+
+
+def last_answer_text(v: Viewer, schedule: Schedule, goal: Goal, rating: Rating) -> str:
+    """To the member whose answer would complete the group: confirm first."""
+    _ = v.tr.gettext
+    return fit([
+        "<b>" + _("Your answer completes the review") + "</b>",
+        f"{escape(goal.title)}: {RATING_ICONS[rating]} {rating_label(v, rating)}",
+        "",
+        _("This closes the review of {country} and publishes the result: no more answers "
+          "are taken after that, yours included.").format(
+            country=country_title(v, schedule, goal.country)),
+    ])
 
 
 def close_confirm_text(v: Viewer, schedule: Schedule, country: str, progress: Turnout) -> str:

@@ -2,9 +2,10 @@
 
 Everyone: the participant menu, per language (language_code) and a default for the others.
 Staff: their own menu in their private chat (BotCommandScopeChat), in their language, with
-their role's tools (bot/help/texts.py). Published at every start, and again by publish() when a
-person's role or language changes; a person back to participant loses the chat scope, so the
-participant menu shows again. A failed call is logged, never raised: a menu is a convenience.
+their role's tools (declared by each feature, bot/features.py). Published at every start, and
+again by publish() when a person's role or language changes; a person back to participant
+loses the chat scope, so the participant menu shows again. A failed call is logged, never
+raised: a menu is a convenience.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.config import LANGUAGES
-from bot.help.texts import command_menu, staff_menu
+from bot.features import staff_menu
+from bot.help.texts import command_menu
 from bot.models import Participant
 from bot.notify import all_staff
 from bot.roles import effective_role

@@ -14,23 +14,6 @@ from bot.models import Role
 from bot.schedule import Schedule
 from bot.viewer import Viewer, country_name, flag
 
-# The tools each staff role adds to the menu (organizers have the facilitators' too). /link
-# and /unlink are used inside group chats: /help explains them, the private menu leaves them out.
-FACILITATOR_COMMANDS = ("people", "person", "attendance", "code", "correct", "broadcast",
-                        "broadcasts", "review", "coaching", "stats", "materials", "feedback",
-                        "certificates", "questions", "digest", "networking", "breakouts")
-ORGANIZER_COMMANDS = ("invite", "invites", "roster", "grant", "revoke", "export", "reload",
-                      "joinlink", "move", "changes", "status")
-
-
-def staff_commands(role: Role) -> tuple[str, ...]:
-    """The command names a role adds to the participant menu (none for participants)."""
-    if role == "organizer":
-        return FACILITATOR_COMMANDS + ORGANIZER_COMMANDS
-    if role == "facilitator":
-        return FACILITATOR_COMMANDS
-    return ()
-
 
 def command_menu(v: Viewer) -> list[tuple[str, str]]:
     """(command, description) for Telegram's menu (setMyCommands)."""
@@ -49,46 +32,6 @@ def command_menu(v: Viewer) -> list[tuple[str, str]]:
         ("help", _("What this bot can do")),
         ("start", _("Start again")),
     ]
-
-
-def _staff_descriptions(v: Viewer) -> dict[str, str]:
-    _ = v.tr.gettext
-    return {
-        "people": _("Who takes part, by country and group"),
-        "person": _("One person's card: move them, take them out"),
-        "attendance": _("Who checked in to a session"),
-        "code": _("A session's check-in code"),
-        "correct": _("Correct someone's attendance"),
-        "broadcast": _("Send an announcement"),
-        "broadcasts": _("Announcements sent and scheduled"),
-        "review": _("Closing review of the goals"),
-        "coaching": _("Core groups' coaching hours"),
-        "stats": _("Charts of attendance, goals and session feedback"),
-        "materials": _("Attach slides, recordings and links to a session"),
-        "feedback": _("How participants rated a session"),
-        "questions": _("Questions to the organizers waiting for an answer"),
-        "digest": _("The digest after each session: on or off"),
-        "networking": _("Networking profiles and introductions"),
-        "breakouts": _("Mixed breakout rooms from those checked in"),
-        "invite": _("Create an invitation link"),
-        "invites": _("Invitation links: list and withdraw"),
-        "roster": _("Import a roster: a personal link for each person"),
-        "grant": _("Give facilitator rights"),
-        "revoke": _("Take facilitator rights back"),
-        "export": _("Attendance or goals as files"),
-        "reload": _("Reload the schedule"),
-        "joinlink": _("Set or remove a join link"),
-        "move": _("Move a session to a new date and time"),
-        "changes": _("Program changes made in the chat: list, undo"),
-        "certificates": _("Certificates: counts, names, issue"),
-        "status": _("Bot status: storage, jobs, errors"),
-    }
-
-
-def staff_menu(v: Viewer, role: Role) -> list[tuple[str, str]]:
-    """A staff member's own menu: the participant commands, then their role's tools."""
-    described = _staff_descriptions(v)
-    return command_menu(v) + [(c, described[c]) for c in staff_commands(role)]
 
 
 def _facilitator_section(v: Viewer) -> list[str]:

@@ -14,9 +14,8 @@ from pathlib import Path
 from bot import spreadsheet
 from bot.config import configured_organizers
 from bot.membership import counted
-from bot.models import Participant, Role
 from bot.people.cards import status_of
-from bot.people.rules import SECTORS
+from bot.people.rules import SECTORS, staff_label
 from bot.roles import effective_role
 from bot.schedule import Schedule
 from bot.spreadsheet import Table
@@ -25,16 +24,6 @@ from bot.storage import Repository
 COLUMNS = ["user_id", "name", "username", "participant", "staff", "staff countries", "group",
            "country", "zone", "language", "organization", "sector", "status", "joined_via",
            "registered_at"]
-
-
-def staff_label(role: Role, person: Participant, countries: Collection[str]) -> str:
-    if role == "organizer":
-        return "organizer"
-    if role != "facilitator":
-        return ""
-    if person.group == "core" and set(countries) == {person.country}:
-        return "co-facilitator"
-    return "facilitator"
 
 
 async def rows(repo: Repository, organizers: Collection[int],

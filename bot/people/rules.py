@@ -16,7 +16,7 @@ from babel import Locale
 
 from bot.config import LANGUAGES
 from bot.membership import counted
-from bot.models import Group, Participant
+from bot.models import Group, Participant, Role
 from bot.parsing import parse_int
 from bot.roles import effective_role
 from bot.schedule import Country, Schedule
@@ -160,6 +160,19 @@ def select(people: list[Participant], f: PeopleFilter,
         and (f.country is None or p.country == f.country)
         and (f.group == "all" or group_key(p) == f.group)
     ]
+
+
+def staff_label(role: Role, person: Participant, countries: Collection[str]) -> str:
+    """The staff role a person holds, as /people and the people export name it: organizer,
+    facilitator, or co-facilitator (a core member acting for their own country only); "" for
+    a participant. `role`: the effective role (ORGANIZER_IDS count); `countries`: theirs."""
+    if role == "organizer":
+        return "organizer"
+    if role != "facilitator":
+        return ""
+    if person.group == "core" and set(countries) == {person.country}:
+        return "co-facilitator"
+    return "facilitator"
 
 
 def split_staff(people: list[Participant], organizers: Collection[int]

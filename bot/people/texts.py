@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from html import escape
 
-from bot.help.texts import countries_label, staff_commands
+from bot.help.texts import countries_label
 from bot.models import Participant
 from bot.people.rules import SECTORS, counts
 from bot.schedule import Schedule, Session
@@ -70,10 +70,12 @@ def invitation_needed(v: Viewer, schedule: Schedule) -> str:
 # roles: what a person granted or revoked is told
 
 
-def role_granted(v: Viewer, schedule: Schedule, kind: str, countries: set[str]) -> str:
-    """To the person: their new rights (kind "facilitator" or "cofacilitator") and tools."""
+def role_granted(v: Viewer, schedule: Schedule, kind: str, countries: set[str],
+                 tools: Sequence[str]) -> str:
+    """To the person: their new rights (kind "facilitator" or "cofacilitator") and their
+    tools (the facilitators' commands: bot.features.staff_command_names)."""
     _ = v.tr.gettext
-    tools = ", ".join("/" + c for c in staff_commands("facilitator"))
+    tools = ", ".join("/" + c for c in tools)
     where = countries_label(v, schedule, countries)
     if kind == "cofacilitator":
         text = _("You are now a co-facilitator for {country}: you have facilitator rights for "
@@ -104,7 +106,8 @@ def invite_usage(v: Viewer) -> str:
 
 
 def _until(v: Viewer, inv: Invitation) -> str:
-    return v.at(inv.expires_at, "medium")
+    """The expiry with its time zone: "Feb 4, 2021 at 13:05 (UTC)"."""
+    return f"{v.at(inv.expires_at, 'medium')} ({escape(v.zone_name())})"
 
 
 def invitation_text(v: Viewer, schedule: Schedule, inv: Invitation, link: str) -> str:
@@ -189,15 +192,18 @@ def staff_heading(v: Viewer, count: int) -> str:
         count=v.number(count)) + "</b>"
 
 
-def person_line(v: Viewer, schedule: Schedule, p: Participant) -> str:
+def person_line(v: Viewer, schedule: Schedule, p: Participant, staff: str = "") -> str:
+    """One person of /people; `staff`: their staff role (bot.people.rules.staff_label)."""
+    _ = v.tr.gettext
     names = group_names(v)
     who = escape(p.name) + (f" (@{escape(p.username)})" if p.username else "")
     parts = [f"• {who} · <code>{p.user_id}</code>", names[p.group or "none"]]
     found = schedule.country(p.country)
     if found is not None:
         parts.append(flag(found.code))
-    if p.role != "participant":
-        parts.append(v.tr.gettext("facilitator") if p.role == "facilitator" else p.role)
+    if staff:
+        parts.append({"organizer": _("organizer"), "facilitator": _("facilitator"),
+                      "co-facilitator": _("co-facilitator")}[staff])
     if p.organization:
         parts.append(escape(p.organization))
     if p.sector:

@@ -84,8 +84,11 @@ def schedule_text(
             lines.append(f"▶️ <b>{line}</b> ← {marker}")
         else:
             lines.append("• " + line)
-    lines.append("")
-    lines.append(_("Details of one session: /session 3"))
+    example = upcoming or (sessions[-1] if sessions else None)
+    if example is not None:  # a session of this list: never one the viewer cannot attend
+        lines.append("")
+        lines.append(_("Details of one session, for example: /session {number}").format(
+            number=example.number))
     return "\n".join(lines)
 
 

@@ -22,6 +22,7 @@ from bot.storage.broadcast_records import (
     Version,
 )
 from bot.storage.db import Row
+from bot.storage.participants import name_sql
 
 
 def _broadcast(row: Row) -> Broadcast:
@@ -291,7 +292,7 @@ class BroadcastStore(Store):
 
     async def undelivered(self, broadcast_id: int) -> list[Undelivered]:
         rows = await self.db.fetch(
-            "SELECT r.user_id, r.status, r.error, p.first_name, p.last_name, p.username "
+            f"SELECT r.user_id, r.status, r.error, {name_sql('p')} AS name, p.username "
             "FROM broadcast_recipients r LEFT JOIN participants p ON p.user_id = r.user_id "
             "WHERE r.broadcast_id = ? AND r.status IN ('blocked', 'failed', 'unknown') "
             "ORDER BY r.status, p.first_name, r.user_id",
@@ -300,7 +301,7 @@ class BroadcastStore(Store):
         return [
             Undelivered(
                 r["user_id"],
-                " ".join(n for n in (r["first_name"], r["last_name"]) if n) or str(r["user_id"]),
+                r["name"] or str(r["user_id"]),
                 r["status"],
                 r["error"],
             )

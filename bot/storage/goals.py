@@ -14,7 +14,7 @@ from typing import Any, Literal, get_args
 from bot.models import Participant
 from bot.storage.base import Store, day, dt, dt_or_none, iso, ts
 from bot.storage.db import Database, Row
-from bot.storage.participants import participant
+from bot.storage.participants import name_sql, participant
 
 Status = Literal["not_started", "in_progress", "done", "dropped"]
 Rating = Literal["achieved", "partly", "not_achieved"]
@@ -80,7 +80,7 @@ class Closure:
 
 
 _GOAL_FIELDS = ("title", "description", "target_date")
-_NAME = "TRIM(COALESCE(p.first_name, '') || ' ' || COALESCE(p.last_name, ''))"
+_NAME = name_sql("p")
 
 
 def _goal(row: Row) -> Goal:
@@ -97,8 +97,7 @@ def _goal(row: Row) -> Goal:
 # named from their profile when read, so /forget takes the name away everywhere; only a name
 # typed by hand (someone outside the bot) is kept as text.
 _STEPS = (
-    "SELECT s.*, COALESCE(s.responsible, NULLIF(p.display_name, ''), "
-    "NULLIF(TRIM(COALESCE(p.first_name, '') || ' ' || COALESCE(p.last_name, '')), '')) "
+    f"SELECT s.*, COALESCE(s.responsible, NULLIF({name_sql('p')}, '')) "
     "AS responsible_name FROM goal_steps s LEFT JOIN participants p "
     "ON p.user_id = s.responsible_id"
 )

@@ -16,6 +16,13 @@ FIELDS = {
 }
 
 
+def name_sql(alias: str = "p") -> str:
+    """A person's name in SQL, as Participant.name gives it: the profile name (/profile),
+    else the Telegram name; '' for nobody. The one way stores name people for staff."""
+    return (f"COALESCE(NULLIF(TRIM({alias}.display_name), ''), "
+            f"TRIM(COALESCE({alias}.first_name, '') || ' ' || COALESCE({alias}.last_name, '')))")
+
+
 def participant(row: Row) -> Participant:
     """A participants row (SELECT *) as a record; every store that reads people uses this."""
     return Participant(

@@ -12,15 +12,9 @@ from bot.attendance.texts import corrected_notice, session_roll, status_label
 from bot.context import BotContext, Who
 from bot.membership import may_act_on, participants, session_for_group
 from bot.notify import notify
-from bot.parsing import parse_int
+from bot.parsing import parse_int, parse_status
 from bot.viewer import program_wide_refusal, scope_refusal
 from handlers.common import personal, restricted
-
-# Accepted status words in /correct, in the four languages.
-STATUS_WORDS = {
-    "present": "present", "presente": "present", "présent": "present",
-    "absent": "absent", "ausente": "absent",
-}
 
 
 def _session_arg(w: Who, args: list[str]) -> int | None:
@@ -139,8 +133,9 @@ async def correct_command(update: Update, context: BotContext) -> None:
     assert message is not None
     args = context.args or []
     number = _session_arg(w, args)
-    status = STATUS_WORDS.get(args[2].lower()) if len(args) >= 3 else None
-    reason = " ".join(args[3:]).strip()
+    found = parse_status(args[2:])  # any of the four languages, e.g. "en retard", "Présente"
+    status = found[0] if found else None
+    reason = " ".join(args[2 + found[1]:]).strip() if found else ""
     if number is None or status is None or not reason:
         await message.reply_text(
             _("Usage: /correct 3 123456789 present|absent reason (session number, the "
@@ -157,7 +152,7 @@ async def correct_command(update: Update, context: BotContext) -> None:
         )
         return
     if not may_act_on(w.member, person.country):
-        await message.reply_text(scope_refusal(w.view, svc.schedule, w.member.scope))
+        await message.reply_text(scope_refusal(w.view, svc.schedule, w.member.scope, "attendance"))
         return
     session = svc.schedule.session(number)
     assert session is not None

@@ -22,7 +22,14 @@ async def list_screen(w: Who) -> tuple[str, InlineKeyboardMarkup | None]:
     author = None if w.member.unlimited else w.user_id
     recent = await store.recent(LIST_LIMIT, author=author)
     items = [(b, await store.report(b.id)) for b in recent]
-    return bv.list_text(w.view, w.svc.schedule, items), list_keyboard(w.view, recent)
+    scopes = {a: await author_scope(w, a) for a in {b.author_id for b in recent}}
+    return bv.list_text(w.view, w.svc.schedule, items, scopes), list_keyboard(w.view, recent)
+
+
+async def author_scope(w: Who, author_id: int) -> frozenset[str] | None:
+    """The countries a broadcast reaches as its author's scope limits it (as when it is sent)."""
+    author = await w.svc.repo.participants.get(author_id)
+    return (await w.svc.member(author)).scope if author is not None else frozenset()
 
 
 @restricted("facilitator")
@@ -52,7 +59,8 @@ async def on_list_action(update: Update, context: BotContext) -> None:
     if pressed.op == "d":
         await query.answer()
         text = bv.details_text(w.view, w.svc.schedule, broadcast, await store.report(broadcast.id),
-                               await store.undelivered(broadcast.id))  # fmt: skip
+                               await store.undelivered(broadcast.id),
+                               await author_scope(w, broadcast.author_id))  # fmt: skip
         assert query.message is not None
         await context.bot.send_message(query.message.chat.id, text)
         return

@@ -103,7 +103,8 @@ async def revoke_command(update: Update, context: BotContext) -> None:
     if c is None:
         await message.reply_text(texts.no_certificate(w.view, args[0]))
     elif not may_act_on(w.member, c.country):
-        await message.reply_text(scope_refusal(w.view, w.svc.schedule, w.member.scope))
+        await message.reply_text(
+            scope_refusal(w.view, w.svc.schedule, w.member.scope, "certificates"))
     elif not c.valid:
         await message.reply_text(texts.already_revoked(w.view))
     else:

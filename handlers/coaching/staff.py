@@ -31,7 +31,7 @@ def in_scope(w: Who, country: str | None) -> bool:
 
 
 async def refuse_scope(update: Update, w: Who) -> None:
-    text = scope_refusal(w.view, w.svc.schedule, w.member.scope)
+    text = scope_refusal(w.view, w.svc.schedule, w.member.scope, "coaching")
     if update.callback_query is not None:
         await alert(update, text)
     else:

@@ -25,6 +25,7 @@ from bot.goals.keyboards import (
     ReviewCountry,
     close_confirm_keyboard,
     is_country_code,
+    last_answer_keyboard,
     open_review_keyboard,
     review_countries_keyboard,
 )
@@ -35,9 +36,11 @@ from bot.goals.rules import (
     review_complete,
     review_is_open,
     turnout,
+    would_close,
 )
 from bot.membership import may_act_on
-from bot.viewer import country_name, program_wide_refusal
+from bot.storage.goals import Review
+from bot.viewer import country_name, program_wide_refusal, scope_refusal
 from handlers.common import alert, personal, restricted, show
 from handlers.goals.screens import (
     audited,
@@ -85,7 +88,7 @@ async def review_command(update: Update, context: BotContext) -> None:
     is_open = await _review_open(w)
     if privileged(w):
         text = await _results_text(w)
-        markup = review_countries_keyboard(w.svc.schedule)
+        markup = review_countries_keyboard(w.svc.schedule, w.member)
         if not is_open:
             text = _not_open_text(w) + "\n\n" + text
             markup = open_review_keyboard(w.view)
@@ -107,7 +110,13 @@ async def on_review(update: Update, context: BotContext) -> None:
     if not is_country_code(code):
         await stale(update, w)
         return
-    if w.svc.schedule.country(code) is None or not may_edit(w, code):
+    if w.svc.schedule.country(code) is None:
+        await stale(update, w)
+        return
+    if w.member.staff and not may_act_on(w.member, code):
+        await alert(update, scope_refusal(w.view, w.svc.schedule, w.member.scope, "review"))
+        return
+    if not may_edit(w, code):
         await alert(update, edit_refusal(w, code))
         return
     if not await _review_open(w):
@@ -136,12 +145,23 @@ async def on_rate(update: Update, context: BotContext) -> None:
     members = await review_members(w, goal.country)
     if not can_rate(w.user_id, members):  # staff who are not members of this group
         await alert(update, _("Only the core members of {country} rate its goals. Facilitators "
-                              "follow their answers and can close the review.").format(
+                              "see how many have answered and can close the review.").format(
             country=_name(w, goal.country)))
         return
     store = w.svc.repo.goals
     rating = RATING_CODES[data.code]
     now = w.svc.clock.now()
+    if goal.country in await store.closed_reviews():
+        await alert(update, _closed_text(w, goal.country))
+        return
+    goals = await store.goals(goal.country)
+    if data.confirm is None and would_close(goals, await store.ratings(goal.country), members,
+                                            Review(goal.id, rating, w.user_id, "", now)):
+        assert update.callback_query is not None
+        await update.callback_query.answer()
+        await show(update, gv.last_answer_text(w.view, w.svc.schedule, goal, rating),
+                   last_answer_keyboard(w.view, goal, data.code))
+        return
     async with audited(w, "goal_review", goal.id, rating) as entry:
         rated = await store.rate(goal.id, rating, w.user_id, now)
         if not rated:
@@ -150,8 +170,7 @@ async def on_rate(update: Update, context: BotContext) -> None:
         await alert(update, _closed_text(w, goal.country))
         return
     closed = False
-    if review_complete(await store.goals(goal.country), await store.ratings(goal.country),
-                       members):
+    if review_complete(goals, await store.ratings(goal.country), members):
         closed = await store.close_review(goal.country, None, now)
     assert update.callback_query is not None
     await update.callback_query.answer(gv.rating_label(w.view, rating))
@@ -174,8 +193,7 @@ async def on_close(update: Update, context: BotContext) -> None:
         await stale(update, w)
         return
     if not may_act_on(w.member, code):
-        await alert(update, _("Sorry, you can close the review only for the countries you "
-                              "facilitate."))
+        await alert(update, scope_refusal(w.view, w.svc.schedule, w.member.scope, "review"))
         return
     if not await _review_open(w):
         await alert(update, _not_open_text(w))

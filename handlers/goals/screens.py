@@ -28,7 +28,7 @@ from bot.goals.rules import (
 )
 from bot.membership import may_act_on
 from bot.storage.audit import AuditEntry
-from bot.viewer import country_name
+from bot.viewer import country_name, scope_refusal
 from handlers.common import alert
 
 Screen = tuple[str, InlineKeyboardMarkup]
@@ -48,7 +48,11 @@ def privileged(w: Who) -> bool:
 
 
 def edit_refusal(w: Who, country: str) -> str:
+    """Staff beyond their countries get the one scope refusal; others, who may change which
+    goals."""
     _ = w.view.tr.gettext
+    if w.member.staff:
+        return scope_refusal(w.view, w.svc.schedule, w.member.scope, "goals")
     c = w.svc.schedule.country(country)
     return _("Sorry, only the core group of {country} and the facilitators can change these "
              "goals.").format(country=country_name(c, w.view.lang) if c else country)
@@ -114,11 +118,12 @@ async def list_screen(w: Who, country: str) -> Screen:
         own = w.person.country == country
         note = (_("You can read your country's goals. Only core group members can change them.")
                 if own else _("Read only: only this country's core group can change its goals."))
+    opened = await store.review_opened_at()
+    review_open = bool(goals) and review_is_open(w.svc.schedule, w.svc.clock.now(), opened)
+    if review_open:  # /goals says who sees the closing review's answers
+        note = " ".join(n for n in (note, gv.privacy_note(w.view)) if n)
     text = gv.goal_list_text(w.view, w.svc.schedule, country, goals, steps, note)
-    review_open = False
-    if editable and goals:
-        opened = await store.review_opened_at()
-        review_open = review_is_open(w.svc.schedule, w.svc.clock.now(), opened)
+    review_open = review_open and editable
     return text, kb.list_keyboard(w.view, country, goals, editable=editable,
                                   review_open=review_open, nav=_nav(w))
 

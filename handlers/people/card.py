@@ -17,6 +17,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.attendance.rules import progress
 from bot.context import BotContext, Who
+from bot.features import staff_command_names
 from bot.help import menus
 from bot.membership import counted, counted_by_default, may_act_on
 from bot.models import Participant
@@ -69,7 +70,7 @@ async def person_command(update: Update, context: BotContext) -> None:
         ).format(username=escape(args[0])))
         return
     if not may_act_on(w.member, person.country):
-        await message.reply_text(scope_refusal(w.view, w.svc.schedule, w.member.scope))
+        await message.reply_text(scope_refusal(w.view, w.svc.schedule, w.member.scope, "people"))
         return
     text, markup = await card_screen(w, person)
     await message.reply_text(text, reply_markup=markup)
@@ -104,7 +105,7 @@ async def on_card_button(update: Update, context: BotContext) -> None:
     svc = w.svc
     person = await svc.repo.participants.get(pressed.user)
     if person is None or not may_act_on(w.member, person.country):
-        await alert(update, scope_refusal(w.view, svc.schedule, w.member.scope))
+        await alert(update, scope_refusal(w.view, svc.schedule, w.member.scope, "people"))
         return
     if pressed.action in ORGANIZERS_ONLY and w.role != "organizer":
         await alert(update, _("Sorry, only organizers can do that."))
@@ -231,7 +232,8 @@ async def _change_role(w: Who, person: Participant, value: str, now: datetime) -
         async with svc.repo.audited(w.user_id, "person_role", now, target=str(person.user_id),
                                     detail=value):
             await people.set_facilitator(person.user_id, countries, now)
-        notice = lambda v: texts.role_granted(v, schedule, value, countries)  # noqa: E731
+        tools = staff_command_names("facilitator")
+        notice = lambda v: texts.role_granted(v, schedule, value, countries, tools)  # noqa: E731
     await menus.publish(svc.app, person.user_id)
     await tell(svc, person, notice)
     return True

@@ -15,7 +15,8 @@ from bot.models import Participant
 from bot.people import texts
 from bot.people.card_keyboards import people_buttons
 from bot.people.keyboards import PeopleList, people_filter_keyboard
-from bot.people.rules import PeopleFilter, parse_people_args, select, split_staff
+from bot.people.rules import PeopleFilter, parse_people_args, select, split_staff, staff_label
+from bot.roles import effective_role
 from bot.viewer import scope_refusal
 from handlers.common import not_understood, personal, restricted
 
@@ -32,17 +33,25 @@ async def _send_list(update: Update, w: Who, f: PeopleFilter) -> None:
     chat = update.effective_chat
     assert chat is not None
     if f.country is not None and not may_act_on(w.member, f.country):
-        await chat.send_message(scope_refusal(w.view, w.svc.schedule, w.member.scope))
+        await chat.send_message(scope_refusal(w.view, w.svc.schedule, w.member.scope, "people"))
         return
     people, staff = split_staff(select(await w.svc.repo.people.registered(), f, scope),
                                 w.svc.settings.organizer_ids)
     v, schedule = w.view, w.svc.schedule
+    organizers = list(w.svc.settings.organizer_ids)
+
+    async def line(p: Participant) -> tuple[str, Participant]:
+        role = effective_role(p.user_id, p, organizers)
+        countries = (await w.svc.repo.people.facilitator_countries(p.user_id)
+                     if role == "facilitator" else set())
+        return texts.person_line(v, schedule, p, staff_label(role, p, countries)), p
+
     entries: list[tuple[str, Participant | None]] = [
         (texts.people_summary(v, schedule, people), None), ("", None)]
-    entries += [(texts.person_line(v, schedule, p), p) for p in people]
+    entries += [await line(p) for p in people]
     if staff:
         entries += [("", None), (texts.staff_heading(v, len(staff)), None)]
-        entries += [(texts.person_line(v, schedule, p), p) for p in staff]
+        entries += [await line(p) for p in staff]
     for lines, listed in _pages(entries):
         await chat.send_message("\n".join(lines), reply_markup=people_buttons(listed))
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from telegram import Update
 
 from bot.context import BotContext, Who
+from bot.features import staff_command_names
 from bot.help import menus
 from bot.people import texts
 from bot.people.cards import left_program
@@ -95,7 +96,7 @@ def _granted_text(w: Who, joined: Joined) -> str:
     if role == "organizer":
         return roster_texts.organizer_granted(w.view)
     return texts.role_granted(w.view, w.svc.schedule, role or "facilitator",
-                              {joined.entry.country})
+                              {joined.entry.country}, staff_command_names("facilitator"))
 
 
 async def admit(update: Update, context: BotContext, w: Who) -> Admission | None:

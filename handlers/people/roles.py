@@ -26,6 +26,7 @@ from telegram.ext import (
 )
 
 from bot.context import BotContext, Who
+from bot.features import staff_command_names
 from bot.help import menus
 from bot.notify import Render, notify
 from bot.parsing import parse_int
@@ -97,6 +98,12 @@ async def _after_change(w: Who, target: int, notice: Render | None) -> None:
         notify(w.svc.app, [person], notice)
 
 
+async def _named(w: Who, user_id: int) -> str:
+    """The person as staff read them everywhere: their profile name (Participant.name)."""
+    person = await w.svc.repo.participants.get(user_id)
+    return escape(person.name) if person is not None and person.name else str(user_id)
+
+
 async def _change(w: Who, message: Message, args: list[str], grant: bool) -> str:
     _ = w.view.tr.gettext
     usage = _(
@@ -126,7 +133,7 @@ async def _change(w: Who, message: Message, args: list[str], grant: bool) -> str
         was_facilitator = before is not None and before.role == "facilitator"
         await _after_change(w, target, (lambda v, p: texts.role_revoked(v))
                             if was_facilitator else None)
-        return _("User {id} is no longer a facilitator.").format(id=target)
+        return _("{name} is no longer a facilitator.").format(name=await _named(w, target))
     if kind == "cofacilitator":
         if rest:
             return usage
@@ -135,8 +142,8 @@ async def _change(w: Who, message: Message, args: list[str], grant: bool) -> str
             return unknown.format(id=target)
         home = w.svc.schedule.country(person.country)
         if person.group != "core" or home is None:
-            return _("User {id} is not a core participant of a country: only they can become "
-                     "co-facilitators.").format(id=target)
+            return _("{name} is not a core participant of a country: only they can become "
+                     "co-facilitators.").format(name=await _named(w, target))
         countries = {home.code}
     else:
         countries = _countries(w, rest)
@@ -148,15 +155,16 @@ async def _change(w: Who, message: Message, args: list[str], grant: bool) -> str
     if entry.skipped:
         return unknown.format(id=target)
     schedule = w.svc.schedule
+    tools = staff_command_names("facilitator")
     await _after_change(w, target,
-                        lambda v, p: texts.role_granted(v, schedule, kind, countries))
+                        lambda v, p: texts.role_granted(v, schedule, kind, countries, tools))
     if kind == "cofacilitator":
-        return _("User {id} is now a co-facilitator for {country}.").format(
-            id=target, country=_country_list(w, countries))
+        return _("{name} is now a co-facilitator for {country}.").format(
+            name=await _named(w, target), country=_country_list(w, countries))
     if countries:
-        return _("User {id} is now a facilitator for {countries}.").format(
-            id=target, countries=_country_list(w, countries))
-    return _("User {id} is now a facilitator.").format(id=target)
+        return _("{name} is now a facilitator for {countries}.").format(
+            name=await _named(w, target), countries=_country_list(w, countries))
+    return _("{name} is now a facilitator.").format(name=await _named(w, target))
 
 
 async def _reply(update: Update, context: BotContext, grant: bool) -> None:
