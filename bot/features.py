@@ -27,6 +27,7 @@ from bot.reminders.feature import FEATURE as reminders
 from bot.roster.feature import FEATURE as roster
 from bot.sessions.feature import FEATURE as sessions
 from bot.viewer import Viewer
+from bot.warnings.feature import FEATURE as warnings
 
 FEATURES: list[Feature] = [
     sessions,
@@ -41,6 +42,7 @@ FEATURES: list[Feature] = [
     feedback,
     certificates,
     questions,
+    warnings,
     networking,
     roster,
     program,

@@ -14,6 +14,7 @@ from handlers import (
     certificates,
     charts,
     coaching,
+    digest,
     errors,
     exports,
     feedback,
@@ -58,6 +59,7 @@ def register(app: Application) -> None:
     materials.register(app)
     feedback.register(app)
     networking.register(app)
+    digest.register(app)
     questions.register(app)
     # Last: anything no other handler took gets a short answer, never silence.
     errors.register(app)

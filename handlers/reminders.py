@@ -20,8 +20,9 @@ from telegram.ext import (
 from bot.context import BotContext, Who
 from bot.reminders.keyboards import ToggleAll, ToggleReminder, reminders_keyboard
 from bot.reminders.texts import no_group_note, reminders_text
-from bot.storage.reminders import ALL_OFF
+from bot.storage.reminders import ALL_OFF, MISSED_OFF
 from bot.viewer import country_name
+from bot.warnings.keyboards import ToggleMissed, missed_button
 from handlers.common import personal, restricted
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,11 @@ async def _screen(w: Who) -> tuple[str, InlineKeyboardMarkup]:
     text = reminders_text(w.view, offsets, off, all_off)
     if not w.member.staff and w.member.group is None:  # bot.membership: no reminders reach them
         text = no_group_note(w.view) + "\n\n" + text
-    return text, reminders_keyboard(w.view, offsets, off, all_off)
+    keyboard = reminders_keyboard(w.view, offsets, off, all_off)
+    if w.member.group == "core":  # the word after a missed session (bot/warnings)
+        keyboard = InlineKeyboardMarkup([*keyboard.inline_keyboard,
+                                         [missed_button(w.view, MISSED_OFF in off)]])
+    return text, keyboard
 
 
 @personal
@@ -56,6 +61,17 @@ async def on_toggle(update: Update, context: BotContext) -> None:
     if offset == ALL_OFF or offset in w.svc.schedule.reminders.offsets_minutes:
         current = await w.svc.repo.reminders.optouts(w.person.user_id)
         await w.svc.repo.reminders.set_optout(w.person.user_id, offset, offset not in current)
+    text, keyboard = await _screen(w)
+    await query.edit_message_text(text, reply_markup=keyboard)
+
+
+async def on_toggle_missed(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    w = await context.who()
+    current = await w.svc.repo.reminders.optouts(w.person.user_id)
+    await w.svc.repo.reminders.set_optout(w.person.user_id, MISSED_OFF, MISSED_OFF not in current)
     text, keyboard = await _screen(w)
     await query.edit_message_text(text, reply_markup=keyboard)
 
@@ -159,6 +175,7 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("reminders", reminders_command))
     app.add_handler(CallbackQueryHandler(on_toggle, pattern=ToggleReminder.pattern()))
     app.add_handler(CallbackQueryHandler(on_toggle, pattern=ToggleAll.pattern()))
+    app.add_handler(CallbackQueryHandler(on_toggle_missed, pattern=ToggleMissed.pattern()))
     app.add_handler(CommandHandler("link", link))
     app.add_handler(CommandHandler("unlink", unlink))
     app.add_handler(ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))

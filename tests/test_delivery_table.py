@@ -181,7 +181,8 @@ async def _relay(svc: Services, ids: list[int]) -> None:
 CASES: dict[str, Case] = {
     **{name: keyed(name, groups=name in ("reminder", "moved", "link"))
        for name, kind in KINDS.items() if kind.recorded and name in (
-           "reminder", "moved", "link", "materials", "feedback", "welcome")},
+           "reminder", "moved", "link", "materials", "feedback", "welcome", "digest",
+           "missed")},
     "coaching_poll": Case(lambda svc, ids: _coaching(svc, "poll"),
                           statuses=lambda svc, ids: _coaching_rows(svc, "coaching_poll")),
     "coaching_nudge": Case(lambda svc, ids: _coaching(svc, "nudge"),

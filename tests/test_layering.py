@@ -45,6 +45,10 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("reminders", "sessions"): "reminders show the session's join lines, button and .ics",
     ("sessions", "feedback"): "/session N offers the feedback button and shows the stars",
     ("sessions", "materials"): "/session N lists the session's materials and their button",
+    ("warnings", "attendance"): "who missed a session and who can still reach the certificate: "
+                                "attendance's progress rule, as /me",
+    ("warnings", "materials"): "the word after a missed session lists its materials and button",
+    ("warnings", "people"): "a name in the digest opens the person card (its button)",
 }
 
 

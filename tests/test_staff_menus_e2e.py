@@ -12,12 +12,12 @@ PARTICIPANT = {"next", "schedule", "session", "checkin", "me", "goals", "network
                "reminders", "settings", "help", "start"}
 FACILITATOR = {"people", "person", "attendance", "code", "correct", "broadcast", "broadcasts",
                "review", "coaching", "stats", "materials", "feedback", "certificates", "questions",
-               "networking", "breakouts"}
+               "digest", "networking", "breakouts"}
 ORGANIZER = {"invite", "invites", "roster", "grant", "revoke", "export", "reload", "joinlink",
              "move", "changes", "status"}
 TOOLS = ("/people, /person, /attendance, /code, /correct, /broadcast, /broadcasts, /review, "
-         "/coaching, /stats, /materials, /feedback, /certificates, /questions, /networking, "
-         "/breakouts")
+         "/coaching, /stats, /materials, /feedback, /certificates, /questions, /digest, "
+         "/networking, /breakouts")
 ORGANIZER_HELP = ("/invite", "/invites", "/roster", "/grant", "/revoke", "/export", "/reload",
                   "/joinlink", "/move", "/changes", "/status", "/link", "/unlink",
                   "Organizer tools")

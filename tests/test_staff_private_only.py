@@ -29,6 +29,7 @@ STAFF: dict[str, str] = {
     "certificates": "/certificates",
     "code": "/code 3",
     "correct": "/correct 3 702 present seen",
+    "digest": "/digest",
     "export": "/export",
     "feedback": "/feedback 3",
     "grant": "/grant facilitator 702",

@@ -51,6 +51,8 @@ for _name, _what in [
     ("coaching_booked", "coaching: the hour booked or moved"),
     ("coaching_cancelled", "coaching: the hour cancelled"),
     ("coaching", "coaching: reminders before the hour"),
+    ("digest", "early warnings: the staff digest after a session"),
+    ("missed", "early warnings: a kind word to a core member who missed a session"),
 ]:
     kind(_name, what=_what, settle=_settle)
 

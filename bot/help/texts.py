@@ -60,6 +60,8 @@ def _facilitator_section(v: Viewer) -> list[str]:
         _("/certificates: who has earned a certificate of completion, by country"),
         _("/questions: questions to the organizers still waiting for an answer; reply to a "
           "copied question to answer it"),
+        _("/digest: after each session, who in your countries missed it, questions waiting "
+          "and goals without progress; turn it off or on"),
         _("/networking: networking profiles, requests and introductions per pair of "
           "countries"),
         _("/breakouts 9 4: four mixed breakout rooms from the people checked in to session 9; "

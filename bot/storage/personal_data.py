@@ -48,6 +48,7 @@ PERSONAL_DATA: list[PersonalData] = [
     PersonalData("audit_log", "target", "anonymize", "forgotten"),
     PersonalData("audit_log", "detail", "anonymize", None, match="target"),  # typed reasons
     PersonalData("reminder_optouts", "user_id", "delete"),
+    PersonalData("digest_settings", "user_id", "delete"),
     PersonalData("deliveries", "chat_id", "delete"),
     PersonalData("group_chats", "linked_by", "anonymize", FORMER),
     PersonalData("attendance", "user_id", "anonymize", PSEUDONYM),

@@ -9,6 +9,7 @@ from datetime import datetime
 from bot.storage.base import Store, dt, ts
 
 ALL_OFF = -1
+MISSED_OFF = -2  # the word after a missed session (bot/warnings), not a reminder
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,12 @@ class ReminderStore(Store):
                 "DELETE FROM reminder_optouts WHERE user_id = ? AND offset_minutes = ?",
                 (user_id, offset),
             )
+
+    async def opted_out(self, offset: int) -> set[int]:
+        """Everyone who turned this offset off."""
+        rows = await self.db.fetch(
+            "SELECT user_id FROM reminder_optouts WHERE offset_minutes = ?", (offset,))
+        return {row[0] for row in rows}
 
     async def candidates(self, offset: int) -> list[Candidate]:
         rows = await self.db.fetch(

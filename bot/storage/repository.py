@@ -34,6 +34,7 @@ from bot.storage.questions import QuestionStore
 from bot.storage.reminders import ReminderStore
 from bot.storage.roster import RosterStore
 from bot.storage.sessions import SessionStore
+from bot.storage.warnings import WarningStore
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ class Repository:
         self.questions = QuestionStore(db)
         self.roster = RosterStore(db)
         self.program = ProgramStore(db)
+        self.warnings = WarningStore(db)
 
     def audited(self, actor_id: int, action: str, now: datetime, target: str | None = None,
                 detail: str | None = None) -> AbstractAsyncContextManager[AuditEntry]:

@@ -25,9 +25,18 @@ async def _screen(w: Who, draft: Broadcast) -> tuple[str, InlineKeyboardMarkup]:
 @personal
 @restricted("facilitator")
 async def start_broadcast(update: Update, context: BotContext) -> None:
+    await start_with(update, context)
+
+
+async def start_with(update: Update, context: BotContext, audience: Audience | None = None
+                     ) -> None:
+    """A new draft (its audience preset, e.g. from the digest's "write to those who missed
+    it"), then the audience screen, as /broadcast shows it. The caller checks the role."""
     w = await context.who()
     store = w.svc.repo.broadcasts
     draft_id = await store.create_draft(w.user_id, w.svc.clock.now())  # drops older drafts
+    if audience is not None:
+        await store.set_audience(draft_id, audience)
     await stop_waiting(update, context)
     draft = await store.get(draft_id)
     assert draft is not None and update.effective_message is not None
